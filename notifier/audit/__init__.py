@@ -1,0 +1,1 @@
+"""The append-only audit trail, chained by SHA-256."""

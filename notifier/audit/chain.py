@@ -1,0 +1,106 @@
+"""Append to and verify the audit chain. Each record's hash covers its content and the previous record's hash."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.audit.models import AuditHead, AuditRecord
+
+GENESIS = "0" * 64
+
+
+def jsonable(value: Any) -> Any:
+    return to_jsonable_python(value)
+
+
+def record_hash(record: AuditRecord) -> str:
+    body = {
+        "seq": record.seq,
+        "at": clock.as_utc(record.at).isoformat(),
+        "actor": record.actor,
+        "incident_id": record.incident_id,
+        "event_type": record.event_type,
+        "reason": record.reason,
+        "payload": record.payload,
+        "previous_state": record.previous_state,
+        "new_state": record.new_state,
+        "prev_hash": record.prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    actor: str,
+    event_type: str,
+    incident_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    previous_state: dict[str, Any] | None = None,
+    new_state: dict[str, Any] | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> AuditRecord:
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    record = AuditRecord(
+        seq=head.seq + 1,
+        at=at or clock.now(),
+        actor=actor,
+        incident_id=incident_id,
+        event_type=event_type,
+        reason=reason,
+        payload=jsonable(payload or {}),
+        previous_state=jsonable(previous_state),
+        new_state=jsonable(new_state),
+        prev_hash=head.hash,
+        hash="",
+    )
+    record.hash = record_hash(record)
+    head.seq, head.hash = record.seq, record.hash
+    session.add(record)
+    session.add(head)
+    session.flush()
+    return record
+
+
+@dataclass
+class VerifyResult:
+    records: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session, batch: int = 1000) -> VerifyResult:
+    problems: list[str] = []
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    last_id = 0
+    while True:
+        rows = session.exec(select(AuditRecord).where(AuditRecord.seq > last_id).order_by(AuditRecord.seq).limit(batch)).all()
+        if not rows:
+            break
+        for row in rows:
+            count += 1
+            if row.seq != expected_seq:
+                problems.append(f"record seq {row.seq}: expected seq {expected_seq} (a record is missing)")
+            if row.prev_hash != expected_prev:
+                problems.append(f"record seq {row.seq}: prev_hash does not match the hash of the record before it")
+            if record_hash(row) != row.hash:
+                problems.append(f"record seq {row.seq}: content does not match its hash (the record was changed)")
+            expected_prev, expected_seq, last_id = row.hash, row.seq + 1, row.seq
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
+        problems.append(f"chain head says seq {head.seq} but the last record is seq {expected_seq - 1} (records removed?)")
+    return VerifyResult(records=count, problems=problems)

@@ -1,0 +1,36 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from notifier.db_types import UTCDateTime
+
+
+class AuditRecord(SQLModel, table=True):
+    """One event. `seq` is unique, so two writers can never both extend the chain from the same record."""
+
+    __tablename__ = "audit_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor: str
+    incident_id: int | None = Field(default=None, index=True)
+    event_type: str
+    reason: str | None = None
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    previous_state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    new_state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    prev_hash: str
+    hash: str = Field(unique=True)
+
+
+class AuditHead(SQLModel, table=True):
+    """The chain's current end; locked (FOR UPDATE) by each appender so the chain stays linear."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str

@@ -1,0 +1,159 @@
+"""The `notifier` command: serve, db upgrade, deadlines, audit verify."""
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+
+class CliError(Exception):
+    """Bad input: printed as one line, exit status 2."""
+
+
+def _instant(flag: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(f"{flag}: not an ISO 8601 time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise CliError(f"{flag}: {value!r} has no UTC offset; give one, e.g. {value}+01:00 or {value}Z")
+    return parsed
+
+
+def _zone(value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise CliError(f"--timezone: unknown time zone {value!r}") from exc
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from notifier.config import PROJECT_ROOT
+    from notifier.deadlines.rules import Anchors, compute_due
+    from notifier.workflow import load_registry
+
+    zone = _zone(args.timezone)
+    aware = _instant("--aware-at", args.aware_at)
+    notified = _instant("--notification-submitted-at", args.notification_submitted_at)
+    resolved = _instant("--resolved-at", args.resolved_at)
+    registry = load_registry(PROJECT_ROOT / "workflows")
+    workflow = registry.get(args.regime)
+    if workflow is None:
+        raise CliError(f"--regime: unknown regime {args.regime!r}")
+    submitted = {"incident_notification": [notified]} if notified else {}
+    anchors = Anchors(
+        aware_at=aware, resolved_at=resolved, submitted=submitted,
+        declaration={"risk": "risk"},  # the CLI answers for a breach that must be notified
+        conditions={"organisation.trust_service_provider": args.trust_service},
+    )
+    items = [
+        {"stage": d.stage, "due": d.due.astimezone(zone).isoformat(), "provisional": d.provisional,
+         "legal_basis": d.legal_basis}
+        for d in compute_due(workflow, anchors, zone) if d.due is not None
+    ]
+    if args.json:
+        print(json.dumps(items, indent=2))
+    else:
+        for item in items:
+            flag = " (provisional)" if item["provisional"] else ""
+            print(f"{item['stage']:<24} {item['due']}{flag}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from notifier.main import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from notifier import migrate
+    from notifier.config import get_settings
+
+    settings = get_settings()
+    migrate.upgrade(settings.database_url, args.revision)
+    print(f"database at {settings.database_url.split('@')[-1]} is at {args.revision}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from notifier.audit.chain import verify
+    from notifier.config import get_settings
+    from notifier.db import make_engine
+
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as session:
+        result = verify(session)
+    engine.dispose()
+    if result.ok:
+        print(f"audit chain intact: {result.records} records")
+        return 0
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    print(f"audit chain BROKEN: {len(result.problems)} problem(s) in {result.records} records", file=sys.stderr)
+    return 1
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line and exit status 2, like every other bad input."""
+
+    def error(self, message: str):  # noqa: ANN201
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="notifier", description="meldplicht incident notification orchestrator")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    serve = sub.add_parser("serve", help="run API, web pages and scheduler")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=OneLineParser)
+    upgrade = db_sub.add_parser("upgrade", help="apply the migrations")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+
+    deadlines = sub.add_parser("deadlines", help="compute the deadlines of a regime (no database needed)")
+    deadlines.add_argument("--regime", required=True, choices=["cbw", "avg"])
+    deadlines.add_argument("--aware-at", required=True, help="ISO 8601 with offset")
+    deadlines.add_argument("--trust-service", action="store_true", help="trust service provider (24 h notification)")
+    deadlines.add_argument("--notification-submitted-at", help="ISO 8601 with offset")
+    deadlines.add_argument("--resolved-at", help="ISO 8601 with offset")
+    deadlines.add_argument("--timezone", default="Europe/Amsterdam")
+    deadlines.add_argument("--json", action="store_true", help="print a JSON array")
+    deadlines.set_defaults(func=cmd_deadlines)
+
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
+    verify = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if anything was changed")
+    verify.set_defaults(func=cmd_audit_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"notifier {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(f"notifier: invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

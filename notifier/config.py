@@ -1,0 +1,66 @@
+"""Settings from the environment (prefix NOTIFIER_); placeholder secrets are refused in production."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "changethis", "secret", "dev", "development", "test"}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/notifier.db"
+    timezone: str = "Europe/Amsterdam"
+    api_token: str | None = Field(default=None, description="Bootstrap administrator token for the HTTP API")
+    secret_key: str = "change-me"
+    base_url: str = "http://localhost:8000"
+    var_dir: Path = Path("./var")
+    workflows_dir: Path = PROJECT_ROOT / "workflows"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    log_level: str = "INFO"
+    log_json: bool = True
+    migrate_on_start: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholders_in_production(self) -> "Settings":
+        if self.env != "production":
+            return self
+        problems = []
+        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < 32:
+            problems.append("NOTIFIER_SECRET_KEY is a placeholder or shorter than 32 characters")
+        if self.api_token is not None and (
+            self.api_token.strip().lower() in PLACEHOLDER_SECRETS or len(self.api_token) < 32
+        ):
+            problems.append("NOTIFIER_API_TOKEN is a placeholder or shorter than 32 characters")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Deadlines: pure rules (rules.py) and the stored rows (models.py, service.py)."""

@@ -1,0 +1,28 @@
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from notifier import clock
+from notifier.db_types import UTCDateTime
+
+DEADLINE_STATUSES = ("open", "met", "late", "overdue")
+
+
+class Deadline(SQLModel, table=True):
+    """One due stage of one track; recomputed on every event of its incident."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (UniqueConstraint("incident_id", "regime", "stage", "sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    regime: str
+    stage: str
+    sequence: int = 0
+    due: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    provisional: bool = False
+    status: str = Field(default="open", index=True)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    legal_basis: str = ""
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -1,0 +1,146 @@
+"""Pure deadline rules: a workflow plus the anchors of one track give the due instants (reference section 5).
+
+- "within N hours" is elapsed time: N real hours after the anchor instant, whatever daylight saving does.
+- "N months after" is calendar arithmetic on the local wall clock of the organisation's zone; a day that does not
+  exist in the target month becomes that month's last day (dateutil's relativedelta does exactly that). A local
+  time that falls in a spring-forward gap resolves to the instant after the gap; an ambiguous autumn time to the
+  first (earlier, stricter) occurrence.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from notifier.workflow.schema import DueRule, StageDef, Workflow
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What has happened on one track (all instants aware; stored and compared in UTC)."""
+
+    aware_at: datetime | None = None
+    resolved_at: datetime | None = None
+    submitted: dict[str, list[datetime]] = field(default_factory=dict)
+    requests: list[datetime] = field(default_factory=list)
+    declaration: dict[str, Any] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DueStage:
+    stage: str
+    due: datetime | None
+    provisional: bool
+    sequence: int = 0
+    legal_basis: str = ""
+
+
+def add_offset(anchor: datetime, rule: DueRule, zone: ZoneInfo) -> datetime:
+    if rule.hours is not None:
+        return (anchor.astimezone(UTC) + timedelta(hours=rule.hours)).astimezone(UTC)
+    local = anchor.astimezone(zone)
+    shifted = local + relativedelta(months=rule.months)
+    # relativedelta keeps the wall clock and tzinfo; re-attach to let zoneinfo pick the offset of the new date.
+    wall = shifted.replace(tzinfo=None)
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def _matches(when: dict[str, Any], values: dict[str, Any]) -> bool:
+    for key, expected in when.items():
+        actual = values.get(key)
+        allowed = expected if isinstance(expected, list) else [expected]
+        if actual not in allowed:
+            return False
+    return True
+
+
+class _Computer:
+    def __init__(self, workflow: Workflow, anchors: Anchors, zone: ZoneInfo):
+        self.wf, self.a, self.zone = workflow, anchors, zone
+        self._memo: dict[str, tuple[datetime | None, bool] | None] = {}
+
+    def rule_for(self, stage: StageDef) -> tuple[DueRule | None, str]:
+        for variant in stage.variants:
+            if _matches(variant.when, self.a.conditions):
+                return variant.due, variant.legal_basis or stage.legal_basis
+        return stage.due, stage.legal_basis
+
+    def applies(self, stage: StageDef) -> bool:
+        return _matches(stage.applies_when, self.a.declaration)
+
+    def anchor(self, name: str) -> tuple[datetime | None, bool]:
+        if name == "aware":
+            return self.a.aware_at, False
+        if name == "resolved":
+            return self.a.resolved_at, False
+        kind, _, stage = name.partition(":")
+        if kind == "submitted":
+            times = self.a.submitted.get(stage) or []
+            return (min(times), False) if times else (None, False)
+        result = self.due_of(stage)  # kind == "due"
+        return result if result else (None, False)
+
+    def due_of(self, name: str) -> tuple[datetime | None, bool] | None:
+        """The plain due instant of a stage (before the ongoing-incident split), memoised."""
+        if name in self._memo:
+            return self._memo[name]
+        self._memo[name] = None  # guards against a cycle in a workflow file
+        stage = self.wf.stages[name]
+        rule, _ = self.rule_for(stage)
+        result = None
+        if rule is not None and rule.from_ != "request" and self.applies(stage):
+            at, provisional = self.anchor(rule.from_)
+            if at is None and stage.provisional_from:
+                at, _ = self.anchor(stage.provisional_from)
+                provisional = at is not None
+            if at is not None:
+                result = (add_offset(at, rule, self.zone), provisional)
+        self._memo[name] = result
+        return result
+
+    def all(self) -> list[DueStage]:
+        out: list[DueStage] = []
+        for name, stage in self.wf.stages.items():
+            rule, basis = self.rule_for(stage)
+            if rule is None or not self.applies(stage):
+                continue
+            if rule.from_ == "request":
+                out += [DueStage(name, due, False, seq, basis) for seq, due in enumerate(self.a.requests, 1)]
+                continue
+            computed = self.due_of(name)
+            if computed is None:
+                continue
+            due, provisional = computed
+            out += self._split_if_ongoing(name, stage, due, provisional, basis)
+        return out
+
+    def _split_if_ongoing(self, name, stage, due, provisional, basis) -> list[DueStage]:  # noqa: ANN001
+        ongoing = stage.if_ongoing
+        if ongoing is None:
+            return [DueStage(name, due, provisional, 0, basis)]
+        progress_basis = self.wf.stages[ongoing.stage].legal_basis
+        resolved = self.a.resolved_at
+        if resolved is not None and resolved > due:
+            later = add_offset(resolved, ongoing.then, self.zone)
+            return [DueStage(ongoing.stage, due, provisional, 0, progress_basis), DueStage(name, later, False, 0, basis)]
+        if resolved is None and self.a.submitted.get(ongoing.stage):
+            # A progress report was filed, so the incident was ongoing: the final report waits for resolution.
+            return [DueStage(ongoing.stage, due, provisional, 0, progress_basis), DueStage(name, None, True, 0, basis)]
+        return [DueStage(name, due, provisional, 0, basis)]
+
+
+def compute_due(workflow: Workflow, anchors: Anchors, zone: ZoneInfo) -> list[DueStage]:
+    """Every stage of the workflow that has a deadline under these anchors, in workflow order."""
+    return _Computer(workflow, anchors, zone).all()
+
+
+def status_of(due: datetime | None, submitted_at: datetime | None, now: datetime) -> str:
+    """open, met, late or overdue: met when confirmed at or before the deadline (reference section 5)."""
+    if submitted_at is not None:
+        return "met" if due is None or submitted_at <= due else "late"
+    if due is not None and now > due:
+        return "overdue"
+    return "open"

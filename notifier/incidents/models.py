@@ -1,0 +1,71 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from notifier import clock
+from notifier.db_types import UTCDateTime
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incident"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    summary: str = ""
+    state: str = Field(default="triage", index=True)
+    detected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_by: str
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class Track(SQLModel, table=True):
+    """One regime's duty on one incident (Cbw meldplicht, AVG datalek)."""
+
+    __tablename__ = "track"
+    __table_args__ = (UniqueConstraint("incident_id", "regime"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    regime: str
+    state: str
+    aware_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    declared_by: str | None = None
+    declaration: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reasoning: str | None = None
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class Submission(SQLModel, table=True):
+    """A report a person confirmed as filed with the recipient."""
+
+    __tablename__ = "submission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    regime: str
+    stage: str
+    submitted_at: datetime = Field(sa_type=UTCDateTime)
+    reference: str | None = None
+    delay_reason: str | None = None
+    confirmed_by: str
+    confirmed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class ReportRequest(SQLModel, table=True):
+    """A request from the CSIRT or authority for a report by a date (Cbw art. 28 intermediate report)."""
+
+    __tablename__ = "report_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    regime: str
+    stage: str
+    due: datetime = Field(sa_type=UTCDateTime)
+    requested_by: str
+    recorded_by: str
+    recorded_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

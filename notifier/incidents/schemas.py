@@ -1,0 +1,89 @@
+"""What the incident API answers."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class IncidentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    summary: str = Field(default="", max_length=20_000)
+    detected_at: AwareDatetime | None = None
+
+
+class DeadlineOut(BaseModel):
+    regime: str
+    stage: str
+    sequence: int = Field(description="0, or the number of the request for report stages that are requested")
+    title: str
+    due: datetime | None = Field(description="In the organisation's zone; null while it waits on a future event")
+    status: str = Field(description="open, met, late or overdue")
+    provisional: bool = Field(description="true while the anchor is itself a deadline, not a submission")
+    submitted_at: datetime | None
+    legal_basis: str
+
+
+class TrackOut(BaseModel):
+    regime: str
+    state: str
+    aware_at: datetime | None
+    declared_by: str | None
+    declaration: dict[str, Any]
+    reasoning: str | None
+    allowed_events: list[str]
+
+
+class SubmissionOut(BaseModel):
+    regime: str
+    stage: str
+    submitted_at: datetime
+    reference: str | None
+    delay_reason: str | None
+    confirmed_by: str
+    confirmed_at: datetime
+
+
+class RequestOut(BaseModel):
+    regime: str
+    stage: str
+    due: datetime
+    requested_by: str
+    recorded_at: datetime
+
+
+class IncidentOut(BaseModel):
+    id: int
+    title: str
+    summary: str
+    state: str
+    detected_at: datetime | None
+    resolved_at: datetime | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    tracks: list[TrackOut]
+    deadlines: list[DeadlineOut]
+    submissions: list[SubmissionOut]
+    requests: list[RequestOut]
+
+
+class AuditOut(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    event_type: str
+    reason: str | None
+    payload: dict[str, Any]
+    previous_state: dict[str, Any] | None
+    new_state: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+
+class ConflictOut(BaseModel):
+    detail: str
+    current_state: str
+    allowed_events: list[str]

@@ -1,0 +1,193 @@
+"""Incident use cases. Services flush; the caller (request or job wrapper) commits."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.deadlines import service as deadlines
+from notifier.deadlines.models import Deadline
+from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents.models import Incident, ReportRequest, Submission, Track
+from notifier.incidents.state_machine import incident_transition, track_transition
+from notifier.organisation import service as organisation
+from notifier.workflow.schema import Registry, Workflow
+
+log = structlog.get_logger("notifier.incidents")
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Context:
+    registry: Registry
+    default_zone: ZoneInfo
+
+    def zone(self, session: Session) -> ZoneInfo:
+        org = organisation.get(session)
+        return ZoneInfo(org.timezone) if org else self.default_zone
+
+
+def create(session: Session, *, title: str, summary: str, detected_at: datetime | None, actor: str) -> Incident:
+    now = clock.now()
+    if detected_at is not None and detected_at > now + CLOCK_SKEW:
+        raise FieldProblem("detected_at", "lies in the future")
+    incident = Incident(title=title, summary=summary, detected_at=detected_at, created_by=actor,
+                        created_at=now, updated_at=now)
+    session.add(incident)
+    session.flush()
+    chain.append(session, actor=actor, event_type="incident.created", incident_id=incident.id,
+                 payload={"title": title, "summary": summary, "detected_at": detected_at},
+                 new_state={"incident": incident.state}, at=now)
+    log.info("incident.created", incident_id=incident.id)
+    return incident
+
+
+def get(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"incident {incident_id}")
+    return incident
+
+
+def list_incidents(session: Session, *, state: str | None = None, limit: int = 100, offset: int = 0) -> list[Incident]:
+    query = select(Incident).order_by(Incident.id.desc()).limit(limit).offset(offset)
+    if state:
+        query = query.where(Incident.state == state)
+    return list(session.exec(query).all())
+
+
+def tracks(session: Session, incident_id: int) -> list[Track]:
+    return list(session.exec(select(Track).where(Track.incident_id == incident_id).order_by(Track.id)).all())
+
+
+def submissions(session: Session, incident_id: int) -> list[Submission]:
+    return list(session.exec(
+        select(Submission).where(Submission.incident_id == incident_id).order_by(Submission.submitted_at, Submission.id)
+    ).all())
+
+
+def requests(session: Session, incident_id: int) -> list[ReportRequest]:
+    return list(session.exec(select(ReportRequest).where(ReportRequest.incident_id == incident_id)
+                             .order_by(ReportRequest.id)).all())
+
+
+def _snapshot(incident: Incident, track: Track | None) -> dict[str, Any]:
+    snap: dict[str, Any] = {"incident": incident.state}
+    if track is not None:
+        snap[track.regime] = track.state
+    return snap
+
+
+def _not_future(field: str, value: datetime, now: datetime) -> None:
+    if value > now + CLOCK_SKEW:
+        raise FieldProblem(field, "lies in the future; only confirm what has happened")
+
+
+def apply_event(session: Session, ctx: Context, *, incident: Incident, event: Any, actor: str) -> Incident:
+    """Validate one event against the state machine, apply it, recompute deadlines and audit it."""
+    now = clock.now()
+    payload = event.model_dump(exclude={"type"})
+    structlog.contextvars.bind_contextvars(incident_id=incident.id)
+    if event.type == "incident.resolved":
+        before = _snapshot(incident, None)
+        _not_future("resolved_at", event.resolved_at, now)
+        incident.state = incident_transition(incident.state, "incident.resolved")
+        incident.resolved_at = event.resolved_at
+        track = None
+    else:
+        regime, _, name = event.type.partition(".")
+        workflow = ctx.registry.workflows[regime]
+        track = _track(session, incident, workflow)
+        before = _snapshot(incident, track)
+        new_state = track_transition(workflow, track.state, name, payload)
+        _apply_track_event(session, ctx, incident, track, workflow, name, payload, actor, now)
+        track.state, track.updated_at = new_state, now
+        session.add(track)
+        if workflow.track.states[new_state].active:
+            incident.state = incident_transition(incident.state, "track_activated")
+    session.flush()
+    _refresh(session, ctx, incident, now)
+    incident.updated_at = now
+    session.add(incident)
+    session.flush()
+    chain.append(session, actor=actor, event_type=event.type, incident_id=incident.id, payload=payload,
+                 previous_state=before, new_state=_snapshot(incident, track),
+                 reason=payload.get("reasoning") or payload.get("delay_reason"), at=now)
+    log.info("incident.transitioned", event=event.type, before=before, after=_snapshot(incident, track))
+    return incident
+
+
+def _refresh(session: Session, ctx: Context, incident: Incident, now: datetime) -> None:
+    org = organisation.get(session)
+    deadlines.recompute(session, incident=incident, registry=ctx.registry, zone=ctx.zone(session),
+                        conditions=organisation.conditions(org), now=now)
+    if incident.state == "resolved" and not _any_active(session, ctx, incident):
+        incident.state = incident_transition(incident.state, "tracks_settled")
+
+
+def _any_active(session: Session, ctx: Context, incident: Incident) -> bool:
+    for track in tracks(session, incident.id):
+        workflow = ctx.registry.get(track.regime)
+        if workflow and workflow.track.states.get(track.state) and workflow.track.states[track.state].active:
+            return True
+    return False
+
+
+def _track(session: Session, incident: Incident, workflow: Workflow) -> Track:
+    track = session.exec(
+        select(Track).where(Track.incident_id == incident.id, Track.regime == workflow.regime)
+    ).one_or_none()
+    if track is None:
+        track = Track(incident_id=incident.id, regime=workflow.regime, state=workflow.track.initial)
+    return track
+
+
+def _apply_track_event(session: Session, ctx: Context, incident: Incident, track: Track, workflow: Workflow,
+                       name: str, payload: dict, actor: str, now: datetime) -> None:
+    event = workflow.track.events[name]
+    for fname, field in event.fields.items():
+        if field.not_future and payload.get(fname) is not None:
+            _not_future(fname, payload[fname], now)
+    if event.starts_clock:
+        track.aware_at = payload["aware_at"]
+        track.declared_by = actor
+        track.reasoning = payload.get("reasoning")
+        track.declaration = {k: v for k, v in payload.items() if k not in {"aware_at", "reasoning"}}
+    elif not event.submission and not event.request:
+        track.reasoning = payload.get("reasoning")
+    if event.request:
+        if payload["due"] <= now:
+            raise FieldProblem("due", "the requested due date has already passed")
+        session.add(ReportRequest(incident_id=incident.id, regime=workflow.regime, stage=event.request,
+                                  due=payload["due"], requested_by=payload["requested_by"], recorded_by=actor,
+                                  recorded_at=now))
+    if event.submission:
+        _record_submission(session, ctx, incident, track, workflow, payload, actor, now)
+
+
+def _record_submission(session: Session, ctx: Context, incident: Incident, track: Track, workflow: Workflow,
+                       payload: dict, actor: str, now: datetime) -> None:
+    stage_name, submitted_at = payload["stage"], payload["submitted_at"]
+    stage = workflow.stages[stage_name]
+    if track.aware_at is not None and submitted_at < track.aware_at:
+        raise FieldProblem("submitted_at", "lies before the awareness time of this track")
+    row = session.exec(
+        select(Deadline).where(Deadline.incident_id == incident.id, Deadline.regime == workflow.regime,
+                               Deadline.stage == stage_name, Deadline.submitted_at.is_(None))
+        .order_by(Deadline.sequence)
+    ).first()
+    if stage.due is not None and stage.due.from_ == "request" and row is None:
+        raise Conflict(f"no open request for a {stage_name} on this incident")
+    if row is not None and row.due is not None and submitted_at > row.due:
+        for required in stage.late_requires:
+            if not payload.get(required):
+                raise FieldProblem(required, f"the {stage_name} deadline passed at {row.due.isoformat()}; "
+                                   f"a late submission must give the {required} (e.g. AVG art. 33(1))", "missing")
+    session.add(Submission(incident_id=incident.id, regime=workflow.regime, stage=stage_name,
+                           submitted_at=submitted_at, reference=payload.get("reference"),
+                           delay_reason=payload.get("delay_reason"), confirmed_by=actor, confirmed_at=now))

@@ -1,0 +1,64 @@
+"""The allowed status changes, in one place.
+
+Incident level: the table below. Track level: one table per regime, read from the regime's workflow file
+(track.transitions), so a new regime brings its own table. Nothing else writes a status.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from notifier.workflow.schema import SAME, Workflow
+
+INCIDENT_STATES = ("triage", "open", "resolved", "closed")
+# Internal events: track_activated (a regime's clock started), tracks_settled (no track has a duty left).
+INCIDENT_TRANSITIONS: dict[str, dict[str, str]] = {
+    "triage": {"incident.resolved": "resolved", "track_activated": "open"},
+    "open": {"incident.resolved": "resolved", "track_activated": "open"},
+    "resolved": {"track_activated": "resolved", "tracks_settled": "closed"},
+    "closed": {"track_activated": "resolved"},
+}
+PUBLIC_INCIDENT_EVENTS = {"incident.resolved"}
+
+
+@dataclass
+class TransitionNotAllowed(Exception):
+    subject: str
+    current_state: str
+    event: str
+    allowed_events: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        allowed = ", ".join(self.allowed_events) or "none"
+        return f"{self.event} is not allowed while {self.subject} is {self.current_state!r}; allowed: {allowed}"
+
+
+def incident_transition(state: str, event: str) -> str:
+    target = INCIDENT_TRANSITIONS.get(state, {}).get(event)
+    if target is None:
+        allowed = sorted(e for e in INCIDENT_TRANSITIONS.get(state, {}) if e in PUBLIC_INCIDENT_EVENTS)
+        raise TransitionNotAllowed("the incident", state, event, allowed)
+    return target
+
+
+def _when_text(when: dict[str, list[str]]) -> str:
+    return ",".join(f"{k}={'|'.join(v)}" for k, v in when.items())
+
+
+def allowed_track_events(workflow: Workflow, state: str) -> list[str]:
+    out = []
+    for tr in workflow.track.transitions:
+        if state in tr.from_:
+            name = workflow.event_type(tr.event)
+            out.append(f"{name}({_when_text(tr.when)})" if tr.when else name)
+    return out
+
+
+def track_transition(workflow: Workflow, state: str, event: str, payload: dict[str, Any]) -> str:
+    """The state a track moves to, or TransitionNotAllowed naming the current state and what is allowed."""
+    for tr in workflow.track.transitions:
+        if state in tr.from_ and tr.event == event and all(payload.get(k) in v for k, v in tr.when.items()):
+            return state if tr.to == SAME else tr.to
+    shown = workflow.event_type(event)
+    if "stage" in payload:
+        shown += f"(stage={payload['stage']})"
+    raise TransitionNotAllowed(f"the {workflow.regime} track", state, shown, allowed_track_events(workflow, state))

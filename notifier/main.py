@@ -1,0 +1,104 @@
+"""create_app(): settings, workflows, database, routers and error handlers."""
+
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from notifier import __version__, migrate
+from notifier.config import Settings, get_settings
+from notifier.db import make_engine
+from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents import routes as incident_routes
+from notifier.incidents.events import build_event_models, event_union
+from notifier.incidents.service import Context
+from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.logging import configure_logging
+from notifier.organisation import routes as organisation_routes
+from notifier.workflow import load_registry
+
+log = structlog.get_logger("notifier")
+
+DESCRIPTION = """
+meldplicht tracks security incidents through the Dutch Cyberbeveiligingswet (NIS2) and AVG (GDPR) reporting
+deadlines. Every endpoint under `/api/v1` needs `Authorization: Bearer <token>`. Instants are stored in UTC and
+answered in the organisation's time zone (ISO 8601 with offset).
+"""
+
+
+def _bootstrap_token(settings: Settings) -> str | None:
+    """In development without NOTIFIER_API_TOKEN, make one and keep it in var/api-token (mode 0600)."""
+    if settings.api_token:
+        return settings.api_token
+    if settings.env == "production":
+        return None
+    path = Path(settings.var_dir) / "api-token"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    log.warning("auth.token_generated", path=str(path), hint="set NOTIFIER_API_TOKEN to choose your own")
+    return token
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound):
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(TransitionNotAllowed)
+    async def _not_allowed(_: Request, exc: TransitionNotAllowed):
+        return JSONResponse({"detail": str(exc), "current_state": exc.current_state,
+                             "allowed_events": exc.allowed_events}, status_code=409)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_: Request, exc: Conflict):
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(FieldProblem)
+    async def _field(_: Request, exc: FieldProblem):
+        return JSONResponse({"detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": exc.kind}]},
+                            status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    registry = load_registry(settings.workflows_dir)
+    if settings.migrate_on_start:
+        migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="meldplicht", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.registry = registry
+    app.state.context = Context(registry=registry, default_zone=settings.zone)
+    app.state.api_token = _bootstrap_token(settings)
+    _error_handlers(app)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict:
+        """Public liveness probe."""
+        return {"status": "ok"}
+
+    app.include_router(organisation_routes.router)
+    app.include_router(incident_routes.make_router(event_union(build_event_models(registry))))
+    return app

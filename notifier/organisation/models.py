@@ -1,0 +1,35 @@
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from notifier import clock
+from notifier.db_types import UTCDateTime
+
+
+class Organisation(SQLModel, table=True):
+    """The single organisation this deployment reports for (row id 1)."""
+
+    __tablename__ = "organisation"
+
+    id: int = Field(default=1, primary_key=True)
+    name: str
+    kvk_number: str | None = None
+    sector: str
+    entity_type: str
+    staff_count: int | None = None
+    annual_turnover_eur: int | None = None
+    balance_sheet_eur: int | None = None
+    trust_service_provider: bool = False
+    timezone: str = "Europe/Amsterdam"
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str
+    email: str
+    phone: str | None = None
+    role: str

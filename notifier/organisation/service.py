@@ -1,0 +1,70 @@
+"""Reading and replacing the organisation profile."""
+
+from sqlmodel import Session, delete, select
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.organisation.classification import classify
+from notifier.organisation.models import Contact, Organisation
+from notifier.organisation.models_api import OrganisationIn, OrganisationOut
+
+
+def get(session: Session) -> Organisation | None:
+    return session.get(Organisation, 1)
+
+
+def contacts(session: Session) -> list[Contact]:
+    return list(session.exec(select(Contact).where(Contact.organisation_id == 1).order_by(Contact.id)).all())
+
+
+def contact_for(session: Session, role: str) -> Contact | None:
+    return next((c for c in contacts(session) if c.role == role), None)
+
+
+def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
+    result = classify(
+        sector=org.sector, entity_type=org.entity_type, staff_count=org.staff_count,
+        annual_turnover_eur=org.annual_turnover_eur, balance_sheet_eur=org.balance_sheet_eur,
+        trust_service_provider=org.trust_service_provider,
+    )
+    return OrganisationOut(
+        name=org.name, kvk_number=org.kvk_number, sector=org.sector, entity_type=org.entity_type,
+        staff_count=org.staff_count, annual_turnover_eur=org.annual_turnover_eur,
+        balance_sheet_eur=org.balance_sheet_eur, trust_service_provider=org.trust_service_provider,
+        timezone=org.timezone,
+        contacts=[{"name": c.name, "email": c.email, "phone": c.phone, "role": c.role} for c in people],
+        classification=result.classification, classification_reason=result.reason, size=result.size,
+    )
+
+
+def replace(session: Session, *, data: OrganisationIn, actor: str) -> Organisation:
+    org = get(session)
+    before = to_out(org, contacts(session)).model_dump() if org else None
+    fields = data.model_dump(exclude={"contacts"})
+    if org is None:
+        org = Organisation(id=1, **fields)
+    else:
+        for key, value in fields.items():
+            setattr(org, key, value)
+    org.updated_at = clock.now()
+    session.add(org)
+    session.flush()
+    session.exec(delete(Contact).where(Contact.organisation_id == 1))
+    for contact in data.contacts:
+        session.add(Contact(organisation_id=1, **contact.model_dump()))
+    session.flush()
+    after = to_out(org, contacts(session)).model_dump()
+    chain.append(session, actor=actor, event_type="organisation.updated", payload=data.model_dump(),
+                 previous_state=before, new_state=after)
+    return org
+
+
+def conditions(org: Organisation | None) -> dict:
+    """The values workflow variants may depend on."""
+    if org is None:
+        return {}
+    return {
+        "organisation.trust_service_provider": org.trust_service_provider or org.entity_type == "trust_service",
+        "organisation.sector": org.sector,
+        "organisation.entity_type": org.entity_type,
+    }

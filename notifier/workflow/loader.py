@@ -1,0 +1,141 @@
+"""Load workflows/*.yaml, validate shape and cross-references, fail with file + path + problem."""
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from notifier.workflow.schema import SAME, FactCatalogue, Registry, Workflow
+
+# Field references a stage may name besides the facts: things the organisation profile provides.
+PROFILE_REFERENCES = {
+    "contact.reporting_officer",
+    "contact.deputy",
+    "contact.ciso",
+    "contact.dpo",
+    "organisation.name",
+    "organisation.kvk_number",
+    "organisation.sector",
+}
+ANCHORS = {"aware", "request", "resolved"}
+CONDITION_KEYS = {"organisation.trust_service_provider", "organisation.sector", "organisation.entity_type"}
+
+
+class WorkflowError(Exception):
+    """A workflow file is broken; the message names the file, the path inside it and the problem."""
+
+    def __init__(self, file: Path, path: str, problem: str):
+        self.file, self.path, self.problem = file, path, problem
+        super().__init__(f"{file}: {path or '(top)'}: {problem}")
+
+
+def _read_yaml(file: Path) -> dict:
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise WorkflowError(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict):
+        raise WorkflowError(file, "", "expected a mapping at the top level")
+    return data
+
+
+def _validated(model, file: Path, data: dict):  # noqa: ANN001, ANN202
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in first["loc"]).replace(".[", "[")
+        raise WorkflowError(file, path, first["msg"]) from exc
+
+
+def _check_anchor(file: Path, path: str, anchor: str, stages: set[str]) -> None:
+    if anchor in ANCHORS:
+        return
+    kind, _, stage = anchor.partition(":")
+    if kind in {"submitted", "due"} and stage in stages:
+        return
+    raise WorkflowError(file, path, f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, due:<stage>)")
+
+
+def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
+    track, stages = wf.track, set(wf.stages)
+    states = set(track.states)
+    if track.initial not in states:
+        raise WorkflowError(file, "track.initial", f"unknown state {track.initial!r}")
+    for i, tr in enumerate(track.transitions):
+        base = f"track.transitions[{i}]"
+        for state in tr.from_:
+            if state not in states:
+                raise WorkflowError(file, f"{base}.from", f"unknown state {state!r}")
+        if tr.to != SAME and tr.to not in states:
+            raise WorkflowError(file, f"{base}.to", f"unknown state {tr.to!r}")
+        if tr.event not in track.events:
+            raise WorkflowError(file, f"{base}.event", f"unknown event {tr.event!r}")
+        fields = track.events[tr.event].fields
+        for key, values in tr.when.items():
+            if key not in fields:
+                raise WorkflowError(file, f"{base}.when.{key}", f"event {tr.event!r} has no field {key!r}")
+            allowed = stages if fields[key].type == "stage" else set(fields[key].choices or [])
+            for value in values:
+                if value not in allowed:
+                    raise WorkflowError(file, f"{base}.when.{key}", f"{value!r} is not one of {sorted(allowed)}")
+    for name, event in track.events.items():
+        if event.request and event.request not in stages:
+            raise WorkflowError(file, f"track.events.{name}.request", f"unknown stage {event.request!r}")
+        for fname, field in event.fields.items():
+            if field.type == "choice" and not field.choices:
+                raise WorkflowError(file, f"track.events.{name}.fields.{fname}", "a choice field needs choices")
+    choice_fields = {
+        fname: set(f.choices or []) for e in track.events.values() for fname, f in e.fields.items() if f.choices
+    }
+    for sname, stage in wf.stages.items():
+        base = f"stages.{sname}"
+        rules = [(f"{base}.due", stage.due)] + [(f"{base}.variants[{i}].due", v.due) for i, v in enumerate(stage.variants)]
+        if stage.if_ongoing:
+            rules.append((f"{base}.if_ongoing.then", stage.if_ongoing.then))
+            if stage.if_ongoing.stage not in stages:
+                raise WorkflowError(file, f"{base}.if_ongoing.stage", f"unknown stage {stage.if_ongoing.stage!r}")
+        for path, rule in rules:
+            if rule is None:
+                continue
+            _check_anchor(file, f"{path}.from", rule.from_, stages)
+            if rule.from_ != "request" and (rule.hours is None) == (rule.months is None):
+                raise WorkflowError(file, path, "give exactly one of hours or months")
+        if stage.provisional_from:
+            _check_anchor(file, f"{base}.provisional_from", stage.provisional_from, stages)
+        for i, variant in enumerate(stage.variants):
+            for key in variant.when:
+                if key not in CONDITION_KEYS:
+                    raise WorkflowError(file, f"{base}.variants[{i}].when.{key}", f"unknown condition; use one of {sorted(CONDITION_KEYS)}")
+        for key, values in stage.applies_when.items():
+            if key not in choice_fields or not set(values) <= choice_fields[key]:
+                raise WorkflowError(file, f"{base}.applies_when.{key}", "must name a choice field of a track event and its values")
+        for i, fname in enumerate(stage.fields):
+            if fname not in facts and fname not in PROFILE_REFERENCES:
+                raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
+    for sector, ids in list(wf.recipients.by_sector.items()) + [("default", wf.recipients.default)]:
+        for pid in ids:
+            if pid not in wf.recipients.parties:
+                raise WorkflowError(file, f"recipients.by_sector.{sector}" if sector != "default" else "recipients.default", f"unknown party {pid!r}")
+
+
+def load_registry(directory: Path) -> Registry:
+    directory = Path(directory)
+    facts_file = directory / "facts.yaml"
+    if not facts_file.exists():
+        raise WorkflowError(facts_file, "", "file missing: the facts catalogue is required")
+    catalogue = _validated(FactCatalogue, facts_file, _read_yaml(facts_file))
+    workflows: dict[str, Workflow] = {}
+    for file in sorted(directory.glob("*.yaml")):
+        if file.name == "facts.yaml":
+            continue
+        wf = _validated(Workflow, file, _read_yaml(file))
+        if file.stem != wf.regime:
+            raise WorkflowError(file, "regime", f"must match the file name ({file.stem!r})")
+        _check_workflow(file, wf, set(catalogue.facts))
+        workflows[wf.regime] = wf
+    if not workflows:
+        raise WorkflowError(directory, "", "no workflow files found")
+    return Registry(facts=catalogue.facts, workflows=workflows)

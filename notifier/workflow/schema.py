@@ -1,0 +1,132 @@
+"""The shape of a workflow file. Cross-references are checked in loader.py so errors can name the path."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SAME = "same"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Text(Strict):
+    nl: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class FactDef(Strict):
+    type: Literal["text", "datetime", "bool", "int", "choice", "multichoice"]
+    label: Text
+    choices: list[str] | None = None
+
+
+class FactCatalogue(Strict):
+    facts: dict[str, FactDef]
+
+
+class EventField(Strict):
+    type: Literal["datetime", "text", "choice", "stage", "bool", "int"]
+    required: bool = False
+    not_future: bool = False
+    choices: list[str] | None = None
+
+
+class EventDef(Strict):
+    starts_clock: bool = False
+    submission: bool = False
+    request: str | None = None
+    fields: dict[str, EventField] = Field(default_factory=dict)
+
+
+class StateDef(Strict):
+    description: str = ""
+    active: bool = False
+
+
+class Transition(Strict):
+    from_: list[str] = Field(alias="from")
+    event: str
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    to: str
+
+
+class Track(Strict):
+    initial: str
+    states: dict[str, StateDef]
+    events: dict[str, EventDef]
+    transitions: list[Transition]
+
+
+class DueRule(Strict):
+    from_: str = Field(alias="from")
+    hours: int | None = Field(default=None, gt=0)
+    months: int | None = Field(default=None, gt=0)
+
+
+class Variant(Strict):
+    when: dict[str, Any]
+    due: DueRule
+    legal_basis: str = ""
+
+
+class IfOngoing(Strict):
+    stage: str
+    then: DueRule
+
+
+class StageDef(Strict):
+    title: Text
+    legal_basis: str = ""
+    due: DueRule | None = None
+    variants: list[Variant] = Field(default_factory=list)
+    provisional_from: str | None = None
+    if_ongoing: IfOngoing | None = None
+    applies_when: dict[str, list[str]] = Field(default_factory=dict)
+    late_requires: list[str] = Field(default_factory=list)
+    fields: list[str] = Field(default_factory=list)
+
+
+class Party(Strict):
+    role: str
+    name: str
+    channel: Text
+
+
+class Recipients(Strict):
+    parties: dict[str, Party]
+    by_sector: dict[str, list[str]] = Field(default_factory=dict)
+    default: list[str]
+
+    def for_sector(self, sector: str | None) -> list[tuple[str, Party]]:
+        ids = self.by_sector.get(sector or "", self.default)
+        return [(pid, self.parties[pid]) for pid in ids]
+
+
+class Workflow(Strict):
+    regime: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: int
+    title: Text
+    legal_basis: str = ""
+    track: Track
+    stages: dict[str, StageDef]
+    recipients: Recipients
+
+    def event_type(self, event: str) -> str:
+        return f"{self.regime}.{event}"
+
+
+class Registry(BaseModel):
+    """Every loaded regime plus the facts catalogue; built once at start-up."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    facts: dict[str, FactDef]
+    workflows: dict[str, Workflow]
+
+    def get(self, regime: str) -> Workflow | None:
+        return self.workflows.get(regime)
