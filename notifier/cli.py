@@ -123,11 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=OneLineParser)
     upgrade = db_sub.add_parser("upgrade", help="apply the migrations")
-    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.add_argument("revision", nargs="?", default="heads")
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     deadlines = sub.add_parser("deadlines", help="compute the deadlines of a regime (no database needed)")
-    deadlines.add_argument("--regime", required=True, choices=["cbw", "avg"])
+    deadlines.add_argument("--regime", required=True, help="a regime from workflows/ (cbw, avg)")
     deadlines.add_argument("--aware-at", required=True, help="ISO 8601 with offset")
     deadlines.add_argument("--trust-service", action="store_true", help="trust service provider (24 h notification)")
     deadlines.add_argument("--notification-submitted-at", help="ISO 8601 with offset")
@@ -144,9 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from notifier.workflow import WorkflowError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except WorkflowError as exc:
+        print(f"notifier: broken workflow file: {exc}", file=sys.stderr)
+        return 1
     except CliError as exc:
         print(f"notifier {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -94,6 +94,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.api_token = _bootstrap_token(settings)
     _error_handlers(app)
 
+    @app.middleware("http")
+    async def _request_context(request: Request, call_next):
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request.headers.get("x-request-id") or secrets.token_hex(8))
+        return await call_next(request)
+
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict:
         """Public liveness probe."""

@@ -3,6 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import select
 
 from notifier.audit.models import AuditRecord
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
@@ -10,7 +11,6 @@ from notifier.errors import FieldProblem
 from notifier.incidents import service, views
 from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate, IncidentOut
 from notifier.incidents.state_machine import INCIDENT_STATES
-from sqlmodel import select
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Missing or invalid bearer token"},
                                            404: {"description": "No such incident"}}

@@ -118,7 +118,7 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
     chain.append(session, actor=actor, event_type=event.type, incident_id=incident.id, payload=payload,
                  previous_state=before, new_state=_snapshot(incident, track),
                  reason=payload.get("reasoning") or payload.get("delay_reason"), at=now)
-    log.info("incident.transitioned", event=event.type, before=before, after=_snapshot(incident, track))
+    log.info("incident.transitioned", event_type=event.type, before=before, after=_snapshot(incident, track))
     return incident
 
 
@@ -186,7 +186,8 @@ def _record_submission(session: Session, ctx: Context, incident: Incident, track
     if row is not None and row.due is not None and submitted_at > row.due:
         for required in stage.late_requires:
             if not payload.get(required):
-                raise FieldProblem(required, f"the {stage_name} deadline passed at {row.due.isoformat()}; "
+                due_local = row.due.astimezone(ctx.zone(session)).isoformat()
+                raise FieldProblem(required, f"the {stage_name} deadline passed at {due_local}; "
                                    f"a late submission must give the {required} (e.g. AVG art. 33(1))", "missing")
     session.add(Submission(incident_id=incident.id, regime=workflow.regime, stage=stage_name,
                            submitted_at=submitted_at, reference=payload.get("reference"),

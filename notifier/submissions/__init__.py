@@ -1,0 +1,1 @@
+"""Reports for CSIRT, authority and AP: context, rendering, completeness, the submission ledger."""

@@ -1,0 +1,42 @@
+"""Which of a stage's required fields (workflow `fields`) an incident has, and which are missing."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from notifier.incidents.models import Incident
+from notifier.organisation import service as organisation
+from notifier.workflow.schema import Registry
+
+
+@dataclass(frozen=True)
+class Completeness:
+    present: list[str]
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _filled(value) -> bool:  # noqa: ANN001
+    return value is not None and value != "" and value != []
+
+
+def profile_value(session: Session, reference: str):  # noqa: ANN201
+    """The value of an organisation reference such as contact.dpo or organisation.kvk_number."""
+    kind, _, name = reference.partition(".")
+    if kind == "contact":
+        contact = organisation.contact_for(session, name)
+        return {"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else None
+    org = organisation.get(session)
+    return getattr(org, name, None) if org else None
+
+
+def check(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> Completeness:
+    workflow = registry.workflows[regime]
+    present, missing = [], []
+    for field in workflow.stages[stage].fields:
+        value = profile_value(session, field) if "." in field else (incident.facts or {}).get(field)
+        (present if _filled(value) else missing).append(field)
+    return Completeness(present=present, missing=missing)

@@ -1,0 +1,113 @@
+"""Shared fixtures: a database built through the real migrations, the app, an authenticated client.
+
+The database is SQLite in a temporary folder unless NOTIFIER_TEST_DATABASE_URL names a PostgreSQL server;
+then every test gets a fresh database on it (created and dropped around the test).
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from notifier.config import Settings
+from notifier.db import make_engine
+from notifier.main import create_app
+
+TOKEN = "test-token-" + "x" * 24
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def db_url(tmp_path) -> Iterator[str]:
+    server = os.environ.get("NOTIFIER_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'notifier.db'}"
+        return
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(db_url, tmp_path) -> Settings:
+    return Settings(database_url=db_url, api_token=TOKEN, env="test", var_dir=tmp_path / "var",
+                    secret_key="test-secret-key-" + "y" * 24)
+
+
+@pytest.fixture
+def app(settings):
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, headers=AUTH) as c:
+        yield c
+
+
+@pytest.fixture
+def session(app) -> Iterator[Session]:
+    with Session(app.state.engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def engine(settings):
+    eng = make_engine(settings.database_url)
+    yield eng
+    eng.dispose()
+
+
+HOSPITAL = {
+    "name": "Ziekenhuis Rivierenland",
+    "kvk_number": "41234567",
+    "sector": "health",
+    "entity_type": "healthcare_provider",
+    "staff_count": 2400,
+    "annual_turnover_eur": 310_000_000,
+    "balance_sheet_eur": 250_000_000,
+    "trust_service_provider": False,
+    "timezone": "Europe/Amsterdam",
+    "contacts": [
+        {"name": "Anna de Vries", "email": "a.devries@zrl.example", "phone": "+31 88 123 4567", "role": "reporting_officer"},
+        {"name": "Bram Jansen", "email": "b.jansen@zrl.example", "phone": "+31 88 123 4568", "role": "deputy"},
+        {"name": "Carla Smit", "email": "c.smit@zrl.example", "phone": "+31 88 123 4569", "role": "ciso"},
+        {"name": "Dirk Bakker", "email": "fg@zrl.example", "phone": "+31 88 123 4570", "role": "dpo"},
+    ],
+}
+
+
+def put_organisation(client: TestClient, **overrides) -> dict:
+    body = {**HOSPITAL, **overrides}
+    response = client.put("/api/v1/organisation", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def new_incident(client: TestClient, title: str = "Ransomware op het EPD", **extra) -> dict:
+    response = client.post("/api/v1/incidents", json={"title": title, "summary": "Systemen versleuteld", **extra})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def post_event(client: TestClient, incident_id: int, expect: int = 200, **body) -> dict:
+    response = client.post(f"/api/v1/incidents/{incident_id}/events", json=body)
+    assert response.status_code == expect, response.text
+    return response.json()
+
+
+def deadline(incident: dict, regime: str, stage: str, sequence: int = 0) -> dict:
+    return next(d for d in incident["deadlines"]
+                if d["regime"] == regime and d["stage"] == stage and d["sequence"] == sequence)
