@@ -16,12 +16,14 @@ class Principal:
 
 
 def _unauthorised() -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or invalid bearer token",
-                         headers={"WWW-Authenticate": "Bearer"})
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, "missing or invalid bearer token", headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
-def require_principal(request: Request,
-                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+def require_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorised()
     expected = request.app.state.api_token

@@ -47,14 +47,21 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         raise CliError(f"--regime: unknown regime {args.regime!r}")
     submitted = {"incident_notification": [notified]} if notified else {}
     anchors = Anchors(
-        aware_at=aware, resolved_at=resolved, submitted=submitted,
+        aware_at=aware,
+        resolved_at=resolved,
+        submitted=submitted,
         declaration={"risk": "risk"},  # the CLI answers for a breach that must be notified
         conditions={"organisation.trust_service_provider": args.trust_service},
     )
     items = [
-        {"stage": d.stage, "due": d.due.astimezone(zone).isoformat(), "provisional": d.provisional,
-         "legal_basis": d.legal_basis}
-        for d in compute_due(workflow, anchors, zone) if d.due is not None
+        {
+            "stage": d.stage,
+            "due": d.due.astimezone(zone).isoformat(),
+            "provisional": d.provisional,
+            "legal_basis": d.legal_basis,
+        }
+        for d in compute_due(workflow, anchors, zone)
+        if d.due is not None
     ]
     if args.json:
         print(json.dumps(items, indent=2))

@@ -54,8 +54,10 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TransitionNotAllowed)
     async def _not_allowed(_: Request, exc: TransitionNotAllowed):
-        return JSONResponse({"detail": str(exc), "current_state": exc.current_state,
-                             "allowed_events": exc.allowed_events}, status_code=409)
+        return JSONResponse(
+            {"detail": str(exc), "current_state": exc.current_state, "allowed_events": exc.allowed_events},
+            status_code=409,
+        )
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict):
@@ -63,13 +65,15 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(FieldProblem)
     async def _field(_: Request, exc: FieldProblem):
-        return JSONResponse({"detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": exc.kind}]},
-                            status_code=422)
+        return JSONResponse(
+            {"detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": exc.kind}]}, status_code=422
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-                  for e in exc.errors()]
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+        ]
         return JSONResponse({"detail": errors}, status_code=422)
 
 

@@ -5,5 +5,14 @@ from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.organisation.models import Contact, Organisation
 
-__all__ = ["AuditHead", "AuditRecord", "Contact", "Deadline", "Incident", "Organisation", "ReportRequest",
-           "Submission", "Track"]
+__all__ = [
+    "AuditHead",
+    "AuditRecord",
+    "Contact",
+    "Deadline",
+    "Incident",
+    "Organisation",
+    "ReportRequest",
+    "Submission",
+    "Track",
+]

@@ -40,8 +40,13 @@ def db_url(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
-    return Settings(database_url=db_url, api_token=TOKEN, env="test", var_dir=tmp_path / "var",
-                    secret_key="test-secret-key-" + "y" * 24)
+    return Settings(
+        database_url=db_url,
+        api_token=TOKEN,
+        env="test",
+        var_dir=tmp_path / "var",
+        secret_key="test-secret-key-" + "y" * 24,
+    )
 
 
 @pytest.fixture
@@ -81,7 +86,12 @@ HOSPITAL = {
     "trust_service_provider": False,
     "timezone": "Europe/Amsterdam",
     "contacts": [
-        {"name": "Anna de Vries", "email": "a.devries@zrl.example", "phone": "+31 88 123 4567", "role": "reporting_officer"},
+        {
+            "name": "Anna de Vries",
+            "email": "a.devries@zrl.example",
+            "phone": "+31 88 123 4567",
+            "role": "reporting_officer",
+        },
         {"name": "Bram Jansen", "email": "b.jansen@zrl.example", "phone": "+31 88 123 4568", "role": "deputy"},
         {"name": "Carla Smit", "email": "c.smit@zrl.example", "phone": "+31 88 123 4569", "role": "ciso"},
         {"name": "Dirk Bakker", "email": "fg@zrl.example", "phone": "+31 88 123 4570", "role": "dpo"},
@@ -109,5 +119,6 @@ def post_event(client: TestClient, incident_id: int, expect: int = 200, **body) 
 
 
 def deadline(incident: dict, regime: str, stage: str, sequence: int = 0) -> dict:
-    return next(d for d in incident["deadlines"]
-                if d["regime"] == regime and d["stage"] == stage and d["sequence"] == sequence)
+    return next(
+        d for d in incident["deadlines"] if d["regime"] == regime and d["stage"] == stage and d["sequence"] == sequence
+    )

@@ -15,7 +15,8 @@ def test_healthz_is_public(app):
 def test_significant_incident_gets_its_deadlines(client):
     put_organisation(client)
     incident = new_incident(client)
-    incident = post_event(client, incident["id"], type="cbw.significant", aware_at="2026-11-23T08:30:00Z",
-                          reasoning="EPD onbeschikbaar")
+    incident = post_event(
+        client, incident["id"], type="cbw.significant", aware_at="2026-11-23T08:30:00Z", reasoning="EPD onbeschikbaar"
+    )
     assert incident["state"] == "open"
     assert deadline(incident, "cbw", "early_warning")["due"] == "2026-11-24T09:30:00+01:00"

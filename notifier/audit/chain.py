@@ -88,7 +88,9 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
     expected_prev, expected_seq, count = GENESIS, 1, 0
     last_id = 0
     while True:
-        rows = session.exec(select(AuditRecord).where(AuditRecord.seq > last_id).order_by(AuditRecord.seq).limit(batch)).all()
+        rows = session.exec(
+            select(AuditRecord).where(AuditRecord.seq > last_id).order_by(AuditRecord.seq).limit(batch)
+        ).all()
         if not rows:
             break
         for row in rows:
@@ -102,5 +104,7 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
             expected_prev, expected_seq, last_id = row.hash, row.seq + 1, row.seq
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        problems.append(f"chain head says seq {head.seq} but the last record is seq {expected_seq - 1} (records removed?)")
+        problems.append(
+            f"chain head says seq {head.seq} but the last record is seq {expected_seq - 1} (records removed?)"
+        )
     return VerifyResult(records=count, problems=problems)

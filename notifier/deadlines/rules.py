@@ -125,7 +125,10 @@ class _Computer:
         resolved = self.a.resolved_at
         if resolved is not None and resolved > due:
             later = add_offset(resolved, ongoing.then, self.zone)
-            return [DueStage(ongoing.stage, due, provisional, 0, progress_basis), DueStage(name, later, False, 0, basis)]
+            return [
+                DueStage(ongoing.stage, due, provisional, 0, progress_basis),
+                DueStage(name, later, False, 0, basis),
+            ]
         if resolved is None and self.a.submitted.get(ongoing.stage):
             # A progress report was filed, so the incident was ongoing: the final report waits for resolution.
             return [DueStage(ongoing.stage, due, provisional, 0, progress_basis), DueStage(name, None, True, 0, basis)]

@@ -14,13 +14,15 @@ from notifier.workflow.schema import Registry
 def anchors_for(session: Session, incident: Incident, track: Track, conditions: dict) -> Anchors:
     submitted: dict[str, list[datetime]] = {}
     subs = session.exec(
-        select(Submission).where(Submission.incident_id == incident.id, Submission.regime == track.regime)
+        select(Submission)
+        .where(Submission.incident_id == incident.id, Submission.regime == track.regime)
         .order_by(Submission.submitted_at, Submission.id)
     ).all()
     for sub in subs:
         submitted.setdefault(sub.stage, []).append(sub.submitted_at)
     requests = session.exec(
-        select(ReportRequest).where(ReportRequest.incident_id == incident.id, ReportRequest.regime == track.regime)
+        select(ReportRequest)
+        .where(ReportRequest.incident_id == incident.id, ReportRequest.regime == track.regime)
         .order_by(ReportRequest.id)
     ).all()
     return Anchors(
@@ -33,8 +35,9 @@ def anchors_for(session: Session, incident: Incident, track: Track, conditions: 
     )
 
 
-def recompute(session: Session, *, incident: Incident, registry: Registry, zone: ZoneInfo, conditions: dict,
-              now: datetime) -> list[Deadline]:
+def recompute(
+    session: Session, *, incident: Incident, registry: Registry, zone: ZoneInfo, conditions: dict, now: datetime
+) -> list[Deadline]:
     tracks = session.exec(select(Track).where(Track.incident_id == incident.id)).all()
     wanted: dict[tuple[str, str, int], tuple] = {}
     for track in tracks:
@@ -68,6 +71,8 @@ def recompute(session: Session, *, incident: Incident, registry: Registry, zone:
 
 
 def for_incident(session: Session, incident_id: int) -> list[Deadline]:
-    return list(session.exec(
-        select(Deadline).where(Deadline.incident_id == incident_id).order_by(Deadline.due, Deadline.id)
-    ).all())
+    return list(
+        session.exec(
+            select(Deadline).where(Deadline.incident_id == incident_id).order_by(Deadline.due, Deadline.id)
+        ).all()
+    )

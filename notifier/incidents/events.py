@@ -46,9 +46,7 @@ def build_event_models(registry: Registry) -> dict[str, type[EventBody]]:
             type_name = wf.event_type(name)
             fields = {fname: _field_type(f, stages) for fname, f in event.fields.items()}
             model_name = "".join(part.capitalize() for part in type_name.replace(".", "_").split("_")) + "Event"
-            models[type_name] = create_model(
-                model_name, __base__=EventBody, type=(Literal[type_name], ...), **fields
-            )
+            models[type_name] = create_model(model_name, __base__=EventBody, type=(Literal[type_name], ...), **fields)
     return models
 
 

@@ -12,8 +12,10 @@ from notifier.incidents import service, views
 from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate, IncidentOut
 from notifier.incidents.state_machine import INCIDENT_STATES
 
-ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Missing or invalid bearer token"},
-                                           404: {"description": "No such incident"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or invalid bearer token"},
+    404: {"description": "No such incident"},
+}
 
 
 def make_router(event_body: Any) -> APIRouter:
@@ -22,15 +24,21 @@ def make_router(event_body: Any) -> APIRouter:
 
     @router.post("", status_code=status.HTTP_201_CREATED, response_model=IncidentOut)
     def create_incident(body: IncidentCreate, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
-        incident = service.create(session, title=body.title, summary=body.summary, detected_at=body.detected_at,
-                                  actor=who.actor)
+        incident = service.create(
+            session, title=body.title, summary=body.summary, detected_at=body.detected_at, actor=who.actor
+        )
         session.commit()
         return views.incident_out(session, ctx, incident)
 
     @router.get("", response_model=list[IncidentOut])
-    def list_incidents(session: SessionDep, ctx: ContextDep, _: PrincipalDep,
-                       state: str | None = Query(default=None, description=f"one of {', '.join(INCIDENT_STATES)}"),
-                       limit: int = Query(default=100, ge=1, le=1000), offset: int = Query(default=0, ge=0)):
+    def list_incidents(
+        session: SessionDep,
+        ctx: ContextDep,
+        _: PrincipalDep,
+        state: str | None = Query(default=None, description=f"one of {', '.join(INCIDENT_STATES)}"),
+        limit: int = Query(default=100, ge=1, le=1000),
+        offset: int = Query(default=0, ge=0),
+    ):
         if state is not None and state not in INCIDENT_STATES:
             raise FieldProblem("state", f"must be one of {', '.join(INCIDENT_STATES)}")
         found = service.list_incidents(session, state=state, limit=limit, offset=offset)
@@ -40,9 +48,14 @@ def make_router(event_body: Any) -> APIRouter:
     def get_incident(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
         return views.incident_out(session, ctx, service.get(session, incident_id))
 
-    @router.post("/{incident_id}/events", response_model=IncidentOut,
-                 responses={409: {"model": ConflictOut, "description": "The state machine does not allow this event"},
-                            422: {"description": "Malformed body; names the field"}})
+    @router.post(
+        "/{incident_id}/events",
+        response_model=IncidentOut,
+        responses={
+            409: {"model": ConflictOut, "description": "The state machine does not allow this event"},
+            422: {"description": "Malformed body; names the field"},
+        },
+    )
     def post_event(incident_id: int, body: event_body, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
         incident = service.get(session, incident_id)
         service.apply_event(session, ctx, incident=incident, event=body, actor=who.actor)
@@ -53,8 +66,9 @@ def make_router(event_body: Any) -> APIRouter:
     def get_audit(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
         service.get(session, incident_id)
         zone = ctx.zone(session)
-        rows = session.exec(select(AuditRecord).where(AuditRecord.incident_id == incident_id)
-                            .order_by(AuditRecord.seq)).all()
+        rows = session.exec(
+            select(AuditRecord).where(AuditRecord.incident_id == incident_id).order_by(AuditRecord.seq)
+        ).all()
         return [AuditOut(**r.model_dump(exclude={"at", "id", "incident_id"}), at=r.at.astimezone(zone)) for r in rows]
 
     return router

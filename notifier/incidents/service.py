@@ -36,13 +36,20 @@ def create(session: Session, *, title: str, summary: str, detected_at: datetime 
     now = clock.now()
     if detected_at is not None and detected_at > now + CLOCK_SKEW:
         raise FieldProblem("detected_at", "lies in the future")
-    incident = Incident(title=title, summary=summary, detected_at=detected_at, created_by=actor,
-                        created_at=now, updated_at=now)
+    incident = Incident(
+        title=title, summary=summary, detected_at=detected_at, created_by=actor, created_at=now, updated_at=now
+    )
     session.add(incident)
     session.flush()
-    chain.append(session, actor=actor, event_type="incident.created", incident_id=incident.id,
-                 payload={"title": title, "summary": summary, "detected_at": detected_at},
-                 new_state={"incident": incident.state}, at=now)
+    chain.append(
+        session,
+        actor=actor,
+        event_type="incident.created",
+        incident_id=incident.id,
+        payload={"title": title, "summary": summary, "detected_at": detected_at},
+        new_state={"incident": incident.state},
+        at=now,
+    )
     log.info("incident.created", incident_id=incident.id)
     return incident
 
@@ -66,14 +73,21 @@ def tracks(session: Session, incident_id: int) -> list[Track]:
 
 
 def submissions(session: Session, incident_id: int) -> list[Submission]:
-    return list(session.exec(
-        select(Submission).where(Submission.incident_id == incident_id).order_by(Submission.submitted_at, Submission.id)
-    ).all())
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.incident_id == incident_id)
+            .order_by(Submission.submitted_at, Submission.id)
+        ).all()
+    )
 
 
 def requests(session: Session, incident_id: int) -> list[ReportRequest]:
-    return list(session.exec(select(ReportRequest).where(ReportRequest.incident_id == incident_id)
-                             .order_by(ReportRequest.id)).all())
+    return list(
+        session.exec(
+            select(ReportRequest).where(ReportRequest.incident_id == incident_id).order_by(ReportRequest.id)
+        ).all()
+    )
 
 
 def _snapshot(incident: Incident, track: Track | None) -> dict[str, Any]:
@@ -115,17 +129,31 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
     incident.updated_at = now
     session.add(incident)
     session.flush()
-    chain.append(session, actor=actor, event_type=event.type, incident_id=incident.id, payload=payload,
-                 previous_state=before, new_state=_snapshot(incident, track),
-                 reason=payload.get("reasoning") or payload.get("delay_reason"), at=now)
+    chain.append(
+        session,
+        actor=actor,
+        event_type=event.type,
+        incident_id=incident.id,
+        payload=payload,
+        previous_state=before,
+        new_state=_snapshot(incident, track),
+        reason=payload.get("reasoning") or payload.get("delay_reason"),
+        at=now,
+    )
     log.info("incident.transitioned", event_type=event.type, before=before, after=_snapshot(incident, track))
     return incident
 
 
 def _refresh(session: Session, ctx: Context, incident: Incident, now: datetime) -> None:
     org = organisation.get(session)
-    deadlines.recompute(session, incident=incident, registry=ctx.registry, zone=ctx.zone(session),
-                        conditions=organisation.conditions(org), now=now)
+    deadlines.recompute(
+        session,
+        incident=incident,
+        registry=ctx.registry,
+        zone=ctx.zone(session),
+        conditions=organisation.conditions(org),
+        now=now,
+    )
     if incident.state == "resolved" and not _any_active(session, ctx, incident):
         incident.state = incident_transition(incident.state, "tracks_settled")
 
@@ -147,8 +175,17 @@ def _track(session: Session, incident: Incident, workflow: Workflow) -> Track:
     return track
 
 
-def _apply_track_event(session: Session, ctx: Context, incident: Incident, track: Track, workflow: Workflow,
-                       name: str, payload: dict, actor: str, now: datetime) -> None:
+def _apply_track_event(
+    session: Session,
+    ctx: Context,
+    incident: Incident,
+    track: Track,
+    workflow: Workflow,
+    name: str,
+    payload: dict,
+    actor: str,
+    now: datetime,
+) -> None:
     event = workflow.track.events[name]
     for fname, field in event.fields.items():
         if field.not_future and payload.get(fname) is not None:
@@ -163,22 +200,43 @@ def _apply_track_event(session: Session, ctx: Context, incident: Incident, track
     if event.request:
         if payload["due"] <= now:
             raise FieldProblem("due", "the requested due date has already passed")
-        session.add(ReportRequest(incident_id=incident.id, regime=workflow.regime, stage=event.request,
-                                  due=payload["due"], requested_by=payload["requested_by"], recorded_by=actor,
-                                  recorded_at=now))
+        session.add(
+            ReportRequest(
+                incident_id=incident.id,
+                regime=workflow.regime,
+                stage=event.request,
+                due=payload["due"],
+                requested_by=payload["requested_by"],
+                recorded_by=actor,
+                recorded_at=now,
+            )
+        )
     if event.submission:
         _record_submission(session, ctx, incident, track, workflow, payload, actor, now)
 
 
-def _record_submission(session: Session, ctx: Context, incident: Incident, track: Track, workflow: Workflow,
-                       payload: dict, actor: str, now: datetime) -> None:
+def _record_submission(
+    session: Session,
+    ctx: Context,
+    incident: Incident,
+    track: Track,
+    workflow: Workflow,
+    payload: dict,
+    actor: str,
+    now: datetime,
+) -> None:
     stage_name, submitted_at = payload["stage"], payload["submitted_at"]
     stage = workflow.stages[stage_name]
     if track.aware_at is not None and submitted_at < track.aware_at:
         raise FieldProblem("submitted_at", "lies before the awareness time of this track")
     row = session.exec(
-        select(Deadline).where(Deadline.incident_id == incident.id, Deadline.regime == workflow.regime,
-                               Deadline.stage == stage_name, Deadline.submitted_at.is_(None))
+        select(Deadline)
+        .where(
+            Deadline.incident_id == incident.id,
+            Deadline.regime == workflow.regime,
+            Deadline.stage == stage_name,
+            Deadline.submitted_at.is_(None),
+        )
         .order_by(Deadline.sequence)
     ).first()
     if stage.due is not None and stage.due.from_ == "request" and row is None:
@@ -187,8 +245,21 @@ def _record_submission(session: Session, ctx: Context, incident: Incident, track
         for required in stage.late_requires:
             if not payload.get(required):
                 due_local = row.due.astimezone(ctx.zone(session)).isoformat()
-                raise FieldProblem(required, f"the {stage_name} deadline passed at {due_local}; "
-                                   f"a late submission must give the {required} (e.g. AVG art. 33(1))", "missing")
-    session.add(Submission(incident_id=incident.id, regime=workflow.regime, stage=stage_name,
-                           submitted_at=submitted_at, reference=payload.get("reference"),
-                           delay_reason=payload.get("delay_reason"), confirmed_by=actor, confirmed_at=now))
+                raise FieldProblem(
+                    required,
+                    f"the {stage_name} deadline passed at {due_local}; "
+                    f"a late submission must give the {required} (e.g. AVG art. 33(1))",
+                    "missing",
+                )
+    session.add(
+        Submission(
+            incident_id=incident.id,
+            regime=workflow.regime,
+            stage=stage_name,
+            submitted_at=submitted_at,
+            reference=payload.get("reference"),
+            delay_reason=payload.get("delay_reason"),
+            confirmed_by=actor,
+            confirmed_at=now,
+        )
+    )

@@ -28,29 +28,65 @@ def incident_out(session: Session, ctx: service.Context, incident: Incident) -> 
     for regime, wf in registry.workflows.items():
         t = tracks.get(regime)
         state = t.state if t else wf.track.initial
-        track_out.append(TrackOut(
-            regime=regime, state=state, aware_at=local(t.aware_at, zone) if t else None,
-            declared_by=t.declared_by if t else None, declaration=t.declaration if t else {},
-            reasoning=t.reasoning if t else None, allowed_events=allowed_track_events(wf, state),
-        ))
+        track_out.append(
+            TrackOut(
+                regime=regime,
+                state=state,
+                aware_at=local(t.aware_at, zone) if t else None,
+                declared_by=t.declared_by if t else None,
+                declaration=t.declaration if t else {},
+                reasoning=t.reasoning if t else None,
+                allowed_events=allowed_track_events(wf, state),
+            )
+        )
     return IncidentOut(
-        id=incident.id, title=incident.title, summary=incident.summary, state=incident.state,
-        detected_at=local(incident.detected_at, zone), resolved_at=local(incident.resolved_at, zone),
-        created_by=incident.created_by, created_at=local(incident.created_at, zone),
-        updated_at=local(incident.updated_at, zone), tracks=track_out,
+        id=incident.id,
+        title=incident.title,
+        summary=incident.summary,
+        state=incident.state,
+        detected_at=local(incident.detected_at, zone),
+        resolved_at=local(incident.resolved_at, zone),
+        created_by=incident.created_by,
+        created_at=local(incident.created_at, zone),
+        updated_at=local(incident.updated_at, zone),
+        tracks=track_out,
         deadlines=[_deadline(d, registry, zone, now) for d in rows],
-        submissions=[SubmissionOut(regime=s.regime, stage=s.stage, submitted_at=local(s.submitted_at, zone),
-                                   reference=s.reference, delay_reason=s.delay_reason, confirmed_by=s.confirmed_by,
-                                   confirmed_at=local(s.confirmed_at, zone))
-                     for s in service.submissions(session, incident.id)],
-        requests=[RequestOut(regime=r.regime, stage=r.stage, due=local(r.due, zone), requested_by=r.requested_by,
-                             recorded_at=local(r.recorded_at, zone)) for r in service.requests(session, incident.id)],
+        submissions=[
+            SubmissionOut(
+                regime=s.regime,
+                stage=s.stage,
+                submitted_at=local(s.submitted_at, zone),
+                reference=s.reference,
+                delay_reason=s.delay_reason,
+                confirmed_by=s.confirmed_by,
+                confirmed_at=local(s.confirmed_at, zone),
+            )
+            for s in service.submissions(session, incident.id)
+        ],
+        requests=[
+            RequestOut(
+                regime=r.regime,
+                stage=r.stage,
+                due=local(r.due, zone),
+                requested_by=r.requested_by,
+                recorded_at=local(r.recorded_at, zone),
+            )
+            for r in service.requests(session, incident.id)
+        ],
     )
 
 
 def _deadline(d, registry: Registry, zone: ZoneInfo, now: datetime) -> DeadlineOut:  # noqa: ANN001
     wf = registry.get(d.regime)
     title = wf.stages[d.stage].title.en if wf and d.stage in wf.stages else d.stage
-    return DeadlineOut(regime=d.regime, stage=d.stage, sequence=d.sequence, title=title, due=local(d.due, zone),
-                       status=status_of(d.due, d.submitted_at, now), provisional=d.provisional,
-                       submitted_at=local(d.submitted_at, zone), legal_basis=d.legal_basis)
+    return DeadlineOut(
+        regime=d.regime,
+        stage=d.stage,
+        sequence=d.sequence,
+        title=title,
+        due=local(d.due, zone),
+        status=status_of(d.due, d.submitted_at, now),
+        provisional=d.provisional,
+        submitted_at=local(d.submitted_at, zone),
+        legal_basis=d.legal_basis,
+    )

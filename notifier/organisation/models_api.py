@@ -34,7 +34,9 @@ class OrganisationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=300)
-    kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$", description="Dutch Chamber of Commerce number, 8 digits")
+    kvk_number: str | None = Field(
+        default=None, pattern=r"^\d{8}$", description="Dutch Chamber of Commerce number, 8 digits"
+    )
     sector: Sector
     entity_type: EntityType
     staff_count: int | None = Field(default=None, ge=0)

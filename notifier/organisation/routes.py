@@ -7,8 +7,11 @@ from notifier.errors import NotFound
 from notifier.organisation import service
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 
-router = APIRouter(prefix="/api/v1/organisation", tags=["organisation"],
-                   responses={401: {"description": "Missing or invalid bearer token"}})
+router = APIRouter(
+    prefix="/api/v1/organisation",
+    tags=["organisation"],
+    responses={401: {"description": "Missing or invalid bearer token"}},
+)
 
 
 @router.get("", response_model=OrganisationOut, responses={404: {"description": "No profile yet"}})

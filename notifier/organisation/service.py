@@ -23,17 +23,27 @@ def contact_for(session: Session, role: str) -> Contact | None:
 
 def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
     result = classify(
-        sector=org.sector, entity_type=org.entity_type, staff_count=org.staff_count,
-        annual_turnover_eur=org.annual_turnover_eur, balance_sheet_eur=org.balance_sheet_eur,
+        sector=org.sector,
+        entity_type=org.entity_type,
+        staff_count=org.staff_count,
+        annual_turnover_eur=org.annual_turnover_eur,
+        balance_sheet_eur=org.balance_sheet_eur,
         trust_service_provider=org.trust_service_provider,
     )
     return OrganisationOut(
-        name=org.name, kvk_number=org.kvk_number, sector=org.sector, entity_type=org.entity_type,
-        staff_count=org.staff_count, annual_turnover_eur=org.annual_turnover_eur,
-        balance_sheet_eur=org.balance_sheet_eur, trust_service_provider=org.trust_service_provider,
+        name=org.name,
+        kvk_number=org.kvk_number,
+        sector=org.sector,
+        entity_type=org.entity_type,
+        staff_count=org.staff_count,
+        annual_turnover_eur=org.annual_turnover_eur,
+        balance_sheet_eur=org.balance_sheet_eur,
+        trust_service_provider=org.trust_service_provider,
         timezone=org.timezone,
         contacts=[{"name": c.name, "email": c.email, "phone": c.phone, "role": c.role} for c in people],
-        classification=result.classification, classification_reason=result.reason, size=result.size,
+        classification=result.classification,
+        classification_reason=result.reason,
+        size=result.size,
     )
 
 
@@ -54,8 +64,14 @@ def replace(session: Session, *, data: OrganisationIn, actor: str) -> Organisati
         session.add(Contact(organisation_id=1, **contact.model_dump()))
     session.flush()
     after = to_out(org, contacts(session)).model_dump()
-    chain.append(session, actor=actor, event_type="organisation.updated", payload=data.model_dump(),
-                 previous_state=before, new_state=after)
+    chain.append(
+        session,
+        actor=actor,
+        event_type="organisation.updated",
+        payload=data.model_dump(),
+        previous_state=before,
+        new_state=after,
+    )
     return org
 
 

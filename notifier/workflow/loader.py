@@ -56,7 +56,9 @@ def _check_anchor(file: Path, path: str, anchor: str, stages: set[str]) -> None:
     kind, _, stage = anchor.partition(":")
     if kind in {"submitted", "due"} and stage in stages:
         return
-    raise WorkflowError(file, path, f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, due:<stage>)")
+    raise WorkflowError(
+        file, path, f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, due:<stage>)"
+    )
 
 
 def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
@@ -92,7 +94,9 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
     }
     for sname, stage in wf.stages.items():
         base = f"stages.{sname}"
-        rules = [(f"{base}.due", stage.due)] + [(f"{base}.variants[{i}].due", v.due) for i, v in enumerate(stage.variants)]
+        rules = [(f"{base}.due", stage.due)] + [
+            (f"{base}.variants[{i}].due", v.due) for i, v in enumerate(stage.variants)
+        ]
         if stage.if_ongoing:
             rules.append((f"{base}.if_ongoing.then", stage.if_ongoing.then))
             if stage.if_ongoing.stage not in stages:
@@ -108,17 +112,27 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
         for i, variant in enumerate(stage.variants):
             for key in variant.when:
                 if key not in CONDITION_KEYS:
-                    raise WorkflowError(file, f"{base}.variants[{i}].when.{key}", f"unknown condition; use one of {sorted(CONDITION_KEYS)}")
+                    raise WorkflowError(
+                        file,
+                        f"{base}.variants[{i}].when.{key}",
+                        f"unknown condition; use one of {sorted(CONDITION_KEYS)}",
+                    )
         for key, values in stage.applies_when.items():
             if key not in choice_fields or not set(values) <= choice_fields[key]:
-                raise WorkflowError(file, f"{base}.applies_when.{key}", "must name a choice field of a track event and its values")
+                raise WorkflowError(
+                    file, f"{base}.applies_when.{key}", "must name a choice field of a track event and its values"
+                )
         for i, fname in enumerate(stage.fields):
             if fname not in facts and fname not in PROFILE_REFERENCES:
                 raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
     for sector, ids in list(wf.recipients.by_sector.items()) + [("default", wf.recipients.default)]:
         for pid in ids:
             if pid not in wf.recipients.parties:
-                raise WorkflowError(file, f"recipients.by_sector.{sector}" if sector != "default" else "recipients.default", f"unknown party {pid!r}")
+                raise WorkflowError(
+                    file,
+                    f"recipients.by_sector.{sector}" if sector != "default" else "recipients.default",
+                    f"unknown party {pid!r}",
+                )
 
 
 def load_registry(directory: Path) -> Registry:
