@@ -91,6 +91,28 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tick(args: argparse.Namespace) -> int:
+    from notifier import clock, migrate
+    from notifier.config import get_settings
+    from notifier.db import make_engine
+    from notifier.logging import configure_logging
+    from notifier.scheduler import run_once
+    from notifier.workflow import load_registry
+
+    now = _instant("--now", args.now) or clock.now()
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)  # logs to stderr: stdout carries only the actions
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        actions = run_once(engine, settings=settings, registry=load_registry(settings.workflows_dir), now=now)
+    finally:
+        engine.dispose()
+    for action in actions:
+        print(json.dumps({"at": now.isoformat(), **action}, default=str), flush=True)
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -142,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--timezone", default="Europe/Amsterdam")
     deadlines.add_argument("--json", action="store_true", help="print a JSON array")
     deadlines.set_defaults(func=cmd_deadlines)
+
+    tick = sub.add_parser("tick", help="run one reminder sweep and one delivery pass now; one JSON line per action")
+    tick.add_argument("--now", help="act as if at this instant (ISO 8601 with offset)")
+    tick.set_defaults(func=cmd_tick)
 
     audit = sub.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)

@@ -27,6 +27,26 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     migrate_on_start: bool = True
+    # SIEM intake (notifier/intake): a shared token for every source, limits, correlation and the triage rule.
+    intake_token: str | None = Field(default=None, description="Bearer token accepted by every intake source")
+    intake_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    intake_correlation_window_minutes: int = Field(default=60, ge=0)
+    intake_triage_min_severity: str = Field(default="medium", description="info|low|medium|high|critical")
+    intake_triage_source_min_severity: dict[str, str] = Field(
+        default_factory=dict, description='per-source override, JSON, e.g. {"wazuh": "high"}'
+    )
+    intake_max_batch: int = Field(default=500, ge=1, description="alerts written per group-commit transaction")
+    # Reminders, outbox and scheduler (notifier/reminders, notifier/mail, notifier/scheduler.py).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    mail_from: str = "meldplicht@localhost"
+    mail_language: Literal["nl", "en"] = "nl"
+    sweep_interval_seconds: int = Field(default=30, ge=1)
+    scheduler_enabled: bool = True
+    reply_link_days: int = Field(default=14, ge=1)
 
     @field_validator("timezone")
     @classmethod

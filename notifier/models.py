@@ -1,18 +1,34 @@
 """Imports every table so SQLModel.metadata is complete (Alembic and the schema test use it)."""
 
+from notifier.assessment.models import SignificanceAssessment
 from notifier.audit.models import AuditHead, AuditRecord
+from notifier.calendar.models import CalendarToken
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
+from notifier.intake.models import IntakeAlert, IntakeSource
+from notifier.mail.models import OutboxMail
 from notifier.organisation.models import Contact, Organisation
+from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+from notifier.reminders.models import ReminderStep, SchedulerHeartbeat
 
 __all__ = [
+    "SchedulerHeartbeat",
+    "ReminderStep",
+    "ProcessorAnswer",
+    "Processor",
+    "IncidentProcessor",
+    "OutboxMail",
+    "CalendarToken",
     "AuditHead",
     "AuditRecord",
     "Contact",
     "Deadline",
     "Incident",
+    "IntakeAlert",
+    "IntakeSource",
     "Organisation",
     "ReportRequest",
+    "SignificanceAssessment",
     "Submission",
     "Track",
 ]

@@ -46,6 +46,7 @@ def settings(db_url, tmp_path) -> Settings:
         env="test",
         var_dir=tmp_path / "var",
         secret_key="test-secret-key-" + "y" * 24,
+        scheduler_enabled=False,  # tests drive the sweep themselves (tests/reminders) with frozen time
     )
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import Anchors, compute_due, status_of
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
+from notifier.reminders import plan as reminder_plan
 from notifier.workflow.schema import Registry
 
 
@@ -67,6 +68,8 @@ def recompute(
         session.add(row)
         rows.append(row)
     session.flush()
+    # Reminder steps follow the deadlines in the same transaction: planned, moved or dropped with them.
+    reminder_plan.sync_incident(session, incident_id=incident.id, registry=registry, now=now)
     return rows
 
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from notifier import clock
@@ -54,6 +54,13 @@ class Submission(SQLModel, table=True):
     delay_reason: str | None = None
     confirmed_by: str
     confirmed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # The submission ledger (notifier/submissions/ledger.py): exactly what was filed, frozen once written.
+    language: str | None = None
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    json_copy: dict[str, Any] | None = Field(default=None, sa_column=Column("json", JSON, nullable=True))
+    sha256: str | None = None
+    recipients: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    missing: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ReportRequest(SQLModel, table=True):

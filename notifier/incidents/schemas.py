@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from notifier.submissions.consistency import Inconsistency
+
 
 class IncidentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -68,6 +70,10 @@ class IncidentOut(BaseModel):
     deadlines: list[DeadlineOut]
     submissions: list[SubmissionOut]
     requests: list[RequestOut]
+    facts: dict[str, Any] = Field(default_factory=dict, description="See PATCH /api/v1/incidents/{id}/facts")
+    inconsistencies: list[Inconsistency] = Field(
+        default_factory=list, description="Facts on which the latest filed reports of two regimes disagree"
+    )
 
 
 class AuditOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,12 +11,14 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit import chain
+from notifier.config import PROJECT_ROOT
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import incident_transition, track_transition
 from notifier.organisation import service as organisation
+from notifier.submissions import ledger
 from notifier.workflow.schema import Registry, Workflow
 
 log = structlog.get_logger("notifier.incidents")
@@ -26,6 +29,7 @@ CLOCK_SKEW = timedelta(minutes=2)
 class Context:
     registry: Registry
     default_zone: ZoneInfo
+    templates_dir: Path = PROJECT_ROOT / "templates"
 
     def zone(self, session: Session) -> ZoneInfo:
         org = organisation.get(session)
@@ -251,15 +255,17 @@ def _record_submission(
                     f"a late submission must give the {required} (e.g. AVG art. 33(1))",
                     "missing",
                 )
-    session.add(
-        Submission(
-            incident_id=incident.id,
-            regime=workflow.regime,
-            stage=stage_name,
-            submitted_at=submitted_at,
-            reference=payload.get("reference"),
-            delay_reason=payload.get("delay_reason"),
-            confirmed_by=actor,
-            confirmed_at=now,
-        )
+    submission = Submission(
+        incident_id=incident.id,
+        regime=workflow.regime,
+        stage=stage_name,
+        submitted_at=submitted_at,
+        reference=payload.get("reference"),
+        delay_reason=payload.get("delay_reason"),
+        confirmed_by=actor,
+        confirmed_at=now,
+        language=payload.get("language"),
     )
+    # Freeze the filed text in the ledger; apply_event's audit record carries the hash and the missing fields.
+    payload.update(ledger.file(session, ctx, incident=incident, track=track, workflow=workflow, submission=submission))
+    session.add(submission)

@@ -9,13 +9,15 @@ from typing import Any
 
 from notifier.workflow.schema import SAME, Workflow
 
-INCIDENT_STATES = ("triage", "open", "resolved", "closed")
+INCIDENT_STATES = ("triage", "open", "resolved", "closed", "merged")
 # Internal events: track_activated (a regime's clock started), tracks_settled (no track has a duty left).
 INCIDENT_TRANSITIONS: dict[str, dict[str, str]] = {
-    "triage": {"incident.resolved": "resolved", "track_activated": "open"},
+    "triage": {"incident.resolved": "resolved", "track_activated": "open", "incident.merged": "merged"},
     "open": {"incident.resolved": "resolved", "track_activated": "open"},
     "resolved": {"track_activated": "resolved", "tracks_settled": "closed"},
     "closed": {"track_activated": "resolved"},
+    # Merged (notifier/intake/grouping.py): its alerts moved to another incident; nothing happens here any more.
+    "merged": {},
 }
 PUBLIC_INCIDENT_EVENTS = {"incident.resolved"}
 

@@ -12,6 +12,7 @@ from notifier.incidents import service
 from notifier.incidents.models import Incident
 from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut
 from notifier.incidents.state_machine import allowed_track_events
+from notifier.submissions import consistency
 from notifier.workflow.schema import Registry
 
 
@@ -73,6 +74,8 @@ def incident_out(session: Session, ctx: service.Context, incident: Incident) -> 
             )
             for r in service.requests(session, incident.id)
         ],
+        facts=incident.facts or {},
+        inconsistencies=consistency.inconsistencies(session, registry, incident.id),
     )
 
 

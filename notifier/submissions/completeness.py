@@ -19,8 +19,11 @@ class Completeness:
         return not self.missing
 
 
-def _filled(value) -> bool:  # noqa: ANN001
+def filled(value) -> bool:  # noqa: ANN001
     return value is not None and value != "" and value != []
+
+
+_filled = filled
 
 
 def profile_value(session: Session, reference: str):  # noqa: ANN201

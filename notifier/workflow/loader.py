@@ -122,6 +122,9 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
                 raise WorkflowError(
                     file, f"{base}.applies_when.{key}", "must name a choice field of a track event and its values"
                 )
+        for i, pid in enumerate(stage.recipients or []):
+            if pid not in wf.recipients.parties:
+                raise WorkflowError(file, f"{base}.recipients[{i}]", f"unknown party {pid!r}")
         for i, fname in enumerate(stage.fields):
             if fname not in facts and fname not in PROFILE_REFERENCES:
                 raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")

@@ -89,6 +89,8 @@ class StageDef(Strict):
     applies_when: dict[str, list[str]] = Field(default_factory=dict)
     late_requires: list[str] = Field(default_factory=list)
     fields: list[str] = Field(default_factory=list)
+    # Parties (recipients.parties) this stage goes to instead of the sector routing, e.g. data subjects (art. 34).
+    recipients: list[str] | None = None
 
 
 class Party(Strict):
@@ -106,6 +108,23 @@ class Recipients(Strict):
         ids = self.by_sector.get(sector or "", self.default)
         return [(pid, self.parties[pid]) for pid in ids]
 
+    def for_stage(self, stage: "StageDef", sector: str | None) -> list[tuple[str, Party]]:
+        if stage.recipients is not None:
+            return [(pid, self.parties[pid]) for pid in stage.recipients]
+        return self.for_sector(sector)
+
+
+class ReminderLadder(Strict):
+    """When officers are reminded of an open deadline and who gets the mail (notifier/reminders)."""
+
+    before_hours: list[int] = Field(default_factory=lambda: [12, 4, 1])
+    at_deadline: bool = True
+    overdue_every_hours: int = Field(default=4, gt=0)
+    to: list[str] = Field(default_factory=lambda: ["reporting_officer"])
+    cc: list[str] = Field(default_factory=lambda: ["deputy", "ciso"])
+    # "at": the deadline passing unfiled is the first overdue notice; "overdue": only from the first repeat.
+    cc_from: Literal["at", "overdue"] = "at"
+
 
 class Workflow(Strict):
     regime: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -115,6 +134,7 @@ class Workflow(Strict):
     track: Track
     stages: dict[str, StageDef]
     recipients: Recipients
+    reminders: ReminderLadder = Field(default_factory=ReminderLadder)
 
     def event_type(self, event: str) -> str:
         return f"{self.regime}.{event}"

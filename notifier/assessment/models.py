@@ -1,0 +1,31 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from notifier import clock
+from notifier.db_types import UTCDateTime
+
+
+class SignificanceAssessment(SQLModel, table=True):
+    """One version of the significance assessment of an incident: answers, proposal and, once a person
+    confirmed it, who decided what and when. Versions are never changed, only added."""
+
+    __tablename__ = "significance_assessment"
+    __table_args__ = (UniqueConstraint("incident_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    version: int
+    entity_type: str
+    rule: str
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    significant: bool
+    criteria: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    assessor: str
+    assessed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    decision: str | None = None  # significant | not_significant, set on confirmation
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

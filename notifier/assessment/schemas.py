@@ -1,0 +1,80 @@
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Answers(BaseModel):
+    """Every question the assistant can ask; only those asked for the entity type may be answered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scheduled_maintenance: bool | None = None
+    financial_loss_eur: float | None = Field(default=None, ge=0)
+    annual_turnover_eur: float | None = Field(default=None, ge=0)
+    trade_secrets_exfiltrated: bool | None = None
+    deaths: int | None = Field(default=None, ge=0)
+    health_damage: bool | None = None
+    malicious_access: bool | None = None
+    recurrence_count: int | None = Field(default=None, ge=1)
+    recurrence_financial_loss_eur: float | None = Field(default=None, ge=0)
+    unavailable_minutes: float | None = Field(default=None, ge=0)
+    limited_minutes: float | None = Field(default=None, ge=0)
+    avg_response_seconds: float | None = Field(default=None, ge=0)
+    eu_users: int | None = Field(default=None, ge=0)
+    users_unavailable: int | None = Field(default=None, ge=0)
+    users_limited: int | None = Field(default=None, ge=0)
+    integrity_compromised: bool | None = None
+    integrity_malicious: bool | None = None
+    users_integrity: int | None = Field(default=None, ge=0)
+    dns_names_wrong: int | None = Field(default=None, ge=0)
+    dns_names_total: int | None = Field(default=None, ge=0)
+    dns_misconfiguration: bool | None = None
+    physical_access_compromised: bool | None = None
+    unavailable_minutes_week: float | None = Field(default=None, ge=0)
+    severe_operational_disruption: bool | None = None
+    considerable_financial_loss: bool | None = None
+    considerable_damage_to_others: bool | None = None
+
+
+class AssessmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: Answers
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agree: bool = Field(default=True, description="false: the person decides against the proposal")
+    aware_at: AwareDatetime | None = Field(default=None, description="Required when the decision is significant")
+    reasoning: str | None = Field(default=None, max_length=20_000, description="Added to the fired criteria")
+
+
+class QuestionOut(BaseModel):
+    id: str
+    kind: str
+    text: str
+    unit: str | None
+
+
+class QuestionsOut(BaseModel):
+    entity_type: str
+    rule: str
+    questions: list[QuestionOut]
+
+
+class AssessmentOut(BaseModel):
+    incident_id: int
+    version: int
+    entity_type: str
+    rule: str
+    answers: dict[str, Any]
+    significant: bool
+    criteria: list[dict[str, Any]]
+    notes: list[str]
+    assessor: str
+    assessed_at: datetime
+    decision: str | None
+    confirmed_by: str | None
+    confirmed_at: datetime | None

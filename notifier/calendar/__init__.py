@@ -1,0 +1,1 @@
+"""iCalendar feeds of open deadlines behind a secret URL token."""

@@ -1,0 +1,70 @@
+"""A minimal, correct iCalendar (RFC 5545) writer: CRLF, folding at 75 octets, escaping, UTC instants."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    start: datetime
+    summary: str
+    description: str
+    url: str
+
+
+def escape_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Split a content line into 75-octet pieces without cutting a UTF-8 character; continuations start with a space."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    pieces, current, limit = [], b"", 75
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > limit:
+            pieces.append(current.decode("utf-8"))
+            current, limit = b"", 74  # the leading space of a continuation counts
+        current += encoded
+    pieces.append(current.decode("utf-8"))
+    return "\r\n ".join(pieces)
+
+
+def utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def calendar(name: str, events: list[Event], *, stamp: datetime) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//meldplicht//deadlines//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{utc(stamp)}",
+            f"DTSTART:{utc(event.start)}",
+            f"DTEND:{utc(event.start)}",
+            f"SUMMARY:{escape_text(event.summary)}",
+            f"DESCRIPTION:{escape_text(event.description)}",
+            f"URL:{event.url}",
+            "TRANSP:TRANSPARENT",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{escape_text(event.summary)}",
+            "TRIGGER:-PT4H",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -1,0 +1,107 @@
+"""Calendar feeds of open deadlines behind a secret token, and the API that shows or rotates that token."""
+
+import hmac
+import secrets
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.calendar.ics import Event, calendar
+from notifier.calendar.models import CalendarToken
+from notifier.deadlines.models import Deadline
+from notifier.deps import ContextDep, PrincipalDep, SessionDep
+from notifier.incidents.models import Incident
+
+api_router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+feed_router = APIRouter(tags=["calendar"])
+OPEN = ("open", "overdue")
+
+
+def _token(session: Session, *, rotate: bool, actor: str) -> str:
+    row = session.get(CalendarToken, 1)
+    if row is not None and not rotate:
+        return row.token
+    row = row or CalendarToken(id=1, token="")
+    row.token, row.created_at = secrets.token_urlsafe(32), clock.now()
+    session.add(row)
+    session.flush()
+    chain.append(session, actor=actor, event_type="calendar.token_rotated" if rotate else "calendar.token_created")
+    return row.token
+
+
+def _urls(request: Request, token: str) -> dict:
+    base = request.app.state.settings.base_url.rstrip("/")
+    return {
+        "url": f"{base}/calendar/{token}.ics",
+        "incident_url_template": f"{base}/calendar/{token}/incidents/{{id}}.ics",
+    }
+
+
+@api_router.get("/token")
+def show_token(request: Request, session: SessionDep, who: PrincipalDep):
+    """The organisation's calendar URL (made on first use). Anyone with the URL can read the deadlines."""
+    token = _token(session, rotate=False, actor=who.actor)
+    session.commit()
+    return _urls(request, token)
+
+
+@api_router.post("/token")
+def rotate_token(request: Request, session: SessionDep, who: PrincipalDep):
+    """A new secret; subscriptions to the old URL stop working."""
+    token = _token(session, rotate=True, actor=who.actor)
+    session.commit()
+    return _urls(request, token)
+
+
+def _check(session: Session, token: str) -> None:
+    row = session.get(CalendarToken, 1)
+    if row is None or not hmac.compare_digest(row.token.encode(), token.encode()):
+        raise HTTPException(404, "not found")
+
+
+def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> Response:  # noqa: ANN001
+    registry = ctx.registry
+    query = (
+        select(Deadline, Incident)
+        .join(Incident, Incident.id == Deadline.incident_id)
+        .where(Deadline.status.in_(OPEN), Deadline.due.is_not(None), Deadline.submitted_at.is_(None))
+    )
+    if incident_id is not None:
+        query = query.where(Deadline.incident_id == incident_id)
+    base = request.app.state.settings.base_url.rstrip("/")
+    host = base.split("://")[-1].split("/")[0] or "meldplicht"
+    events = []
+    for deadline, incident in session.exec(query.order_by(Deadline.due, Deadline.id)).all():
+        workflow = registry.get(deadline.regime)
+        stage = workflow.stages.get(deadline.stage) if workflow else None
+        title = stage.title.nl if stage else deadline.stage
+        flag = " (voorlopig)" if deadline.provisional else ""
+        events.append(
+            Event(
+                uid=f"deadline-{deadline.incident_id}-{deadline.regime}-{deadline.stage}-{deadline.sequence}@{host}",
+                start=deadline.due,
+                summary=f"{title}{flag}: #{incident.id} {incident.title}",
+                description=f"{deadline.regime.upper()} {deadline.legal_basis}\n{base}/incidents/{incident.id}",
+                url=f"{base}/incidents/{incident.id}",
+            )
+        )
+    name = "meldplicht" if incident_id is None else f"meldplicht #{incident_id}"
+    body = calendar(name, events, stamp=clock.now())
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "no-store"})
+
+
+@feed_router.get("/calendar/{token}.ics", include_in_schema=False)
+def organisation_feed(token: str, request: Request, session: SessionDep, ctx: ContextDep):
+    _check(session, token)
+    return _feed(request, session, ctx, None)
+
+
+@feed_router.get("/calendar/{token}/incidents/{incident_id}.ics", include_in_schema=False)
+def incident_feed(token: str, incident_id: int, request: Request, session: SessionDep, ctx: ContextDep):
+    _check(session, token)
+    if session.get(Incident, incident_id) is None:
+        raise HTTPException(404, "not found")
+    return _feed(request, session, ctx, incident_id)

@@ -1,0 +1,1 @@
+"""SIEM intake: adapters per tool, authentication, the group-commit writer, correlation and triage."""

@@ -1,0 +1,40 @@
+"""Wiring intake into the app: state (credentials, writer, limits) and routers."""
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from notifier.config import Settings
+from notifier.intake import routes
+from notifier.intake.auth import CredentialStore
+from notifier.intake.triage import TriageRule
+from notifier.intake.writer import Writer
+
+
+class IntakeState:
+    def __init__(self, settings: Settings, engine: Engine):
+        self.max_body_bytes = settings.intake_max_body_bytes
+        self.credentials = CredentialStore(engine, settings.intake_token)
+        self.writer = Writer(
+            engine,
+            triage=TriageRule.from_settings(
+                settings.intake_triage_min_severity, settings.intake_triage_source_min_severity
+            ),
+            window=timedelta(minutes=settings.intake_correlation_window_minutes),
+            max_batch=settings.intake_max_batch,
+        )
+
+
+def install(app: FastAPI, settings: Settings, engine: Engine) -> None:
+    app.state.intake = IntakeState(settings, engine)
+    app.include_router(routes.intake_router)
+    app.include_router(routes.admin_router)
+    app.include_router(routes.incident_router)
+
+
+def shutdown(app: FastAPI) -> None:
+    """Let the writer finish and commit what it holds before the engine goes away."""
+    intake = getattr(app.state, "intake", None)
+    if intake is not None:
+        intake.writer.stop()

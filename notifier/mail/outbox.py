@@ -1,0 +1,59 @@
+"""Queue mails in the caller's transaction. The idempotency key decides identity, and the Message-ID follows it."""
+
+import hashlib
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from notifier.mail.models import OutboxMail
+from notifier.mail.render import Rendered
+
+
+def mail_domain(mail_from: str) -> str:
+    address = mail_from.rsplit("<", 1)[-1].rstrip(">").strip()
+    return address.rpartition("@")[2] or "meldplicht.invalid"
+
+
+def message_id(idempotency_key: str, domain: str) -> str:
+    """Stable per key: a re-send after a crash carries the same Message-ID, so receivers can de-duplicate."""
+    digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    to: list[str],
+    cc: list[str],
+    mail: Rendered,
+    mail_from: str,
+    now: datetime,
+    incident_id: int | None = None,
+) -> OutboxMail | None:
+    """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    values = {
+        "idempotency_key": key,
+        "message_id": message_id(key, mail_domain(mail_from)),
+        "kind": kind,
+        "incident_id": incident_id,
+        "to_addrs": to,
+        "cc_addrs": cc,
+        "subject": mail.subject,
+        "text_body": mail.text,
+        "html_body": mail.html,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    result = session.execute(insert(OutboxMail).values(**values).on_conflict_do_nothing())
+    if result.rowcount != 1:
+        return None
+    return session.exec(select(OutboxMail).where(OutboxMail.idempotency_key == key)).one()

@@ -1,0 +1,47 @@
+"""Signed, expiring reply links: base64url(JSON {link id, expiry}) + "." + HMAC-SHA256 under NOTIFIER_SECRET_KEY."""
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import datetime
+
+
+class BadLink(Exception):
+    """Altered or malformed: answered 403."""
+
+
+class ExpiredLink(Exception):
+    """Genuine but past its expiry: answered 410."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: str, payload: str) -> str:
+    return _b64(hmac.new(secret.encode(), b"processor-reply:" + payload.encode(), hashlib.sha256).digest())
+
+
+def sign(secret: str, *, link_id: int, expires_at: datetime) -> str:
+    payload = _b64(json.dumps({"l": link_id, "e": int(expires_at.timestamp())}, separators=(",", ":")).encode())
+    return f"{payload}.{_mac(secret, payload)}"
+
+
+def verify(secret: str, token: str, *, now: datetime) -> int:
+    """The link id of a genuine, unexpired token."""
+    payload, _, mac = token.partition(".")
+    if not payload or not mac or not hmac.compare_digest(mac, _mac(secret, payload)):
+        raise BadLink("this link is not valid")
+    try:
+        data = json.loads(_unb64(payload))
+        link_id, expires = int(data["l"]), int(data["e"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadLink("this link is not valid") from exc
+    if now.timestamp() > expires:
+        raise ExpiredLink("this link has expired")
+    return link_id

@@ -1,0 +1,226 @@
+"""HTTP: the processor register, linking incidents, the timeliness report (bearer auth) and the public reply page."""
+
+from datetime import datetime
+from html import escape
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from sqlmodel import select
+
+from notifier import clock
+from notifier.deps import ContextDep, PrincipalDep, SessionDep
+from notifier.errors import FieldProblem
+from notifier.incidents import service as incidents
+from notifier.processors import links, service
+from notifier.processors.models import IncidentProcessor, Processor
+
+router = APIRouter(prefix="/api/v1", tags=["processors"], responses={401: {"description": "Missing token"}})
+reply_router = APIRouter(tags=["processor reply"])
+
+
+class ContactIn(BaseModel):
+    level: int = Field(ge=1, le=3, description="1 service desk, 2 account manager, 3 DPO or management")
+    name: str = Field(min_length=1)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class ProcessorIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    notification_term_hours: int = Field(gt=0, le=24 * 30)
+    contacts: list[ContactIn] = Field(min_length=1)
+
+    @field_validator("contacts")
+    @classmethod
+    def _one_per_level(cls, value: list[ContactIn]) -> list[ContactIn]:
+        levels = [c.level for c in value]
+        if len(levels) != len(set(levels)):
+            raise ValueError("give at most one contact per level")
+        return value
+
+
+class ProcessorOut(BaseModel):
+    id: int
+    name: str
+    notification_term_hours: int
+    contacts: list[dict[str, Any]]
+
+
+class LinkIn(BaseModel):
+    processor_id: int
+    processor_aware_at: AwareDatetime | None = None
+    informed_at: AwareDatetime | None = None
+
+
+class LinkOut(BaseModel):
+    id: int
+    incident_id: int
+    processor_id: int
+    processor_aware_at: datetime | None
+    informed_at: datetime | None
+    requested_at: datetime
+    requested_facts: list[str]
+    current_level: int
+    answered_at: datetime | None
+
+
+def _out(p: Processor) -> ProcessorOut:
+    return ProcessorOut(id=p.id, name=p.name, notification_term_hours=p.notification_term_hours, contacts=p.contacts)
+
+
+@router.get("/processors", response_model=list[ProcessorOut])
+def list_processors(session: SessionDep, _: PrincipalDep):
+    return [_out(p) for p in service.list_processors(session)]
+
+
+@router.post("/processors", response_model=ProcessorOut, status_code=status.HTTP_201_CREATED)
+def create_processor(body: ProcessorIn, session: SessionDep, who: PrincipalDep):
+    p = service.save(session, processor=None, data=body.model_dump(), actor=who.actor, now=clock.now())
+    session.commit()
+    return _out(p)
+
+
+@router.get("/processors/report")
+def report_all(session: SessionDep, _: PrincipalDep):
+    return [service.timeliness(session, p) for p in service.list_processors(session)]
+
+
+@router.get("/processors/{processor_id}", response_model=ProcessorOut)
+def get_processor(processor_id: int, session: SessionDep, _: PrincipalDep):
+    return _out(service.get(session, processor_id))
+
+
+@router.put("/processors/{processor_id}", response_model=ProcessorOut)
+def update_processor(processor_id: int, body: ProcessorIn, session: SessionDep, who: PrincipalDep):
+    p = service.get(session, processor_id)
+    p = service.save(session, processor=p, data=body.model_dump(), actor=who.actor, now=clock.now())
+    session.commit()
+    return _out(p)
+
+
+@router.get("/processors/{processor_id}/report")
+def report_one(processor_id: int, session: SessionDep, _: PrincipalDep):
+    return service.timeliness(session, service.get(session, processor_id))
+
+
+@router.post("/incidents/{incident_id}/processors", response_model=LinkOut, status_code=status.HTTP_201_CREATED)
+def link_processor(
+    incident_id: int, body: LinkIn, request: Request, session: SessionDep, ctx: ContextDep, who: PrincipalDep
+):
+    incident = incidents.get(session, incident_id)
+    processor = session.get(Processor, body.processor_id)
+    if processor is None:
+        raise FieldProblem("processor_id", f"no processor {body.processor_id}")
+    row = service.link(
+        session,
+        incident=incident,
+        processor=processor,
+        processor_aware_at=body.processor_aware_at,
+        informed_at=body.informed_at,
+        settings=request.app.state.settings,
+        registry=ctx.registry,
+        actor=who.actor,
+        now=clock.now(),
+    )
+    session.commit()
+    return LinkOut(**row.model_dump())
+
+
+@router.get("/incidents/{incident_id}/processors", response_model=list[LinkOut])
+def incident_processors(incident_id: int, session: SessionDep, _: PrincipalDep):
+    incidents.get(session, incident_id)
+    rows = session.exec(select(IncidentProcessor).where(IncidentProcessor.incident_id == incident_id)).all()
+    return [LinkOut(**r.model_dump()) for r in rows]
+
+
+# --- the public reply page: no account, the signed token is the only key -------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"></head>
+<body style="font-family: sans-serif; max-width: 44em; margin: 2em auto">
+<h1>{title}</h1>
+{body}
+</body></html>"""
+
+
+def _page(title: str, body: str, code: int = 200) -> HTMLResponse:
+    return HTMLResponse(PAGE.format(title=escape(title), body=body), status_code=code)
+
+
+def _resolve(request: Request, session, token: str):  # noqa: ANN001, ANN202
+    settings = request.app.state.settings
+    try:
+        link_id = links.verify(settings.secret_key, token, now=clock.now())
+    except links.ExpiredLink:
+        return None, _page(
+            "Link verlopen / link expired",
+            "<p>Deze link is verlopen. Neem contact op met de "
+            "afzender voor een nieuwe link.</p><p>This link has expired; ask the sender for a new one.</p>",
+            410,
+        )
+    except links.BadLink:
+        return None, _page(
+            "Ongeldige link / invalid link",
+            "<p>Deze link is ongeldig of gewijzigd.</p><p>This link is not valid or was altered.</p>",
+            403,
+        )
+    link = session.get(IncidentProcessor, link_id)
+    if link is None:
+        return None, _page("Ongeldige link / invalid link", "<p>Onbekend verzoek / unknown request.</p>", 403)
+    return link, None
+
+
+def _form(request: Request, link: IncidentProcessor, token: str, message: str = "") -> str:
+    registry = request.app.state.registry
+    rows = []
+    for name in link.requested_facts:
+        fact = registry.facts.get(name)
+        label = f"{fact.label.nl} / {fact.label.en}" if fact else name
+        hint = ""
+        if fact and fact.type in {"choice", "multichoice"}:
+            hint = " (" + ", ".join(fact.choices or []) + ")"
+        elif fact and fact.type == "bool":
+            hint = " (ja/nee, yes/no)"
+        elif fact and fact.type == "datetime":
+            hint = " (ISO 8601, e.g. 2026-11-23T09:30+01:00)"
+        rows.append(
+            f'<p><label for="{escape(name)}">{escape(label)}{escape(hint)}</label><br>'
+            f'<textarea id="{escape(name)}" name="{escape(name)}" rows="2" cols="60"></textarea></p>'
+        )
+    if not rows:
+        rows.append("<p>Er worden geen gegevens gevraagd. / Nothing is asked.</p>")
+    note = f"<p><strong>{escape(message)}</strong></p>" if message else ""
+    return (
+        f"{note}<p>Incident #{link.incident_id}. Vul in wat u weet; lege velden worden overgeslagen. "
+        f"/ Fill in what you know; empty fields are skipped.</p>"
+        f'<form method="post" action="/reply/{escape(token)}">{"".join(rows)}'
+        '<p><button type="submit">Versturen / Send</button></p></form>'
+    )
+
+
+@reply_router.get("/reply/{token}", response_class=HTMLResponse, include_in_schema=False)
+def reply_form(token: str, request: Request, session: SessionDep):
+    link, refusal = _resolve(request, session, token)
+    if refusal:
+        return refusal
+    return _page("Informatieverzoek / information request", _form(request, link, token))
+
+
+@reply_router.post("/reply/{token}", response_class=HTMLResponse, include_in_schema=False)
+async def reply_submit(token: str, request: Request, session: SessionDep):
+    link, refusal = _resolve(request, session, token)
+    if refusal:
+        return refusal
+    body = await request.body()
+    if len(body) > 200_000:
+        return _page("Te groot / too large", "<p>Te veel tekst / too much text.</p>", 413)
+    raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    try:
+        service.answer(session, link=link, raw=raw, registry=request.app.state.registry, now=clock.now())
+    except FieldProblem as exc:
+        return _page("Informatieverzoek / information request", _form(request, link, token, exc.message), 422)
+    session.commit()
+    return _page("Dank u / thank you", "<p>Uw antwoord is ontvangen. / Your answer was received.</p>")

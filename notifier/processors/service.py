@@ -1,0 +1,288 @@
+"""The processor register and the chase: link an incident, ask for the missing facts, take the answers."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlmodel import Session, select
+
+from notifier.audit import chain
+from notifier.config import Settings
+from notifier.deadlines.models import Deadline
+from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents.models import Incident
+from notifier.mail import outbox
+from notifier.mail.render import render
+from notifier.processors import links
+from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+from notifier.reminders.content import field_label
+from notifier.submissions import completeness
+from notifier.workflow.schema import Registry
+
+log = structlog.get_logger("notifier.processors")
+LEVELS = (1, 2, 3)
+
+
+def get(session: Session, processor_id: int) -> Processor:
+    processor = session.get(Processor, processor_id)
+    if processor is None:
+        raise NotFound(f"processor {processor_id}")
+    return processor
+
+
+def list_processors(session: Session) -> list[Processor]:
+    return list(session.exec(select(Processor).order_by(Processor.name)).all())
+
+
+def save(session: Session, *, processor: Processor | None, data: dict, actor: str, now: datetime) -> Processor:
+    clash = session.exec(select(Processor).where(Processor.name == data["name"])).first()
+    if clash is not None and (processor is None or clash.id != processor.id):
+        raise Conflict(f"a processor named {data['name']!r} already exists")
+    before = processor.model_dump(mode="json") if processor else None
+    processor = processor or Processor(name=data["name"], notification_term_hours=1, created_at=now)
+    for key, value in data.items():
+        setattr(processor, key, value)
+    processor.updated_at = now
+    session.add(processor)
+    session.flush()
+    chain.append(
+        session,
+        actor=actor,
+        event_type="processor.saved",
+        payload=data,
+        previous_state=before,
+        new_state=processor.model_dump(mode="json"),
+        at=now,
+    )
+    return processor
+
+
+def contact_at(processor: Processor, level: int) -> dict | None:
+    return next((c for c in processor.contacts if c.get("level") == level and c.get("email")), None)
+
+
+def missing_facts(session: Session, registry: Registry, incident: Incident) -> list[str]:
+    """Facts the open submissions still need; organisation references are ours to fill, not the processor's."""
+    open_rows = session.exec(
+        select(Deadline).where(
+            Deadline.incident_id == incident.id, Deadline.submitted_at.is_(None), Deadline.due.is_not(None)
+        )
+    ).all()
+    wanted: list[str] = []
+    for row in sorted(open_rows, key=lambda d: d.due):
+        if registry.get(row.regime) is None or row.stage not in registry.workflows[row.regime].stages:
+            continue
+        for name in completeness.check(session, registry, incident, row.regime, row.stage).missing:
+            if "." not in name and name not in wanted:
+                wanted.append(name)
+    return wanted
+
+
+def link(
+    session: Session,
+    *,
+    incident: Incident,
+    processor: Processor,
+    processor_aware_at: datetime | None,
+    informed_at: datetime | None,
+    settings: Settings,
+    registry: Registry,
+    actor: str,
+    now: datetime,
+) -> IncidentProcessor:
+    existing = session.exec(
+        select(IncidentProcessor).where(
+            IncidentProcessor.incident_id == incident.id, IncidentProcessor.processor_id == processor.id
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(f"processor {processor.id} is already linked to incident {incident.id}")
+    for field, value in (("processor_aware_at", processor_aware_at), ("informed_at", informed_at)):
+        if value is not None and value > now + timedelta(minutes=2):
+            raise FieldProblem(field, "lies in the future")
+    if processor_aware_at and informed_at and informed_at < processor_aware_at:
+        raise FieldProblem("informed_at", "lies before processor_aware_at")
+    if contact_at(processor, 1) is None:
+        raise FieldProblem("processor_id", "the processor has no level 1 contact with an e-mail address")
+    row = IncidentProcessor(
+        incident_id=incident.id,
+        processor_id=processor.id,
+        processor_aware_at=processor_aware_at,
+        informed_at=informed_at,
+        requested_at=now,
+        requested_facts=missing_facts(session, registry, incident),
+        current_level=1,
+        level_since=now,
+        linked_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    queue_request(
+        session, link=row, processor=processor, incident=incident, settings=settings, registry=registry, now=now
+    )
+    chain.append(
+        session,
+        actor=actor,
+        event_type="processor.linked",
+        incident_id=incident.id,
+        payload={
+            "processor_id": processor.id,
+            "processor": processor.name,
+            "processor_aware_at": processor_aware_at,
+            "informed_at": informed_at,
+            "requested_facts": row.requested_facts,
+        },
+        at=now,
+    )
+    log.info("processor.linked", incident_id=incident.id, processor=processor.name)
+    return row
+
+
+def reply_url(settings: Settings, link_id: int, now: datetime) -> str:
+    token = links.sign(settings.secret_key, link_id=link_id, expires_at=now + timedelta(days=settings.reply_link_days))
+    return f"{settings.base_url.rstrip('/')}/reply/{token}"
+
+
+def queue_request(
+    session: Session,
+    *,
+    link: IncidentProcessor,
+    processor: Processor,
+    incident: Incident,
+    settings: Settings,
+    registry: Registry,
+    now: datetime,
+) -> str:
+    """The information request (level 1) or an escalation (level 2, 3) to the contact at the link's level."""
+    contact = contact_at(processor, link.current_level)
+    if contact is None:
+        raise FieldProblem("contacts", f"the processor has no level {link.current_level} contact with an e-mail")
+    lang = settings.mail_language
+    context = {
+        "processor": processor.name,
+        "contact_name": contact.get("name") or processor.name,
+        "level": link.current_level,
+        "escalation": link.current_level > 1,
+        "term_hours": processor.notification_term_hours,
+        "requested_local": link.requested_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "incident": {"id": incident.id, "title": incident.title},
+        "facts": [field_label(registry, name, lang) for name in link.requested_facts],
+        "reply_url": reply_url(settings, link.id, now),
+        "reply_days": settings.reply_link_days,
+    }
+    key = f"processor:{link.id}:level:{link.current_level}"
+    outbox.enqueue(
+        session,
+        key=key,
+        kind="processor_request",
+        to=[contact["email"]],
+        cc=[],
+        mail=render(settings.templates_dir, "processor_request", lang, context),
+        mail_from=settings.mail_from,
+        now=now,
+        incident_id=incident.id,
+    )
+    return key
+
+
+def _convert(registry: Registry, name: str, raw: str) -> tuple[Any, bool]:
+    """A typed value for the incident's facts, or (raw, False) when the text does not fit the fact's type."""
+    fact = registry.facts.get(name)
+    text = raw.strip()
+    if fact is None or fact.type == "text":
+        return text, True
+    try:
+        if fact.type == "bool":
+            lowered = text.lower()
+            if lowered in {"ja", "yes", "true", "1"}:
+                return True, True
+            if lowered in {"nee", "no", "false", "0"}:
+                return False, True
+            return text, False
+        if fact.type == "int":
+            return int(text), True
+        if fact.type == "datetime":
+            value = datetime.fromisoformat(text)
+            return (value.isoformat(), True) if value.tzinfo else (text, False)
+        if fact.type == "choice":
+            return text, text in (fact.choices or [])
+        if fact.type == "multichoice":
+            items = [p.strip() for p in text.split(",") if p.strip()]
+            return items, all(i in (fact.choices or []) for i in items)
+    except ValueError:
+        return text, False
+    return text, False
+
+
+def answer(
+    session: Session, *, link: IncidentProcessor, raw: dict[str, str], registry: Registry, now: datetime
+) -> ProcessorAnswer:
+    """Store the answers as given and fill only facts the incident does not have yet (never overwrite ours)."""
+    processor = session.get(Processor, link.processor_id)
+    incident = session.get(Incident, link.incident_id)
+    given = {k: v for k, v in raw.items() if k in link.requested_facts and v and v.strip()}
+    if not given:
+        raise FieldProblem("answers", "fill in at least one field")
+    facts = dict(incident.facts or {})
+    applied = []
+    for name, text in given.items():
+        value, fits = _convert(registry, name, text)
+        if fits and not completeness.filled(facts.get(name)):
+            facts[name] = value
+            applied.append(name)
+    author = f"processor:{processor.name}"
+    row = ProcessorAnswer(
+        link_id=link.id, incident_id=incident.id, author=author, answers=given, applied=applied, received_at=now
+    )
+    session.add(row)
+    incident.facts, incident.updated_at = facts, now
+    link.answered_at = link.answered_at or now
+    session.add(incident)
+    session.add(link)
+    session.flush()
+    chain.append(
+        session,
+        actor=author,
+        event_type="processor.answered",
+        incident_id=incident.id,
+        payload={"link_id": link.id, "answers": given, "applied": applied},
+        at=now,
+    )
+    log.info("processor.answered", incident_id=incident.id, processor=processor.name, applied=applied)
+    return row
+
+
+def timeliness(session: Session, processor: Processor) -> dict:
+    rows = session.exec(
+        select(IncidentProcessor).where(IncidentProcessor.processor_id == processor.id).order_by(IncidentProcessor.id)
+    ).all()
+    items, late, known = [], 0, 0
+    for row in rows:
+        delay = None
+        is_late = None
+        if row.processor_aware_at and row.informed_at:
+            delay = round((row.informed_at - row.processor_aware_at).total_seconds() / 3600, 2)
+            is_late = delay > processor.notification_term_hours
+            known += 1
+            late += int(is_late)
+        items.append(
+            {
+                "incident_id": row.incident_id,
+                "processor_aware_at": row.processor_aware_at,
+                "informed_at": row.informed_at,
+                "delay_hours": delay,
+                "late": is_late,
+                "current_level": row.current_level,
+                "answered_at": row.answered_at,
+            }
+        )
+    return {
+        "processor_id": processor.id,
+        "processor": processor.name,
+        "notification_term_hours": processor.notification_term_hours,
+        "incidents": len(rows),
+        "with_times": known,
+        "late": late,
+        "on_time": known - late,
+        "items": items,
+    }

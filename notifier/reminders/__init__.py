@@ -1,0 +1,1 @@
+"""Deadline reminders: the ladder (pure), the planned steps (rows) and the sweep that turns them into mail."""

@@ -1,0 +1,73 @@
+"""What a reminder says: which report, for whom, when due (local time and time left), what is still missing."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from notifier.deadlines.models import Deadline
+from notifier.incidents.models import Incident
+from notifier.organisation import service as organisation
+from notifier.submissions import completeness
+from notifier.workflow.schema import Registry
+
+
+def span(delta: timedelta, lang: str) -> str:
+    """A duration as '3 h 20 min' (rounded down to the minute)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} {'dag' if days == 1 else 'dagen'}" if lang == "nl" else f"{days} d")
+    if hours or days:
+        parts.append(f"{hours} u" if lang == "nl" else f"{hours} h")
+    parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+def field_label(registry: Registry, name: str, lang: str) -> str:
+    fact = registry.facts.get(name)
+    if fact is not None:
+        return fact.label.get(lang)
+    return name
+
+
+def reminder_context(
+    session: Session,
+    *,
+    registry: Registry,
+    deadline: Deadline,
+    incident: Incident,
+    step_key: str,
+    recipient_name: str | None,
+    zone: ZoneInfo,
+    base_url: str,
+    lang: str,
+    now: datetime,
+) -> dict:
+    workflow = registry.workflows[deadline.regime]
+    stage = workflow.stages[deadline.stage]
+    org = organisation.get(session)
+    parties = workflow.recipients.for_sector(org.sector if org else None)
+    if stage.recipients is not None:
+        parties = [(pid, workflow.recipients.parties[pid]) for pid in stage.recipients]
+    check = completeness.check(session, registry, incident, deadline.regime, deadline.stage)
+    remaining = deadline.due - now
+    return {
+        "lang": lang,
+        "step": step_key,
+        "overdue": remaining < timedelta(0),
+        "due_now": remaining == timedelta(0),
+        "remaining": span(remaining, lang),
+        "due_local": deadline.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z (UTC%z)"),
+        "stage_title": stage.title.get(lang),
+        "regime_title": workflow.title.get(lang),
+        "legal_basis": deadline.legal_basis or stage.legal_basis,
+        "provisional": deadline.provisional,
+        "parties": [{"name": p.name, "channel": p.channel.get(lang)} for _, p in parties],
+        "missing": [field_label(registry, f, lang) for f in check.missing],
+        "incident": {"id": incident.id, "title": incident.title},
+        "recipient_name": recipient_name,
+        "link": f"{base_url.rstrip('/')}/incidents/{incident.id}",
+    }

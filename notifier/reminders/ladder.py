@@ -1,0 +1,46 @@
+"""The reminder ladder as a pure function: a deadline, the ladder and "now" give the steps that should exist.
+
+Steps are elapsed-time offsets from the due instant (UTC arithmetic), so a night across a daylight-saving change
+still gets its reminder exactly N real hours before the deadline.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from notifier.workflow.schema import ReminderLadder
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    key: str  # "before:12h", "at", "overdue:1", ...
+    due_at: datetime
+    kind: str  # before | at | overdue
+
+
+def fixed_steps(due: datetime, ladder: ReminderLadder) -> list[PlannedStep]:
+    """The steps known as soon as the deadline is: reminders before it and the one at it."""
+    steps = [PlannedStep(f"before:{h}h", due - timedelta(hours=h), "before") for h in sorted(ladder.before_hours)]
+    steps.sort(key=lambda s: s.due_at)
+    if ladder.at_deadline:
+        steps.append(PlannedStep("at", due, "at"))
+    return steps
+
+
+def overdue_steps(due: datetime, ladder: ReminderLadder, now: datetime) -> list[PlannedStep]:
+    """The repeats while overdue whose time has come; generated lazily so an open-ended ladder stays finite."""
+    every = timedelta(hours=ladder.overdue_every_hours)
+    if now < due + every:
+        return []
+    count = int((now - due) // every)
+    return [PlannedStep(f"overdue:{n}", due + n * every, "overdue") for n in range(1, count + 1)]
+
+
+def kind_of(step_key: str) -> str:
+    return step_key.partition(":")[0]
+
+
+def recipients_for(step_key: str, ladder: ReminderLadder) -> tuple[list[str], list[str]]:
+    """Roles in To and Cc: the deputy and the CISO are copied from the first overdue notice on."""
+    kind = kind_of(step_key)
+    copied = kind == "overdue" or (kind == "at" and ladder.cc_from == "at")
+    return list(ladder.to), list(ladder.cc) if copied else []

@@ -1,0 +1,43 @@
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from notifier import clock
+from notifier.db_types import UTCDateTime
+
+# pending -> sent (queued in the outbox) | dropped (deadline met or gone) | skipped (already past when planned)
+STEP_STATUSES = ("pending", "claimed", "sent", "dropped", "skipped")
+
+
+class ReminderStep(SQLModel, table=True):
+    """One rung of the reminder ladder of one deadline.
+
+    Keyed by the deadline's natural key, not its id: deadline rows are deleted and re-inserted by recompute.
+    """
+
+    __tablename__ = "reminder_step"
+    __table_args__ = (UniqueConstraint("incident_id", "regime", "stage", "sequence", "step_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    regime: str
+    stage: str
+    sequence: int = 0
+    step_key: str
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    status: str = Field(default="pending", index=True)
+    planned_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    claimed_by: str | None = None
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    late: bool = False
+
+
+class SchedulerHeartbeat(SQLModel, table=True):
+    """The last time a scheduler ran its job (readiness checks look at it)."""
+
+    __tablename__ = "scheduler_heartbeat"
+
+    id: int = Field(default=1, primary_key=True)
+    beat_at: datetime = Field(sa_type=UTCDateTime)
+    worker: str = ""

@@ -1,0 +1,139 @@
+"""The AVG breach register (art. 33(5)): every personal data breach, notified or not.
+
+This module is AVG-specific on purpose (the regime and its stage names are named here and nowhere else in the
+submissions package). A breach is every incident whose AVG track was declared (event avg.breach), whatever the
+risk: facts, effects, remedial action and the reasoning for (not) notifying and (not) informing data subjects.
+"""
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from notifier.deadlines.models import Deadline
+from notifier.incidents.models import Incident, Submission, Track
+
+REGIME = "avg"
+NOTIFICATION = "ap_notification"
+UPDATES = ("follow_up", "correction")
+WITHDRAWAL = "withdrawal"
+SUBJECTS = "data_subject_communication"
+FACTS = (
+    "started_at",
+    "ended_at",
+    "discovered_how",
+    "incident_type",
+    "nature",
+    "breach_nature",
+    "data_categories",
+    "special_categories",
+    "records_count",
+    "subject_groups",
+    "subjects_min",
+    "subjects_max",
+    "data_unintelligible",
+    "protection_explained",
+    "consequences",
+    "measures_taken",
+    "measures_planned",
+    "subjects_informed",
+    "subjects_informed_how",
+    "subjects_not_informed_reason",
+)
+COLUMNS = (
+    "incident_id",
+    "title",
+    "aware_at",
+    "risk",
+    "state",
+    "assessment_reasoning",
+    "assessed_by",
+    "notified",
+    "notification_due",
+    "notification_submitted_at",
+    "notification_reference",
+    "notification_late",
+    "delay_reason",
+    "updates_filed",
+    "withdrawn",
+    "subjects_communication_at",
+    *FACTS,
+)
+
+
+def _local(value: datetime | str | None, zone: ZoneInfo) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(zone).isoformat()
+
+
+def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -> dict[str, Any]:
+    subs = session.exec(
+        select(Submission)
+        .where(Submission.incident_id == incident.id, Submission.regime == REGIME)
+        .order_by(Submission.submitted_at, Submission.id)
+    ).all()
+    notification = next((s for s in subs if s.stage == NOTIFICATION), None)
+    communication = next((s for s in subs if s.stage == SUBJECTS), None)
+    due = session.exec(
+        select(Deadline).where(
+            Deadline.incident_id == incident.id, Deadline.regime == REGIME, Deadline.stage == NOTIFICATION
+        )
+    ).first()
+    facts = incident.facts or {}
+    row: dict[str, Any] = {
+        "incident_id": incident.id,
+        "title": incident.title,
+        "aware_at": _local(track.aware_at, zone),
+        "risk": (track.declaration or {}).get("risk"),
+        "state": track.state,
+        "assessment_reasoning": track.reasoning,
+        "assessed_by": track.declared_by,
+        "notified": notification is not None,
+        "notification_due": _local(due.due, zone) if due else None,
+        "notification_submitted_at": _local(notification.submitted_at, zone) if notification else None,
+        "notification_reference": notification.reference if notification else None,
+        "notification_late": bool(notification and due and due.due and notification.submitted_at > due.due),
+        "delay_reason": notification.delay_reason if notification else None,
+        "updates_filed": sum(1 for s in subs if s.stage in UPDATES),
+        "withdrawn": any(s.stage == WITHDRAWAL for s in subs),
+        "subjects_communication_at": _local(communication.submitted_at, zone) if communication else None,
+    }
+    for key in FACTS:
+        value = facts.get(key)
+        row[key] = _local(value, zone) if key in ("started_at", "ended_at") else value
+    return row
+
+
+def entries(session: Session, zone: ZoneInfo) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Incident, Track)
+        .join(Track, Track.incident_id == Incident.id)
+        .where(Track.regime == REGIME, Track.aware_at.is_not(None))
+        .order_by(Track.aware_at, Incident.id)
+    ).all()
+    return [_entry(session, incident, track, zone) for incident, track in rows]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
+    return buffer.getvalue()

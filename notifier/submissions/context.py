@@ -1,0 +1,360 @@
+"""The typed context every submission template gets, built from the incident, its track and the organisation.
+
+One model serves every report kind: organisation, contacts, incident, track declaration, this stage's deadline,
+recipients, earlier filings and the facts. The facts come as a FactSheet that knows the catalogue: a template that
+names an unknown fact fails (StrictUndefined), and the sheet records which facts the text used so the JSON copy
+carries exactly those.
+"""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session, select
+
+from notifier.deadlines.models import Deadline
+from notifier.incidents.models import Incident, Submission, Track
+from notifier.organisation import service as organisation
+from notifier.submissions import completeness
+from notifier.submissions import present as fmt
+from notifier.workflow.schema import FactDef, Registry, Workflow
+
+CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
+
+
+class Shown(BaseModel):
+    """A value as the report shows it: the human text, or a placeholder naming what is missing."""
+
+    present: bool
+    text: str
+    value: Any = None
+
+
+class FactItem(Shown):
+    key: str
+    label: str
+    required: bool
+
+
+class Person(BaseModel):
+    role: str
+    label: str
+    present: bool
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    text: str
+
+
+class Contacts(BaseModel):
+    reporting_officer: Person
+    deputy: Person
+    ciso: Person
+    dpo: Person
+
+
+class OrganisationItem(BaseModel):
+    present: bool
+    name: Shown
+    kvk_number: Shown
+    sector: Shown
+    entity_type: Shown
+    timezone: str
+
+
+class IncidentItem(BaseModel):
+    id: int
+    title: str
+    summary: str
+    detected_at: Shown
+    resolved_at: Shown
+    ongoing: bool
+
+
+class TrackItem(BaseModel):
+    state: str
+    aware_at: Shown
+    declared_by: str | None
+    reasoning: Shown
+    declaration: dict[str, Shown]
+
+
+class DeadlineItem(BaseModel):
+    due: Shown
+    provisional: bool
+    late: bool
+
+
+class PartyItem(BaseModel):
+    id: str
+    role: str
+    role_label: str
+    name: str
+    channel: str
+
+
+class FiledItem(BaseModel):
+    stage: str
+    title: str
+    submitted_at: Shown
+    reference: Shown
+
+
+class RequiredItem(BaseModel):
+    key: str
+    label: str
+    present: bool
+
+
+class FactSheet:
+    """Attribute access to the facts (`facts.started_at.text`) that records which ones a template read."""
+
+    def __init__(self, items: dict[str, FactItem]):
+        self._items = items
+        self.used: list[str] = []
+
+    def __getattr__(self, key: str) -> FactItem:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            item = self._items[key]
+        except KeyError:
+            raise AttributeError(f"no fact {key!r} in workflows/facts.yaml") from None
+        if key not in self.used:
+            self.used.append(key)
+        return item
+
+    def values(self, keys: list[str]) -> dict[str, Any]:
+        return {k: self._items[k].value for k in keys}
+
+
+class ReportContext(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    regime: str
+    regime_title: str
+    regime_version: int
+    stage: str
+    title: str
+    legal_basis: str
+    language: str
+    zone: str
+    as_of: datetime
+    as_of_text: str
+    filing: bool
+    organisation: OrganisationItem
+    contacts: Contacts
+    incident: IncidentItem
+    track: TrackItem
+    deadline: DeadlineItem | None
+    recipients: list[PartyItem]
+    filed: dict[str, FiledItem]
+    delay_reason: Shown
+    required: list[RequiredItem]
+    facts: FactSheet
+
+    @property
+    def missing(self) -> list[str]:
+        return [r.key for r in self.required if not r.present]
+
+    @property
+    def present(self) -> list[str]:
+        return [r.key for r in self.required if r.present]
+
+
+def _shown(text: str | None, label: str, lang: str, value: Any = None) -> Shown:
+    if text is None or text == "":
+        return Shown(present=False, text=fmt.placeholder(label, lang), value=None)
+    return Shown(present=True, text=text, value=value if value is not None else text)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _person(session: Session, role: str, labels: fmt.Labels, lang: str) -> Person:
+    label = labels.reference(f"contact.{role}", lang)
+    contact = organisation.contact_for(session, role)
+    if contact is None:
+        return Person(role=role, label=label, present=False, text=fmt.placeholder(label, lang))
+    text = ", ".join(p for p in (contact.name, contact.email, contact.phone) if p)
+    return Person(
+        role=role, label=label, present=True, name=contact.name, email=contact.email, phone=contact.phone, text=text
+    )
+
+
+def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInfo) -> OrganisationItem:
+    org = organisation.get(session)
+
+    def ref(key: str, text: str | None, value: Any = None) -> Shown:
+        return _shown(text, labels.reference(key, lang), lang, value)
+
+    if org is None:
+        return OrganisationItem(
+            present=False,
+            name=ref("organisation.name", None),
+            kvk_number=ref("organisation.kvk_number", None),
+            sector=ref("organisation.sector", None),
+            entity_type=_shown(None, "entity type" if lang == "en" else "soort entiteit", lang),
+            timezone=str(zone),
+        )
+    return OrganisationItem(
+        present=True,
+        name=ref("organisation.name", org.name),
+        kvk_number=ref("organisation.kvk_number", org.kvk_number),
+        sector=ref("organisation.sector", labels.choice("sector", org.sector, lang), org.sector),
+        entity_type=Shown(
+            present=True, text=labels.choice("entity_type", org.entity_type, lang), value=org.entity_type
+        ),
+        timezone=org.timezone,
+    )
+
+
+def _facts(
+    catalogue: dict[str, FactDef], values: dict[str, Any], required: set[str], lang: str, zone: ZoneInfo, labels
+) -> FactSheet:
+    items = {}
+    for key, fact in catalogue.items():
+        label = fact.label.get(lang)
+        value = values.get(key)
+        filled = completeness.filled(value)
+        items[key] = FactItem(
+            key=key,
+            label=label,
+            required=key in required,
+            present=filled,
+            value=value if filled else None,
+            text=fmt.fact_text(key, fact, value, lang, zone, labels) if filled else fmt.placeholder(label, lang),
+        )
+    return FactSheet(items)
+
+
+def stage_deadline(session: Session, incident_id: int, regime: str, stage: str) -> Deadline | None:
+    """The open deadline of the stage (the one a filing would meet), else the last one already met."""
+    rows = session.exec(
+        select(Deadline)
+        .where(Deadline.incident_id == incident_id, Deadline.regime == regime, Deadline.stage == stage)
+        .order_by(Deadline.sequence)
+    ).all()
+    open_rows = [r for r in rows if r.submitted_at is None]
+    return open_rows[0] if open_rows else (rows[-1] if rows else None)
+
+
+def _deadline(row: Deadline | None, as_of: datetime, zone: ZoneInfo, lang: str) -> DeadlineItem | None:
+    if row is None or row.due is None:
+        return None
+    moment = row.submitted_at or as_of
+    text = fmt.instant(row.due, zone, lang)
+    return DeadlineItem(
+        due=Shown(present=True, text=text, value=row.due.isoformat()),
+        provisional=row.provisional,
+        late=moment > row.due,
+    )
+
+
+def filed_submissions(session: Session, incident_id: int, regime: str | None = None) -> list[Submission]:
+    query = select(Submission).where(Submission.incident_id == incident_id)
+    if regime is not None:
+        query = query.where(Submission.regime == regime)
+    return list(session.exec(query.order_by(Submission.submitted_at, Submission.id)).all())
+
+
+def build(
+    session: Session,
+    *,
+    registry: Registry,
+    workflow: Workflow,
+    stage: str,
+    incident: Incident,
+    track: Track | None,
+    language: str,
+    zone: ZoneInfo,
+    labels: fmt.Labels,
+    as_of: datetime,
+    delay_reason: str | None = None,
+    filing: bool = False,
+) -> ReportContext:
+    """Everything one report needs. `as_of` is the filing time when filing, else now (for lateness)."""
+    lang = language
+    stage_def = workflow.stages[stage]
+    check = completeness.check(session, registry, incident, workflow.regime, stage)
+    labels_of = {
+        key: registry.facts[key].label.get(lang) if key in registry.facts else labels.reference(key, lang)
+        for key in check.present + check.missing
+    }
+    required = [RequiredItem(key=k, label=labels_of[k], present=k in check.present) for k in stage_def.fields]
+    deadline = _deadline(stage_deadline(session, incident.id, workflow.regime, stage), as_of, zone, lang)
+    if deadline is not None and deadline.late:
+        for key in stage_def.late_requires:
+            if key == "delay_reason" and not delay_reason:
+                required.append(RequiredItem(key=key, label=labels.reference(key, lang), present=False))
+    org = organisation.get(session)
+    recipients = [
+        PartyItem(
+            id=pid,
+            role=party.role,
+            role_label=labels.role(party.role, lang),
+            name=labels.party(pid, party.name, lang),
+            channel=party.channel.get(lang),
+        )
+        for pid, party in workflow.recipients.for_stage(stage_def, org.sector if org else None)
+    ]
+    filed: dict[str, FiledItem] = {}
+    for sub in filed_submissions(session, incident.id, workflow.regime):
+        title = workflow.stages[sub.stage].title.get(lang) if sub.stage in workflow.stages else sub.stage
+        filed[sub.stage] = FiledItem(
+            stage=sub.stage,
+            title=title,
+            submitted_at=_shown(fmt.instant(sub.submitted_at, zone, lang), title, lang, sub.submitted_at.isoformat()),
+            reference=_shown(sub.reference, "kenmerk" if lang == "nl" else "reference", lang),
+        )
+    declaration = {}
+    for key, value in ((track.declaration or {}) if track else {}).items():
+        declaration[key] = Shown(present=value is not None, text=labels.choice(key, str(value), lang), value=value)
+    reasoning_label = "onderbouwing" if lang == "nl" else "reasoning"
+    return ReportContext(
+        regime=workflow.regime,
+        regime_title=workflow.title.get(lang),
+        regime_version=workflow.version,
+        stage=stage,
+        title=stage_def.title.get(lang),
+        legal_basis=stage_def.legal_basis,
+        language=lang,
+        zone=str(zone),
+        as_of=as_of,
+        as_of_text=fmt.instant(as_of, zone, lang) or "",
+        filing=filing,
+        organisation=_organisation(session, labels, lang, zone),
+        contacts=Contacts(**{role: _person(session, role, labels, lang) for role in CONTACT_ROLES}),
+        incident=IncidentItem(
+            id=incident.id,
+            title=incident.title,
+            summary=incident.summary,
+            detected_at=_shown(
+                fmt.instant(incident.detected_at, zone, lang), "detected", lang, _iso(incident.detected_at)
+            ),
+            resolved_at=_shown(
+                fmt.instant(incident.resolved_at, zone, lang), "resolved", lang, _iso(incident.resolved_at)
+            ),
+            ongoing=incident.resolved_at is None,
+        ),
+        track=TrackItem(
+            state=track.state if track else workflow.track.initial,
+            aware_at=_shown(
+                fmt.instant(track.aware_at if track else None, zone, lang),
+                "moment van kennisname" if lang == "nl" else "moment of awareness",
+                lang,
+                track.aware_at.isoformat() if track and track.aware_at else None,
+            ),
+            declared_by=track.declared_by if track else None,
+            reasoning=_shown(track.reasoning if track else None, reasoning_label, lang),
+            declaration=declaration,
+        ),
+        deadline=deadline,
+        recipients=recipients,
+        filed=filed,
+        delay_reason=_shown(delay_reason, labels.reference("delay_reason", lang), lang),
+        required=required,
+        facts=_facts(registry.facts, incident.facts or {}, set(stage_def.fields), lang, zone, labels),
+    )

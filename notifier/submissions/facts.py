@@ -1,0 +1,113 @@
+"""The facts of an incident (workflows/facts.yaml), entered once and read by every report of every regime.
+
+Values are stored as JSON: datetimes as UTC ISO 8601 strings, multichoice as lists in catalogue order.
+A key given as null (or an empty text or list) is removed, so "absent" has one representation.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.errors import FieldProblem
+from notifier.incidents.models import Incident
+from notifier.workflow.schema import FactDef
+
+CLOCK_SKEW = timedelta(minutes=2)
+MAX_TEXT = 20_000
+
+
+def _datetime(key: str, value: Any, now: datetime) -> str:
+    if not isinstance(value, str):
+        raise FieldProblem(key, "must be an ISO 8601 date-time string with a UTC offset")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldProblem(key, f"not an ISO 8601 date-time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise FieldProblem(key, f"{value!r} has no UTC offset; give one, e.g. {value}+01:00 or {value}Z")
+    if parsed > now + CLOCK_SKEW:
+        raise FieldProblem(key, "lies in the future; facts record what has happened")
+    return parsed.astimezone(UTC).isoformat()
+
+
+def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
+    """The stored form of one value, or FieldProblem naming the key. None means: clear the fact."""
+    if value is None:
+        return None
+    match fact.type:
+        case "text":
+            if not isinstance(value, str):
+                raise FieldProblem(key, "must be a string")
+            if len(value) > MAX_TEXT:
+                raise FieldProblem(key, f"is longer than {MAX_TEXT} characters")
+            return value.strip() or None
+        case "datetime":
+            return _datetime(key, value, now)
+        case "bool":
+            if not isinstance(value, bool):
+                raise FieldProblem(key, "must be true or false")
+            return value
+        case "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise FieldProblem(key, "must be a whole number")
+            if value < 0:
+                raise FieldProblem(key, "must be 0 or more")
+            return value
+        case "choice":
+            if value not in (fact.choices or []):
+                raise FieldProblem(key, f"must be one of {', '.join(fact.choices or [])}")
+            return value
+        case _:  # multichoice
+            choices = fact.choices or []
+            if not isinstance(value, list) or any(v not in choices for v in value):
+                raise FieldProblem(key, f"must be a list of {', '.join(choices)}")
+            return [c for c in choices if c in value] or None
+
+
+def _check_together(facts: dict[str, Any]) -> None:
+    if facts.get("started_at") and facts.get("ended_at") and facts["ended_at"] < facts["started_at"]:
+        raise FieldProblem("ended_at", "lies before started_at")
+    low, high = facts.get("subjects_min"), facts.get("subjects_max")
+    if low is not None and high is not None and high < low:
+        raise FieldProblem("subjects_max", "is smaller than subjects_min")
+
+
+def update(
+    session: Session, *, incident: Incident, catalogue: dict[str, FactDef], changes: dict[str, Any], actor: str
+) -> dict[str, Any]:
+    """Apply a partial update; nothing is written unless every key is valid. Returns the incident's facts."""
+    now = clock.now()
+    unknown = [key for key in changes if key not in catalogue]
+    if unknown:
+        raise FieldProblem(unknown[0], "unknown fact (see workflows/facts.yaml)")
+    before = dict(incident.facts or {})
+    after = dict(before)
+    for key, value in changes.items():
+        stored = normalise(key, catalogue[key], value, now)
+        if stored is None:
+            after.pop(key, None)
+        else:
+            after[key] = stored
+    _check_together(after)
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if not changed:
+        return before
+    # A new dict, so SQLAlchemy sees the JSON column change.
+    incident.facts = after
+    incident.updated_at = now
+    session.add(incident)
+    session.flush()
+    chain.append(
+        session,
+        actor=actor,
+        event_type="incident.facts_updated",
+        incident_id=incident.id,
+        payload={"changed": {k: {"before": before.get(k), "after": after.get(k)} for k in changed}},
+        previous_state={"facts": {k: before.get(k) for k in changed}},
+        new_state={"facts": {k: after.get(k) for k in changed}},
+        at=now,
+    )
+    return after

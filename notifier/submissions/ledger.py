@@ -1,0 +1,135 @@
+"""The submission ledger: what was filed, exactly, and the drafts that lead up to it.
+
+When a person confirms a submission (event `<regime>.submitted`), the report is rendered once more for the filing
+moment and frozen on the Submission row: the Markdown text, the JSON copy, their SHA-256 (see render.canonical),
+the recipients and the required fields that were missing. A mapper guard refuses any later change to those columns,
+so editing the incident's facts afterwards never alters what was filed.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.errors import Conflict, NotFound
+from notifier.incidents.models import Incident, Submission, Track
+from notifier.submissions import context as report_context
+from notifier.submissions import present
+from notifier.submissions.render import Rendered, render, sha256
+from notifier.workflow.schema import Workflow
+
+LEDGER_COLUMNS = ("text", "json_copy", "sha256", "recipients", "missing", "language")
+FILED_FACTS_COLUMNS = ("regime", "stage", "submitted_at", "incident_id")
+
+
+class LedgerImmutable(Conflict):
+    """Raised when code tries to change or delete what was filed."""
+
+
+@event.listens_for(Submission, "before_update")
+def _refuse_changes(_mapper, _connection, target: Submission) -> None:  # noqa: ANN001
+    state = inspect(target)
+    for name in LEDGER_COLUMNS + FILED_FACTS_COLUMNS:
+        history = state.attrs[name].history
+        if history.deleted and any(old is not None for old in history.deleted):
+            raise LedgerImmutable(f"submission {target.id}: {name} was filed and cannot change")
+
+
+@event.listens_for(Submission, "before_delete")
+def _refuse_delete(_mapper, _connection, target: Submission) -> None:  # noqa: ANN001
+    if target.sha256 is not None:
+        raise LedgerImmutable(f"submission {target.id} is in the ledger and cannot be deleted")
+
+
+def _track(session: Session, incident_id: int, regime: str) -> Track | None:
+    return session.exec(select(Track).where(Track.incident_id == incident_id, Track.regime == regime)).one_or_none()
+
+
+def draft(session: Session, ctx: Any, *, incident: Incident, regime: str, stage: str, language: str) -> Rendered:
+    """The report as it would be filed now (GET .../submissions/{regime}/{stage})."""
+    workflow = ctx.registry.get(regime)
+    if workflow is None:
+        raise NotFound(f"regime {regime!r}")
+    if stage not in workflow.stages:
+        raise NotFound(f"stage {stage!r} of regime {regime!r}")
+    return _render(
+        session,
+        ctx,
+        incident,
+        _track(session, incident.id, regime),
+        workflow,
+        stage,
+        language,
+        clock.now(),
+        None,
+        filing=False,
+    )
+
+
+def _render(
+    session: Session,
+    ctx: Any,
+    incident: Incident,
+    track: Track | None,
+    workflow: Workflow,
+    stage: str,
+    language: str,
+    as_of: datetime,
+    delay_reason: str | None,
+    *,
+    filing: bool,
+) -> Rendered:
+    built = report_context.build(
+        session,
+        registry=ctx.registry,
+        workflow=workflow,
+        stage=stage,
+        incident=incident,
+        track=track,
+        language=language,
+        zone=ctx.zone(session),
+        labels=present.load_labels(ctx.templates_dir),
+        as_of=as_of,
+        delay_reason=delay_reason,
+        filing=filing,
+    )
+    return render(built, ctx.templates_dir)
+
+
+def file(
+    session: Session, ctx: Any, *, incident: Incident, track: Track, workflow: Workflow, submission: Submission
+) -> dict[str, Any]:
+    """Freeze the filed report on `submission` (before it is added); returns what the audit record must carry."""
+    language = submission.language or "nl"
+    rendered = _render(
+        session,
+        ctx,
+        incident,
+        track,
+        workflow,
+        submission.stage,
+        language,
+        submission.submitted_at,
+        submission.delay_reason,
+        filing=True,
+    )
+    submission.language = language
+    submission.text = rendered.text
+    submission.json_copy = rendered.json
+    submission.sha256 = sha256(rendered.text, rendered.json)
+    submission.recipients = rendered.json["recipients"]
+    submission.missing = rendered.context.missing
+    return {"language": language, "sha256": submission.sha256, "missing": list(submission.missing)}
+
+
+def entries(session: Session, incident_id: int) -> list[Submission]:
+    return report_context.filed_submissions(session, incident_id)
+
+
+def intact(submission: Submission) -> bool | None:
+    """Whether the stored text and JSON still hash to the filed SHA-256 (None for rows from before the ledger)."""
+    if submission.sha256 is None or submission.text is None or submission.json_copy is None:
+        return None
+    return sha256(submission.text, submission.json_copy) == submission.sha256

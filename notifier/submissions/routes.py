@@ -1,0 +1,236 @@
+"""HTTP API for facts, report drafts, the submission ledger and the breach register.
+
+Submissions themselves are confirmed through POST /api/v1/incidents/{id}/events (`<regime>.submitted`).
+"""
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from notifier.deps import ContextDep, PrincipalDep, SessionDep
+from notifier.errors import NotFound
+from notifier.incidents import service as incidents
+from notifier.incidents.models import Submission
+from notifier.submissions import breach_register, facts, html, ledger, pdf
+from notifier.submissions.present import instant
+from notifier.submissions.render import Rendered
+from notifier.submissions.schemas import FactsOut, LedgerEntryOut, SubmissionDraftOut
+
+Language = Literal["nl", "en"]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or invalid bearer token"},
+    404: {"description": "No such incident, regime or stage"},
+}
+FACTS_EXAMPLE = {"started_at": "2026-11-23T02:10:00+01:00", "malicious_suspected": True, "indicators": None}
+
+router = APIRouter(prefix="/api/v1/incidents", tags=["submissions"], responses=ERRORS)
+register_router = APIRouter(prefix="/api/v1/register", tags=["register"], responses={401: ERRORS[401]})
+
+
+@router.get("/{incident_id}/facts", response_model=FactsOut)
+def get_facts(incident_id: int, session: SessionDep, _: PrincipalDep):
+    return FactsOut(facts=incidents.get(session, incident_id).facts or {})
+
+
+@router.patch(
+    "/{incident_id}/facts",
+    response_model=FactsOut,
+    responses={422: {"description": "An unknown fact or a value of the wrong type; names the fact"}},
+)
+def patch_facts(
+    incident_id: int,
+    session: SessionDep,
+    ctx: ContextDep,
+    who: PrincipalDep,
+    changes: dict[str, Any] = Body(
+        ..., description="Fact keys (workflows/facts.yaml) -> values; null clears a fact", examples=[FACTS_EXAMPLE]
+    ),
+):
+    incident = incidents.get(session, incident_id)
+    result = facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who.actor)
+    session.commit()
+    return FactsOut(facts=result)
+
+
+def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:
+    zone = ctx.zone(session)
+    wf = ctx.registry.get(sub.regime)
+    lang = sub.language or "nl"
+    title = wf.stages[sub.stage].title.get(lang) if wf and sub.stage in wf.stages else sub.stage
+    return LedgerEntryOut(
+        id=sub.id,
+        regime=sub.regime,
+        stage=sub.stage,
+        title=title,
+        language=sub.language,
+        submitted_at=sub.submitted_at.astimezone(zone),
+        reference=sub.reference,
+        delay_reason=sub.delay_reason,
+        confirmed_by=sub.confirmed_by,
+        confirmed_at=sub.confirmed_at.astimezone(zone),
+        recipients=sub.recipients,
+        missing=sub.missing,
+        sha256=sub.sha256,
+        intact=ledger.intact(sub),
+        text=sub.text,
+        json=sub.json_copy,
+    )
+
+
+@router.get("/{incident_id}/submissions", response_model=list[LedgerEntryOut])
+def list_ledger(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    """The submission ledger: every confirmed submission with the exact text and JSON as filed."""
+    incidents.get(session, incident_id)
+    return [_entry(s, ctx, session) for s in ledger.entries(session, incident_id)]
+
+
+def _filed(session: Any, incident_id: int, submission_id: int) -> Submission:
+    sub = session.get(Submission, submission_id)
+    if sub is None or sub.incident_id != incident_id:
+        raise NotFound(f"submission {submission_id} of incident {incident_id}")
+    return sub
+
+
+@router.get("/{incident_id}/submissions/filed/{submission_id}", response_model=LedgerEntryOut)
+def get_filed(incident_id: int, submission_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    return _entry(_filed(session, incident_id, submission_id), ctx, session)
+
+
+@router.get("/{incident_id}/submissions/filed/{submission_id}/print", response_class=HTMLResponse)
+def print_filed(incident_id: int, submission_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    """The filed text as a printable page, with the filing details underneath."""
+    sub = _filed(session, incident_id, submission_id)
+    if sub.text is None:
+        raise NotFound(f"filed text of submission {submission_id}")
+    lang = sub.language or "nl"
+    footer = _filed_footer(sub, ctx, session)
+    return HTMLResponse(
+        html.page(sub.text, title=sub.stage, lang=lang, missing=sub.missing or [], footer=footer, show_status=False)
+    )
+
+
+def _pdf(text: str, title: str, footer: str, filename: str) -> Response:
+    try:
+        body = pdf.render(text, title=title, footer=footer)
+    except pdf.PdfUnavailable as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"PDF unavailable: {exc}") from exc
+    return Response(
+        body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
+
+
+def _filed_footer(sub: Submission, ctx: Any, session: Any) -> str:
+    lang = sub.language or "nl"
+    when = instant(sub.submitted_at, ctx.zone(session), lang)
+    if lang == "nl":
+        return f"Ingediend {when} door {sub.confirmed_by}; kenmerk {sub.reference or '-'}; SHA-256 {sub.sha256}"
+    return f"Filed {when} by {sub.confirmed_by}; reference {sub.reference or '-'}; SHA-256 {sub.sha256}"
+
+
+@router.get(
+    "/{incident_id}/submissions/filed/{submission_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 503: {"description": "No Unicode font installed"}},
+)
+def pdf_filed(incident_id: int, submission_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    """The filed text as a PDF, with the filing details and hash underneath."""
+    sub = _filed(session, incident_id, submission_id)
+    if sub.text is None:
+        raise NotFound(f"filed text of submission {submission_id}")
+    name = f"{sub.regime}-{sub.stage}-{incident_id}-{submission_id}.pdf"
+    return _pdf(sub.text, sub.stage, _filed_footer(sub, ctx, session), name)
+
+
+def _draft(session: Any, ctx: Any, incident_id: int, regime: str, stage: str, lang: str) -> Rendered:
+    incident = incidents.get(session, incident_id)
+    return ledger.draft(session, ctx, incident=incident, regime=regime, stage=stage, language=lang)
+
+
+@router.get("/{incident_id}/submissions/{regime}/{stage}", response_model=SubmissionDraftOut)
+def get_draft(
+    incident_id: int,
+    regime: str,
+    stage: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+    lang: Language = Query(default="nl", description="nl (default) or en"),
+):
+    """The report for one stage as it would be filed now, with the completeness check."""
+    rendered = _draft(session, ctx, incident_id, regime, stage, lang)
+    c = rendered.context
+    return SubmissionDraftOut(
+        regime=regime,
+        stage=stage,
+        language=lang,
+        title=c.title,
+        legal_basis=c.legal_basis,
+        recipients=rendered.json["recipients"],
+        text=rendered.text,
+        json=rendered.json,
+        missing=c.missing,
+        present=c.present,
+        required=[r.model_dump() for r in c.required],
+        sections=[{"title": s.title, "text": s.text} for s in rendered.sections],
+    )
+
+
+@router.get("/{incident_id}/submissions/{regime}/{stage}/print", response_class=HTMLResponse)
+def print_draft(
+    incident_id: int,
+    regime: str,
+    stage: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+    lang: Language = Query(default="nl"),
+):
+    """A printable HTML page of the draft; the box at the top lists missing required fields (not part of the text)."""
+    rendered = _draft(session, ctx, incident_id, regime, stage, lang)
+    c = rendered.context
+    labels = [r.label for r in c.required if not r.present]
+    footer = f"{'Concept van' if lang == 'nl' else 'Draft of'} {c.as_of_text} · meldplicht"
+    return HTMLResponse(html.page(rendered.text, title=c.title, lang=lang, missing=labels, footer=footer))
+
+
+@router.get(
+    "/{incident_id}/submissions/{regime}/{stage}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 503: {"description": "No Unicode font installed"}},
+)
+def pdf_draft(
+    incident_id: int,
+    regime: str,
+    stage: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+    lang: Language = Query(default="nl"),
+):
+    """The draft as a PDF (fpdf2 with DejaVu Sans; 503 when the font is not installed)."""
+    rendered = _draft(session, ctx, incident_id, regime, stage, lang)
+    c = rendered.context
+    footer = f"{'Concept van' if lang == 'nl' else 'Draft of'} {c.as_of_text} · meldplicht"
+    return _pdf(rendered.text, c.title, footer, f"{regime}-{stage}-{incident_id}-{lang}.pdf")
+
+
+@register_router.get(
+    "/breaches",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}, "description": "The register"}},
+)
+def breach_list(
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+    format: Literal["json", "csv"] = Query(default="json"),  # noqa: A002
+) -> Response:
+    """AVG art. 33(5): every personal data breach, notified or not, with the reasoning. JSON or CSV."""
+    rows = breach_register.entries(session, ctx.zone(session))
+    if format == "csv":
+        return Response(
+            breach_register.to_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="breach-register.csv"'},
+        )
+    return JSONResponse(rows)

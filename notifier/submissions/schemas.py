@@ -1,0 +1,70 @@
+"""What the submissions API answers."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from notifier.submissions.consistency import FiledValue, Inconsistency
+
+__all__ = ["FiledValue", "Inconsistency"]
+
+
+class FactsOut(BaseModel):
+    facts: dict[str, Any] = Field(description="Fact key -> value; datetimes as UTC ISO 8601 strings")
+
+
+class RecipientOut(BaseModel):
+    id: str
+    role: str
+    name: str
+    channel: str
+
+
+class SectionOut(BaseModel):
+    title: str
+    text: str
+
+
+class RequiredOut(BaseModel):
+    key: str
+    label: str
+    present: bool
+
+
+class SubmissionDraftOut(BaseModel):
+    regime: str
+    stage: str
+    language: str
+    title: str
+    legal_basis: str
+    recipients: list[RecipientOut]
+    text: str = Field(description="Markdown, to paste into the recipient's form")
+    json_: dict[str, Any] = Field(alias="json", description="The structured copy (docs/submission-schema.md)")
+    missing: list[str] = Field(description="Required fields (fact keys or profile references) without a value")
+    present: list[str]
+    required: list[RequiredOut]
+    sections: list[SectionOut] = Field(description="The text split per heading, for section-by-section pasting")
+
+    model_config = {"populate_by_name": True}
+
+
+class LedgerEntryOut(BaseModel):
+    id: int
+    regime: str
+    stage: str
+    title: str
+    language: str | None
+    submitted_at: datetime
+    reference: str | None
+    delay_reason: str | None
+    confirmed_by: str
+    confirmed_at: datetime
+    recipients: list[RecipientOut] | None
+    missing: list[str] | None
+    sha256: str | None
+    intact: bool | None = Field(description="The stored text and JSON still hash to sha256 (null: no filed text)")
+    text: str | None
+    json_: dict[str, Any] | None = Field(alias="json")
+
+    model_config = {"populate_by_name": True}

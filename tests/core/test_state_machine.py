@@ -1,0 +1,110 @@
+"""Every (state, event) pair of every table: allowed exactly when the table says so, to the state it says."""
+
+import itertools
+
+import pytest
+
+from notifier.config import PROJECT_ROOT
+from notifier.incidents.state_machine import (
+    INCIDENT_TRANSITIONS,
+    TransitionNotAllowed,
+    allowed_track_events,
+    incident_transition,
+    track_transition,
+)
+from notifier.workflow import load_registry
+
+REGISTRY = load_registry(PROJECT_ROOT / "workflows")
+
+# The reviewed tables, written out by hand so an accidental edit of a workflow file fails here.
+# (state, event, guard value) -> new state; the guard is the stage for submissions, the risk for a breach.
+EXPECTED = {
+    "cbw": {
+        ("pending", "not_significant", None): "not_significant",
+        ("pending", "significant", None): "early_warning_due",
+        ("not_significant", "significant", None): "early_warning_due",
+        ("early_warning_due", "submitted", "early_warning"): "notification_due",
+        ("notification_due", "submitted", "incident_notification"): "final_report_due",
+        ("notification_due", "intermediate_requested", None): "notification_due",
+        ("final_report_due", "intermediate_requested", None): "final_report_due",
+        ("notification_due", "submitted", "intermediate_report"): "notification_due",
+        ("final_report_due", "submitted", "intermediate_report"): "final_report_due",
+        ("final_report_due", "submitted", "progress_report"): "final_report_due",
+        ("final_report_due", "submitted", "final_report"): "closed",
+    },
+    "avg": {
+        ("pending", "breach", "none"): "not_notifiable",
+        ("pending", "breach", "risk"): "notification_due",
+        ("pending", "breach", "high"): "notification_due",
+        ("not_notifiable", "breach", "risk"): "notification_due",
+        ("not_notifiable", "breach", "high"): "notification_due",
+        ("notification_due", "submitted", "ap_notification"): "notified",
+        ("notified", "submitted", "follow_up"): "notified",
+        ("notified", "submitted", "correction"): "notified",
+        ("notified", "submitted", "withdrawal"): "withdrawn",
+        ("notification_due", "submitted", "data_subject_communication"): "notification_due",
+        ("notified", "submitted", "data_subject_communication"): "notified",
+    },
+}
+
+
+def _guard_values(workflow, event_name):
+    """The payloads worth distinguishing for one event: every stage, every choice, or just one."""
+    fields = workflow.track.events[event_name].fields
+    if "stage" in fields:
+        return [("stage", s) for s in workflow.stages]
+    choices = [(name, f.choices) for name, f in fields.items() if f.type == "choice" and name != "language"]
+    if choices:
+        name, values = choices[0]
+        return [(name, v) for v in values]
+    return [(None, None)]
+
+
+@pytest.mark.parametrize("regime", sorted(EXPECTED))
+def test_track_table_is_exactly_the_reviewed_one(regime):
+    workflow = REGISTRY.workflows[regime]
+    seen = {}
+    for state, event in itertools.product(workflow.track.states, workflow.track.events):
+        for key, value in _guard_values(workflow, event):
+            payload = {key: value} if key else {}
+            expected = EXPECTED[regime].get((state, event, value))
+            if expected is None:
+                with pytest.raises(TransitionNotAllowed) as refused:
+                    track_transition(workflow, state, event, payload)
+                assert refused.value.current_state == state
+                assert refused.value.allowed_events == allowed_track_events(workflow, state)
+            else:
+                assert track_transition(workflow, state, event, payload) == expected, (state, event, value)
+                seen[(state, event, value)] = expected
+    assert seen == EXPECTED[regime], "every reviewed transition must be reachable"
+
+
+def test_every_workflow_has_a_reviewed_table():
+    assert set(REGISTRY.workflows) == set(EXPECTED)
+
+
+def test_refusal_names_state_and_allowed_events():
+    cbw = REGISTRY.workflows["cbw"]
+    with pytest.raises(TransitionNotAllowed) as refused:
+        track_transition(cbw, "pending", "submitted", {"stage": "final_report"})
+    assert "pending" in str(refused.value)
+    assert refused.value.allowed_events == ["cbw.not_significant", "cbw.significant"]
+
+
+INCIDENT_EVENTS = sorted({e for row in INCIDENT_TRANSITIONS.values() for e in row} | {"incident.unknown"})
+
+
+@pytest.mark.parametrize(("state", "event"), list(itertools.product(INCIDENT_TRANSITIONS, INCIDENT_EVENTS)))
+def test_incident_table_over_every_pair(state, event):
+    expected = INCIDENT_TRANSITIONS[state].get(event)
+    if expected is None:
+        with pytest.raises(TransitionNotAllowed) as refused:
+            incident_transition(state, event)
+        assert refused.value.current_state == state
+    else:
+        assert incident_transition(state, event) == expected
+
+
+def test_resolving_twice_is_refused():
+    with pytest.raises(TransitionNotAllowed):
+        incident_transition("resolved", "incident.resolved")

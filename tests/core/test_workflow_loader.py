@@ -1,0 +1,94 @@
+"""A broken workflow file stops start-up with an error naming the file, the path inside it and the problem."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from notifier.config import PROJECT_ROOT, Settings
+from notifier.main import create_app
+from notifier.workflow import WorkflowError, load_registry
+
+SOURCE = PROJECT_ROOT / "workflows"
+
+
+@pytest.fixture
+def workflows(tmp_path):
+    target = tmp_path / "workflows"
+    shutil.copytree(SOURCE, target)
+    return target
+
+
+def _break(folder, name, old, new):
+    path = folder / name
+    text = path.read_text()
+    assert old in text, f"test set-up: {old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "problem"),
+    [
+        ("to: notification_due}", "to: notifcation_due}", "track.transitions[2].to", "unknown state 'notifcation_due'"),
+        ("due: {from: aware, hours: 24}", "due: {from: awareness, hours: 24}", "stages.early_warning.due.from",
+         "unknown anchor"),
+        ("fields: [malicious_suspected, cross_border_possible, contact.reporting_officer]\n",
+         "fields: [malicious_suspected, cross_border_posible, contact.reporting_officer]\n",
+         "stages.early_warning.fields[1]", "unknown fact 'cross_border_posible'"),
+        ("due: {from: aware, hours: 24}", "due: {from: aware, hours: -24}", "stages.early_warning.due.hours",
+         "greater than 0"),
+        ("due: {from: aware, hours: 24}", "due: {from: aware, hours: 24, months: 1}", "stages.early_warning.due",
+         "exactly one of hours or months"),
+        ("initial: pending", "initial: waiting", "track.initial", "unknown state 'waiting'"),
+        ("health: [z_cert, igj]", "health: [z_cert, igk]", "recipients.by_sector.health", "unknown party 'igk'"),
+        ("version: 1\n", "", "version", "Field required"),
+    ],
+)
+def test_broken_cbw_file_is_named_with_path_and_problem(workflows, old, new, where, problem):
+    path = _break(workflows, "cbw.yaml", old, new)
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path
+    assert error.value.path == where
+    assert problem in error.value.problem
+    assert str(path) in str(error.value) and where in str(error.value)
+
+
+def test_yaml_syntax_error_names_line(workflows):
+    path = _break(workflows, "avg.yaml", "regime: avg", "regime: [avg")
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path
+    assert error.value.path.startswith("line ")
+
+
+def test_regime_must_match_file_name(workflows):
+    _break(workflows, "avg.yaml", "regime: avg", "regime: gdpr")
+    with pytest.raises(WorkflowError, match="must match the file name"):
+        load_registry(workflows)
+
+
+def test_a_new_regime_is_just_a_new_file(workflows):
+    text = (workflows / "avg.yaml").read_text().replace("regime: avg", "regime: dora")
+    (workflows / "dora.yaml").write_text(text)
+    registry = load_registry(workflows)
+    assert set(registry.workflows) == {"avg", "cbw", "dora"}
+
+
+def test_app_does_not_start_with_a_broken_workflow(workflows, tmp_path):
+    _break(workflows, "cbw.yaml", "to: closed}", "to: shut}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/x.db", workflows_dir=workflows, api_token="t" * 32)
+    with pytest.raises(WorkflowError, match="cbw.yaml: track.transitions"):
+        create_app(settings)
+
+
+def test_serve_exits_with_the_error(workflows, tmp_path):
+    _break(workflows, "cbw.yaml", "to: closed}", "to: shut}")
+    env = {"NOTIFIER_WORKFLOWS_DIR": str(workflows), "NOTIFIER_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+           "NOTIFIER_API_TOKEN": "t" * 32, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "notifier.cli", "serve", "--port", "0"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "cbw.yaml: track.transitions[7].to: unknown state 'shut'" in result.stderr
