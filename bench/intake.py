@@ -57,7 +57,7 @@ def alert_body(worker: int, seq: int, rnd: random.Random) -> bytes:
 
 
 async def _connection(port: int, worker: int, conn: int, stop_at: float, out: dict) -> None:
-    rnd = random.Random(worker * 10_000 + conn)
+    rnd = random.Random(f"{worker}-{conn}-{time.time_ns()}")
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     head = (
         f"POST /api/v1/intake/generic HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {TOKEN}\r\n"
@@ -159,6 +159,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=48)
     parser.add_argument("--clients", type=int, default=2, help="load generator processes")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (the same for both servers)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="notifier-bench-"))
@@ -174,12 +175,13 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     bin_dir = Path(sys.executable).parent
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other processes compete for the same cores)")
     print(f"machine: {os.cpu_count()} cores; {args.clients} client processes x {args.connections} connections total; "
           f"{args.seconds:.0f} s per run; database {db}")  # fmt: skip
 
     port = free_port()
-    bare = start([str(bin_dir / "uvicorn"), "bench.bare_app:app", "--port", str(port), "--log-level", "warning"],
-                 port, env)  # fmt: skip
+    uvicorn = [str(bin_dir / "uvicorn"), "--port", str(port), "--log-level", "warning", "--workers", str(args.workers)]
+    bare = start([*uvicorn, "bench.bare_app:app"], port, env)
     try:
         load(port, 2, args.connections, args.clients)  # warm-up
         bare_result = load(port, args.seconds, args.connections, args.clients)
@@ -187,8 +189,9 @@ def main() -> int:
         stop(bare)
 
     port = free_port()
-    server = start([str(bin_dir / "notifier"), "serve", "--port", str(port)], port, env)
+    server = start([str(bin_dir / "notifier"), "serve", "--port", str(port), "--workers", str(args.workers)], port, env)
     try:
+        warm = load(port, 2, args.connections, args.clients)  # the same warm-up (starts the writer process)
         intake_result = load(port, args.seconds, args.connections, args.clients)
     finally:
         stop(server)
@@ -196,15 +199,15 @@ def main() -> int:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT count(*) FROM intake_alert").fetchone()[0]
         incidents = conn.execute("SELECT count(*) FROM incident").fetchone()[0]
-    accepted = intake_result["status"].get(202, 0)
+    accepted = intake_result["status"].get(202, 0) + warm["status"].get(202, 0)
 
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     report("bare", bare_result)
     report("intake", intake_result)
     ratio = intake_result["rate"] / bare_result["rate"]
     print(f"ratio intake/bare: {ratio:.2f}")
-    print(f"202 answers: {accepted}; rows in intake_alert: {rows} (incl. {rows - accepted} stored before the run); "
-          f"incidents opened: {incidents}")  # fmt: skip
-    ok = rows == accepted and set(intake_result["status"]) == {202}
+    print(f"202 answers (warm-up and run): {accepted}; rows in intake_alert: {rows}; incidents opened: {incidents}")
+    ok = rows == accepted and set(intake_result["status"]) | set(warm["status"]) == {202}
     targets = intake_result["rate"] >= 1000 and intake_result["p99_ms"] < 100 and ratio >= 0.5
     print("every 202 committed: " + ("yes" if ok else "NO"))
     print("targets (>= 1000/s, p99 < 100 ms, >= half the bare rate): " + ("met" if targets else "NOT met"))

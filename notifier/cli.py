@@ -77,6 +77,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from notifier.main import create_app
 
+    workers = getattr(args, "workers", 1)
+    if workers > 1:
+        # Each worker is its own process (and its own intake writer; SQLite's write lock serialises their batches).
+        # Migrate once here so the workers do not race to do it.
+        from notifier import migrate
+        from notifier.config import get_settings
+
+        migrate.upgrade(get_settings().database_url)
+        uvicorn.run(
+            "notifier.main:create_app",
+            factory=True,
+            workers=workers,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            proxy_headers=True,
+        )
+        return 0
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", proxy_headers=True)
     return 0
 
@@ -113,6 +131,17 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from notifier.operations.copy import CopyRefused, copy_database
+
+    try:
+        copy_database(args.source, args.target, progress=lambda table, n: print(f"{table}: {n}"))
+    except CopyRefused as exc:
+        raise CliError(str(exc)) from exc
+    print("copy complete; run `notifier audit verify` against the new database")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -133,6 +162,47 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_users_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from sqlmodel import Session
+
+    from notifier import migrate
+    from notifier.config import get_settings
+    from notifier.db import make_engine
+    from notifier.errors import FieldProblem
+    from notifier.web.auth import create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password (min. 12 characters): ")
+        if getpass.getpass("again: ") != password:
+            raise CliError("the passwords differ")
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            try:
+                user = create_user(
+                    session, email=args.email, name=args.name, role=args.role, password=password,
+                    actor_name="cli", language=args.language,
+                )
+            except FieldProblem as exc:
+                raise CliError(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
+            session.commit()
+            email, role = user.email, user.role
+    finally:
+        engine.dispose()
+    print(f"user {email} ({role}) created")
+    required = {r.strip() for r in settings.totp_required_roles.split(",") if r.strip()}
+    if role in required:
+        print(f"sign in at {settings.base_url.rstrip('/')}/signin: the {role} role must set up two-factor "
+              "authentication (TOTP) with an authenticator app before anything else")
+    return 0
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Usage errors as one line and exit status 2, like every other bad input."""
 
@@ -147,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run API, web pages and scheduler")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -154,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", help="apply the migrations")
     upgrade.add_argument("revision", nargs="?", default="heads")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    copy = db_sub.add_parser("copy", help="copy every row to another (empty) database, e.g. SQLite -> PostgreSQL")
+    copy.add_argument("--from", dest="source", required=True, help="source database URL")
+    copy.add_argument("--to", dest="target", required=True, help="target database URL (migrated, must be empty)")
+    copy.set_defaults(func=cmd_db_copy)
 
     deadlines = sub.add_parser("deadlines", help="compute the deadlines of a regime (no database needed)")
     deadlines.add_argument("--regime", required=True, help="a regime from workflows/ (cbw, avg)")
@@ -168,6 +243,16 @@ def build_parser() -> argparse.ArgumentParser:
     tick = sub.add_parser("tick", help="run one reminder sweep and one delivery pass now; one JSON line per action")
     tick.add_argument("--now", help="act as if at this instant (ISO 8601 with offset)")
     tick.set_defaults(func=cmd_tick)
+
+    users = sub.add_parser("users", help="people who sign in to the web pages")
+    users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=OneLineParser)
+    users_add = users_sub.add_parser("add", help="add a user (e.g. the first administrator)")
+    users_add.add_argument("--email", required=True)
+    users_add.add_argument("--name", required=True)
+    users_add.add_argument("--role", required=True, choices=["administrator", "officer", "viewer"])
+    users_add.add_argument("--language", choices=["nl", "en"], help="default: the browser's language")
+    users_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users_add.set_defaults(func=cmd_users_add)
 
     audit = sub.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)

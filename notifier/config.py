@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default_factory=dict, description='per-source override, JSON, e.g. {"wazuh": "high"}'
     )
     intake_max_batch: int = Field(default=500, ge=1, description="alerts written per group-commit transaction")
+    intake_batch_linger_ms: float = Field(default=2.0, ge=0, le=100, description="wait for more alerts per batch")
+    intake_writer: Literal["process", "thread"] = Field(
+        default="process", description="where the intake writer runs its transactions: own process or a thread"
+    )
     # Reminders, outbox and scheduler (notifier/reminders, notifier/mail, notifier/scheduler.py).
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -47,6 +51,9 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = Field(default=30, ge=1)
     scheduler_enabled: bool = True
     reply_link_days: int = Field(default=14, ge=1)
+    # Web pages (notifier/web): roles that must enrol TOTP before anything else, idle timeout of a session.
+    totp_required_roles: str = "administrator,officer"
+    session_idle_minutes: int = Field(default=60, ge=1)
 
     @field_validator("timezone")
     @classmethod

@@ -21,9 +21,12 @@ from notifier.incidents.service import Context
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.intake import setup as intake_setup
 from notifier.logging import configure_logging
+from notifier.operations import health, metrics
+from notifier.operations.headers import SecurityHeaders
 from notifier.organisation import routes as organisation_routes
 from notifier.processors import routes as processor_routes
 from notifier.submissions import routes as submission_routes
+from notifier.web import pages as web_pages
 from notifier.workflow import load_registry
 
 log = structlog.get_logger("notifier")
@@ -130,10 +133,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(RequestContext)
 
-    @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict:
-        """Public liveness probe."""
-        return {"status": "ok"}
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
+    app.state.metrics_registry = metrics.registry_for(engine)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
 
     app.include_router(organisation_routes.router)
     intake_setup.install(app, settings, engine)
@@ -144,4 +147,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (processor_routes.router, processor_routes.reply_router, calendar_routes.api_router,
                    calendar_routes.feed_router):
         app.include_router(router)
+    web_pages.install(app, settings)  # the officer's web pages, sessions and /static (notifier/web)
     return app

@@ -17,6 +17,7 @@ from notifier.config import Settings
 from notifier.db import session_scope
 from notifier.mail.delivery import deliver_due
 from notifier.mail.sender import sender_for
+from notifier.operations.metrics import SWEEP_SECONDS
 from notifier.processors.escalation import escalate_due
 from notifier.reminders.models import SchedulerHeartbeat
 from notifier.reminders.sweep import sweep, worker_name
@@ -49,7 +50,9 @@ def last_beat(engine: Engine) -> datetime | None:
 def _job(engine: Engine, settings: Settings, registry: Registry) -> None:
     now = clock.now()
     try:
-        for action in run_once(engine, settings=settings, registry=registry, now=now):
+        with SWEEP_SECONDS.time():
+            actions = run_once(engine, settings=settings, registry=registry, now=now)
+        for action in actions:
             log.info("scheduler.action", **action)
     except Exception:  # a failing run must not stop the next one; the next run retries what this one left
         log.exception("scheduler.job_failed")

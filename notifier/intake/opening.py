@@ -7,6 +7,7 @@ an alert storm can open hundreds of incidents a second and the writer must keep 
 from datetime import datetime
 
 import structlog
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from notifier.audit import chain
@@ -29,34 +30,39 @@ def open_incidents(session: Session, alerts: list[tuple[str, Alert]], *, now: da
     """One incident per (source, alert), actor intake:<source>; the ids in the same order."""
     if not alerts:
         return []
-    incidents = [
-        Incident(
-            title=clean(alert.title) or "Alert",
-            summary=_summary(source, alert),
+    rows = [
+        {
+            "title": clean(alert.title) or "Alert",
+            "summary": _summary(source, alert),
+            "state": "triage",
             # A sender's clock may run ahead; a detection time in the future is not kept.
-            detected_at=alert.observed_at if alert.observed_at is not None and alert.observed_at <= now else None,
-            created_by=f"intake:{source}",
-            created_at=now,
-            updated_at=now,
-        )
+            "detected_at": alert.observed_at if alert.observed_at is not None and alert.observed_at <= now else None,
+            "facts": {},
+            "created_by": f"intake:{source}",
+            "created_at": now,
+            "updated_at": now,
+        }
         for source, alert in alerts
     ]
-    session.add_all(incidents)
-    session.flush()
+    # One multi-row INSERT; the summary names source and alert id, so it is unique in the batch and maps the ids
+    # back (an ordered RETURNING would make SQLAlchemy send one statement per row on SQLite).
+    table = Incident.__table__
+    result = session.execute(insert(table).returning(table.c.id, table.c.summary), rows)
+    by_summary = {summary: incident_id for incident_id, summary in result}
+    ids = [by_summary[row["summary"]] for row in rows]
     chain.append_many(
         session,
         [
             {
-                "actor": incident.created_by,
+                "actor": row["created_by"],
                 "event_type": "incident.created",
-                "incident_id": incident.id,
-                "payload": {"title": incident.title, "summary": incident.summary, "detected_at": incident.detected_at},
-                "new_state": {"incident": incident.state},
+                "incident_id": incident_id,
+                "payload": {"title": row["title"], "summary": row["summary"], "detected_at": row["detected_at"]},
+                "new_state": {"incident": row["state"]},
                 "at": now,
             }
-            for incident in incidents
+            for row, incident_id in zip(rows, ids, strict=True)
         ],
     )
-    ids = [incident.id for incident in incidents]
     log.info("intake.incidents_opened", incident_ids=ids)
     return ids

@@ -22,6 +22,7 @@ from notifier.intake.alert import SEVERITIES, Unmappable
 from notifier.intake.body import check_declared_length, parse_json, read_limited
 from notifier.intake.models import IntakeAlert, IntakeSource
 from notifier.intake.schemas import AlertOut, IntakeAnswer, MergeIn, SourceCredentialsIn, SourceOut, SplitIn
+from notifier.intake.writer import WriteFailed
 
 intake_router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 admin_router = APIRouter(prefix="/api/v1/intake-sources", tags=["intake"])
@@ -54,6 +55,7 @@ def _error(code: int, detail: Any) -> JSONResponse:
         404: {"description": "Unknown source"},
         413: {"description": "Body larger than NOTIFIER_INTAKE_MAX_BODY_BYTES"},
         422: {"description": "Valid JSON the adapter cannot map; names the field"},
+        503: {"description": "The alert could not be stored (nothing acknowledged); retry"},
     },
     openapi_extra={
         "requestBody": {
@@ -78,7 +80,11 @@ async def receive(source: str, request: Request) -> JSONResponse:
         alert = adapter(value)
     except Unmappable as exc:
         return _error(422, [{"loc": ["body", *exc.field.split(".")], "msg": exc.message, "type": "unmappable"}])
-    outcome = await intake.writer.submit(source, alert, raw)
+    try:
+        outcome = await intake.writer.submit(source, alert, raw)
+    except WriteFailed:
+        # Nothing was stored, so nothing is acknowledged: the sender's retry is the right answer.
+        return _error(503, "the alert could not be stored; retry later")
     answer = {"alert_id": outcome.alert_id, "incident_id": outcome.incident_id, "duplicate": outcome.duplicate}
     return JSONResponse(answer, status_code=200 if outcome.duplicate else 202)
 

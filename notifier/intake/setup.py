@@ -9,20 +9,26 @@ from notifier.config import Settings
 from notifier.intake import routes
 from notifier.intake.auth import CredentialStore
 from notifier.intake.triage import TriageRule
-from notifier.intake.writer import Writer
+from notifier.intake.writer import Writer, WriterConfig
 
 
 class IntakeState:
     def __init__(self, settings: Settings, engine: Engine):
         self.max_body_bytes = settings.intake_max_body_bytes
         self.credentials = CredentialStore(engine, settings.intake_token)
-        self.writer = Writer(
-            engine,
+        config = WriterConfig(
+            database_url=settings.database_url,
             triage=TriageRule.from_settings(
                 settings.intake_triage_min_severity, settings.intake_triage_source_min_severity
             ),
             window=timedelta(minutes=settings.intake_correlation_window_minutes),
+        )
+        self.writer = Writer(
+            engine,
+            config,
+            mode=settings.intake_writer,
             max_batch=settings.intake_max_batch,
+            linger=settings.intake_batch_linger_ms / 1000,
         )
 
 

@@ -53,7 +53,10 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    result = session.execute(insert(OutboxMail).values(**values).on_conflict_do_nothing())
-    if result.rowcount != 1:
+    # RETURNING tells an insert from a conflict on both dialects (rowcount is -1 on PostgreSQL here).
+    inserted = session.execute(
+        insert(OutboxMail).values(**values).on_conflict_do_nothing().returning(OutboxMail.id)
+    ).first()
+    if inserted is None:
         return None
-    return session.exec(select(OutboxMail).where(OutboxMail.idempotency_key == key)).one()
+    return session.exec(select(OutboxMail).where(OutboxMail.id == inserted[0])).one()

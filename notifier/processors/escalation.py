@@ -27,8 +27,12 @@ def escalate_due(engine: Engine, *, settings: Settings, registry: Registry, now:
         ).all()
     actions = []
     for link_id in candidates:
-        with session_scope(engine) as session:
-            action = _escalate_one(session, link_id, settings=settings, registry=registry, now=now)
+        try:
+            with session_scope(engine) as session:
+                action = _escalate_one(session, link_id, settings=settings, registry=registry, now=now)
+        except Exception as exc:  # retried next sweep; one broken link must not stall the others
+            log.exception("processor.escalation_failed", link_id=link_id)
+            action = {"action": "processor.escalation_failed", "link_id": link_id, "error": str(exc)}
         if action:
             actions.append(action)
     return actions

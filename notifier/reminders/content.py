@@ -57,8 +57,9 @@ def reminder_context(
     return {
         "lang": lang,
         "step": step_key,
-        "overdue": remaining < timedelta(0),
-        "due_now": remaining == timedelta(0),
+        # Within a minute of the deadline it is "due now", not "0 min overdue" (the sweep runs every 30 s).
+        "overdue": remaining <= -timedelta(minutes=1),
+        "due_now": abs(remaining) < timedelta(minutes=1),
         "remaining": span(remaining, lang),
         "due_local": deadline.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z (UTC%z)"),
         "stage_title": stage.title.get(lang),

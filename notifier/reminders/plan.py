@@ -139,8 +139,8 @@ def _insert_once(session: Session, step: ReminderStep) -> bool:
     else:
         from sqlalchemy.dialects.sqlite import insert
     values = step.model_dump(exclude={"id"})
-    statement = insert(ReminderStep).values(**values).on_conflict_do_nothing()
-    return session.execute(statement).rowcount == 1
+    statement = insert(ReminderStep).values(**values).on_conflict_do_nothing().returning(ReminderStep.id)
+    return session.execute(statement).first() is not None
 
 
 def _action(name: str, step: ReminderStep, **extra) -> dict:

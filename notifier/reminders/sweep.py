@@ -8,6 +8,7 @@ On PostgreSQL the step row is locked with FOR UPDATE SKIP LOCKED before the same
 import os
 import socket
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import Engine, update
@@ -49,8 +50,12 @@ def sweep(engine: Engine, *, settings: Settings, registry: Registry, now: dateti
             .order_by(ReminderStep.due_at, ReminderStep.id)
         ).all()
     for step_id in due_ids:
-        with session_scope(engine) as session:
-            action = _claim_and_queue(session, step_id, settings=settings, registry=registry, now=now)
+        try:
+            with session_scope(engine) as session:
+                action = _claim_and_queue(session, step_id, settings=settings, registry=registry, now=now)
+        except Exception as exc:  # the step stays pending and is retried next sweep; the others still go out
+            log.exception("reminder.failed", step_id=step_id)
+            action = {"action": "reminder.failed", "step_id": step_id, "error": f"{type(exc).__name__}: {exc}"}
         if action is not None:
             actions.append(action)
     return actions
@@ -156,7 +161,5 @@ def _claim_and_queue(session: Session, step_id: int, *, settings, registry, now)
     return {**action, "key": key, "subject": mail.subject}
 
 
-def org_zone(org, settings: Settings):  # noqa: ANN001, ANN201
-    from zoneinfo import ZoneInfo
-
+def org_zone(org, settings: Settings) -> ZoneInfo:  # noqa: ANN001
     return ZoneInfo(org.timezone) if org else settings.zone

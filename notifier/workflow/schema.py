@@ -114,14 +114,17 @@ class Recipients(Strict):
         return self.for_sector(sector)
 
 
+ContactRole = Literal["reporting_officer", "deputy", "ciso", "dpo"]  # organisation contact roles
+
+
 class ReminderLadder(Strict):
     """When officers are reminded of an open deadline and who gets the mail (notifier/reminders)."""
 
     before_hours: list[int] = Field(default_factory=lambda: [12, 4, 1])
     at_deadline: bool = True
     overdue_every_hours: int = Field(default=4, gt=0)
-    to: list[str] = Field(default_factory=lambda: ["reporting_officer"])
-    cc: list[str] = Field(default_factory=lambda: ["deputy", "ciso"])
+    to: list[ContactRole] = Field(default_factory=lambda: ["reporting_officer"])
+    cc: list[ContactRole] = Field(default_factory=lambda: ["deputy", "ciso"])
     # "at": the deadline passing unfiled is the first overdue notice; "overdue": only from the first repeat.
     cc_from: Literal["at", "overdue"] = "at"
 

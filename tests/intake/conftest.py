@@ -12,7 +12,10 @@ INTAKE_AUTH = {"Authorization": f"Bearer {INTAKE_TOKEN}"}
 
 @pytest.fixture
 def settings(settings):
-    return settings.model_copy(update={"intake_token": INTAKE_TOKEN, "intake_triage_min_severity": "medium"})
+    # The writer's thread mode runs the same transactions in-process (and under freezegun's clock);
+    # test_writer_process.py covers the child-process mode.
+    update = {"intake_token": INTAKE_TOKEN, "intake_triage_min_severity": "medium", "intake_writer": "thread"}
+    return settings.model_copy(update=update)
 
 
 def post_alert(client: TestClient, source: str, body, *, headers: dict | None = None, **kwargs):

@@ -123,3 +123,10 @@ def test_incident_opened_by_intake_is_audited_as_the_source(client):
 def test_observed_time_is_utc(app, client):
     answer = post_alert(client, "generic", generic(observed_at="2026-11-23T10:12:44+01:00")).json()
     assert stored(app, answer["alert_id"]).observed_at == datetime(2026, 11, 23, 9, 12, 44, tzinfo=UTC)
+
+
+def test_generic_schema_is_in_the_openapi_document(client):
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/api/v1/intake/{source}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["required"]) == {"id", "title", "severity"}
+    assert "incident_key" in body["properties"]

@@ -20,9 +20,7 @@ def test_every_credential_problem_gets_the_same_401(app, client):
         post_alert(client, "generic", body, headers={"Authorization": "Bearer wrong-token"}),
         post_alert(client, "generic", body, headers={"Authorization": f"Basic {INTAKE_TOKEN}"}),
         post_alert(client, "generic", body, headers={"Authorization": "Bearer"}),
-        client.post(
-            "/api/v1/intake/generic", params={"token": "wrong"}, json=body, headers={"Authorization": ""}
-        ),
+        client.post("/api/v1/intake/generic", params={"token": "wrong"}, json=body, headers={"Authorization": ""}),
         # The administrator's API token is not an intake token.
         client.post("/api/v1/intake/generic", json=body),
     ]

@@ -14,7 +14,8 @@ json_values = st.recursive(
     max_leaves=20,
 )  # fmt: skip
 KEYS = ["id", "_id", "sid", "title", "severity", "priority", "level", "timestamp", "startDate", "observed_at",
-        "object", "event", "rule", "alert", "context", "result", "agent", "properties", "uuid", "incident_key"]  # fmt: skip
+        "object", "event", "rule", "alert", "context", "result", "agent", "properties", "uuid",
+        "incident_key"]  # fmt: skip
 # Bodies shaped like the tools' payloads reach deeper into the adapters than random dictionaries.
 shaped = st.recursive(
     scalars,
@@ -39,7 +40,9 @@ def test_arbitrary_bytes_never_give_a_500(client, source, body):
 
 
 def test_lone_surrogates_and_nul_in_json_escapes_are_stored_safely(client):
-    body = b'{"id": "\\ud800-1", "rule": {"level": 12, "description": "nul \\u0000 here"}, "agent": {"name": "\\udfff"}}'
+    body = (
+        b'{"id": "\\ud800-1", "rule": {"level": 12, "description": "nul \\u0000 here"}, "agent": {"name": "\\udfff"}}'
+    )
     response = client.post("/api/v1/intake/wazuh", content=body, headers=INTAKE_AUTH)
     assert response.status_code == 202, response.text
     alerts = client.get(f"/api/v1/incidents/{response.json()['incident_id']}/alerts").json()

@@ -17,7 +17,12 @@ MAIL_FROM = "meldplicht@zrl.example"
 @pytest.fixture
 def settings(settings, smtp):  # noqa: F811
     return settings.model_copy(
-        update={"smtp_host": smtp.host, "smtp_port": smtp.port, "mail_from": MAIL_FROM, "base_url": "https://mp.example"}
+        update={
+            "smtp_host": smtp.host,
+            "smtp_port": smtp.port,
+            "mail_from": MAIL_FROM,
+            "base_url": "https://mp.example",
+        }
     )
 
 

@@ -2,6 +2,7 @@
 
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -29,6 +30,7 @@ class RecordingHandler:
     refuse_remaining: int = 0  # answer "451 try later" to this many DATA commands
     refused: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_receive: Callable[[], None] | None = None  # runs after a message is stored, before "250 OK" is answered
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
         with self.lock:
@@ -38,6 +40,8 @@ class RecordingHandler:
                 return "451 4.3.0 Mail server temporarily refusing, try later"
             message = message_from_bytes(envelope.content, policy=policy.default)
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.on_receive is not None:
+            self.on_receive()
         return "250 OK"
 
     def by_key(self, prefix: str) -> list[Received]:

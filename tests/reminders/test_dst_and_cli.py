@@ -81,8 +81,7 @@ def test_tick_prints_one_json_line_per_action(client, app, smtp, settings):
 
 
 def test_two_processes_sweeping_one_sqlite_file_send_each_step_once(client, app, smtp, settings):
-    if not settings.is_sqlite:
-        pytest.skip("the cross-process SQLite case")
+    # Three OS processes on the same database (the SQLite file by default; PostgreSQL when configured).
     ids = [significant_incident(client)["id"] for _ in range(8)]
     env = _env(settings, smtp)
     now = "2026-11-17T11:00:00+01:00"  # T0 + 26 h: every early-warning step (4 per incident) is due at once
@@ -99,3 +98,44 @@ def test_two_processes_sweeping_one_sqlite_file_send_each_step_once(client, app,
     assert set(received) == expected and set(received.values()) == {1}
     # More than one process really did work (otherwise the test proves little); reported, not required.
     print("actions per process:", [len(o[0].splitlines()) for o in outputs])
+
+
+def test_a_delivery_process_killed_after_the_smtp_hand_off_loses_nothing(client, app, smtp, settings):
+    import signal
+
+    from tests.reminders.conftest import outbox
+
+    incident = significant_incident(client)
+    env = _env(settings, smtp)
+    now = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)  # the 12 h reminder is due
+    victim = _tick_process(env, now.isoformat())
+    # The server has the message; the sender is killed before it hears "250" and before it records anything.
+    smtp.handler.on_receive = lambda: os.kill(victim.pid, signal.SIGKILL)
+    victim.communicate(timeout=60)
+    assert victim.returncode == -signal.SIGKILL
+    smtp.handler.on_receive = None
+    [row] = outbox(app)
+    assert row.status == "sending" and len(smtp.handler.received) == 1
+
+    again = _tick_process(env, (now + timedelta(minutes=11)).isoformat())  # after the lease
+    out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    assert [json.loads(line)["action"] for line in out.splitlines()] == ["mail.sent"]
+    copies = smtp.handler.by_key(EW.format(id=incident["id"]))
+    assert len(copies) == 2 and copies[0].message["Message-ID"] == copies[1].message["Message-ID"] == row.message_id
+    assert outbox(app)[0].status == "sent"
+
+
+def test_a_broken_reminders_section_names_file_and_path(tmp_path):
+    import shutil
+
+    from notifier.config import PROJECT_ROOT
+    from notifier.workflow import WorkflowError, load_registry
+
+    for name in ("facts.yaml", "cbw.yaml"):
+        shutil.copy(PROJECT_ROOT / "workflows" / name, tmp_path / name)
+    text = (tmp_path / "cbw.yaml").read_text().replace("to: [reporting_officer]", "to: [janitor]")
+    (tmp_path / "cbw.yaml").write_text(text)
+    with pytest.raises(WorkflowError) as caught:
+        load_registry(tmp_path)
+    assert "cbw.yaml" in str(caught.value) and "reminders.to" in str(caught.value)

@@ -99,7 +99,9 @@ def test_steps_already_past_when_the_deadline_was_created_are_skipped(client, ap
     incident = significant_incident(client, at=T0 + timedelta(hours=22), aware=T0)
     for hours in (22, 23, 24, 28):
         tick(T0 + timedelta(hours=hours))
-    keys = [str(m.message["X-Meldplicht-Key"]).rsplit(":", 1)[-1] for m in smtp.handler.by_key(EW.format(id=incident["id"]))]
+    keys = [
+        str(m.message["X-Meldplicht-Key"]).rsplit(":", 1)[-1] for m in smtp.handler.by_key(EW.format(id=incident["id"]))
+    ]
     assert keys == ["1h", "at", "1"]
     states = {s.step_key: s.status for s in steps(app, incident["id"], "early_warning")}
     assert states["before:12h"] == "skipped" and states["before:4h"] == "skipped"
@@ -108,10 +110,14 @@ def test_steps_already_past_when_the_deadline_was_created_are_skipped(client, ap
 def test_a_deadline_entered_long_overdue_gets_one_overdue_notice_not_a_burst(client, app, smtp, tick):
     incident = significant_incident(client, at=T0 + timedelta(hours=40), aware=T0)  # 16 h overdue when entered
     tick(T0 + timedelta(hours=40))
-    keys = [str(m.message["X-Meldplicht-Key"]).rsplit(":", 1)[-1] for m in smtp.handler.by_key(EW.format(id=incident["id"]))]
+    keys = [
+        str(m.message["X-Meldplicht-Key"]).rsplit(":", 1)[-1] for m in smtp.handler.by_key(EW.format(id=incident["id"]))
+    ]
     assert keys == ["at"]
     tick(T0 + timedelta(hours=44))
-    keys = [str(m.message["X-Meldplicht-Key"]).split(":")[-2:] for m in smtp.handler.by_key(EW.format(id=incident["id"]))]
+    keys = [
+        str(m.message["X-Meldplicht-Key"]).split(":")[-2:] for m in smtp.handler.by_key(EW.format(id=incident["id"]))
+    ]
     assert keys[-1] == ["overdue", "5"]
 
 
@@ -153,3 +159,11 @@ def test_missing_list_follows_the_incident_facts(client, app, smtp, tick):
     text = smtp.handler.by_key(EW.format(id=incident["id"]))[0].message.get_body(("plain",)).get_content()
     assert "Alle verplichte gegevens voor deze melding zijn ingevuld." in text
     assert len(outbox(app)) == 1
+
+
+def test_the_notice_at_the_deadline_says_due_now(client, app, smtp, tick):
+    incident = significant_incident(client)
+    tick(T0 + timedelta(hours=24, seconds=20))
+    [mail] = smtp.handler.by_key(EW.format(id=incident["id"]) + "at")
+    assert mail.message["Subject"].startswith("NU VERLOPEN: Vroegtijdige waarschuwing")
+    assert "verstrijkt nu" in mail.message.get_body(("plain",)).get_content()

@@ -1,0 +1,142 @@
+"""Writing one batch of alerts in one transaction: dedup, correlation, incidents opened, one multi-row INSERT.
+
+Used by the intake writer, in its thread or in its own process. Every instant comes from `now`, which the caller
+takes when it forms the batch, so the result does not depend on which process's clock ran the transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import Engine, insert, text
+from sqlmodel import Session, select
+
+from notifier.intake import correlation, opening
+from notifier.intake.alert import Alert, clean
+from notifier.intake.models import IntakeAlert
+from notifier.intake.triage import TriageRule
+
+log = structlog.get_logger("notifier.intake")
+INTAKE_LOCK = 0x6D656C64  # any constant; the same in every process
+
+
+@dataclass(frozen=True)
+class Outcome:
+    alert_id: int
+    incident_id: int | None
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Item:
+    source: str
+    alert: Alert
+    raw: str
+
+
+def write_items(
+    engine: Engine, items: list[Item], *, now: datetime, triage: TriageRule, window: timedelta
+) -> list[Outcome | str]:
+    """One transaction for the batch; if it fails, each item alone, so one bad item cannot sink the others.
+    An item that fails alone gets an error text instead of an Outcome (nothing was stored for it)."""
+    try:
+        return list(_transaction(engine, items, now, triage, window))
+    except Exception:
+        log.warning("intake.batch_failed", size=len(items), exc_info=True)
+    results: list[Outcome | str] = []
+    for item in items:
+        try:
+            results.extend(_transaction(engine, [item], now, triage, window))
+        except Exception as exc:
+            log.error("intake.alert_failed", source=item.source, exc_info=True)
+            results.append(f"{type(exc).__name__}: {exc}")
+    return results
+
+
+def _transaction(engine: Engine, items: list[Item], now, triage, window) -> list[Outcome]:  # noqa: ANN001
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            if session.get_bind().dialect.name == "postgresql":
+                # Several app processes each run a writer; this lock makes their batches take turns, as
+                # SQLite's BEGIN IMMEDIATE does, so correlation and dedup never race across processes.
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INTAKE_LOCK})
+            outcomes = write_batch(session, items, now=now, triage=triage, window=window)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return outcomes
+
+
+def _existing(session: Session, batch: list[Item]) -> dict[tuple[str, str], Outcome]:
+    found: dict[tuple[str, str], Outcome] = {}
+    by_source: dict[str, set[str]] = {}
+    for item in batch:
+        by_source.setdefault(item.source, set()).add(item.alert.external_id)
+    for source, ids in by_source.items():
+        rows = session.exec(
+            select(IntakeAlert.id, IntakeAlert.external_id, IntakeAlert.incident_id).where(
+                IntakeAlert.source == source, IntakeAlert.external_id.in_(sorted(ids))
+            )
+        ).all()
+        for alert_id, external_id, incident_id in rows:
+            found[(source, external_id)] = Outcome(alert_id, incident_id, True)
+    return found
+
+
+def write_batch(
+    session: Session, batch: list[Item], *, now: datetime, triage: TriageRule, window: timedelta
+) -> list[Outcome]:
+    """Dedup, correlate and insert a whole batch with a fixed number of statements, whatever its size."""
+    existing = _existing(session, batch)
+    keys = [correlation.key(item.source, item.alert) for item in batch]
+    known: dict[str, int | str] = dict(correlation.open_incidents(session, set(keys), now=now, window=window))
+    to_open: list[tuple[str, Alert]] = []
+    staged: dict[tuple[str, str], int] = {}
+    new: list[tuple[Item, str]] = []
+    plan: list[Outcome | tuple[int, bool]] = []  # an Outcome, or (index into new, duplicate) until ids are known
+    for item, key in zip(batch, keys, strict=True):
+        dedup = (item.source, item.alert.external_id)
+        if dedup in existing:
+            plan.append(existing[dedup])
+        elif dedup in staged:  # a retry that arrived while the first was still queued
+            plan.append((staged[dedup], True))
+        else:
+            if key not in known and triage.opens_incident(item.source, item.alert.severity):
+                known[key] = f"new:{len(to_open)}"  # the first alert of a key opens it; later ones join
+                to_open.append((item.source, item.alert))
+            staged[dedup] = len(new)
+            plan.append((len(new), False))
+            new.append((item, key))
+    opened = opening.open_incidents(session, to_open, now=now)
+
+    def incident_of(key: str) -> int | None:
+        value = known.get(key)
+        return opened[int(value[4:])] if isinstance(value, str) else value
+
+    rows = [
+        {
+            "source": item.source,
+            "external_id": item.alert.external_id,
+            "title": clean(item.alert.title),
+            "severity": item.alert.severity,
+            "severity_original": clean(item.alert.severity_original),
+            "observed_at": item.alert.observed_at,
+            "received_at": now,
+            "asset": clean(item.alert.asset),
+            "rule": clean(item.alert.rule),
+            "correlation_key": clean(key),
+            "incident_id": incident_of(key),
+            "raw": item.raw,
+        }
+        for item, key in new
+    ]
+    ids: list[int] = []
+    if rows:
+        # Unordered RETURNING lets SQLAlchemy send one multi-row INSERT (ordered RETURNING falls back to one
+        # statement per row on SQLite); (source, external_id) is unique, so it maps the ids back.
+        table = IntakeAlert.__table__
+        result = session.execute(insert(table).returning(table.c.id, table.c.source, table.c.external_id), rows)
+        by_key = {(source, external_id): alert_id for alert_id, source, external_id in result}
+        ids = [by_key[(row["source"], row["external_id"])] for row in rows]
+    return [p if isinstance(p, Outcome) else Outcome(ids[p[0]], rows[p[0]]["incident_id"], p[1]) for p in plan]

@@ -1,0 +1,139 @@
+"""The significance assistant (notifier.assessment, issue 6) on the incident page: answer, see the proposal, decide."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session
+
+from notifier.assessment import service as assessment
+from notifier.errors import Conflict, FieldProblem
+from notifier.incidents import service as incidents
+from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.web.auth import FormDep, OfficerDep, actor
+from notifier.web.forms import parse_local
+from notifier.web.pages import see_other
+
+from notifier.deps import ContextDep, SessionDep  # isort: skip
+
+router = APIRouter(include_in_schema=False)
+PREFIX = "q_"
+
+
+def state(session: Session, incident_id: int) -> dict[str, Any]:
+    """Questions for the organisation's entity type and the latest assessment; empty without a profile."""
+    try:
+        kind, rule, questions = assessment.questions(session)
+    except Conflict:
+        return {}
+    versions = assessment.versions(session, incident_id)
+    return {"kind": kind, "rule": rule, "questions": questions, "latest": versions[-1] if versions else None}
+
+
+def answers_from(form: dict[str, str], questions: list) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for q in questions:
+        raw = (form.get(PREFIX + q.id) or "").strip()
+        if not raw:
+            continue
+        if q.kind == "bool":
+            out[q.id] = raw == "yes"
+            continue
+        try:
+            number = float(raw.replace(",", "."))
+        except ValueError as exc:
+            raise FieldProblem(PREFIX + q.id, "must be a number") from exc
+        out[q.id] = int(number) if q.kind == "int" and number.is_integer() else number
+    return out
+
+
+def _field(problem: FieldProblem) -> str:
+    return PREFIX + problem.field.removeprefix("answers.") if problem.field.startswith("answers.") else problem.field
+
+
+@router.post("/incidents/{incident_id}/assessment")
+def record(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep):
+    from notifier.web.incidents import incident_page
+
+    incident = incidents.get(session, incident_id)
+    try:
+        _, _, questions = assessment.questions(session)
+        assessment.record(session, incident=incident, answers=answers_from(form, questions), actor=actor(viewer.user))
+        session.commit()
+    except FieldProblem as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={"assessment": {_field(exc): exc.message}},
+            values={"assessment": form},
+            status_code=422,
+        )
+    except Conflict as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={"assessment": {"form": str(exc)}},
+            values={"assessment": form},
+            status_code=409,
+        )
+    return see_other(f"/incidents/{incident_id}#assistant")
+
+
+@router.post("/incidents/{incident_id}/assessment/{version}/confirm")
+def confirm(
+    incident_id: int,
+    version: int,
+    request: Request,
+    session: SessionDep,
+    ctx: ContextDep,
+    viewer: OfficerDep,
+    form: FormDep,
+):
+    from notifier.web.incidents import incident_page
+
+    incident = incidents.get(session, incident_id)
+    try:
+        row = assessment.get_version(session, incident_id, version)
+        assessment.confirm(
+            session,
+            ctx,
+            incident=incident,
+            row=row,
+            agree=form.get("agree") != "no",
+            aware_at=parse_local("aware_at", form.get("aware_at"), ctx.zone(session)),
+            reasoning=(form.get("reasoning") or "").strip() or None,
+            actor=actor(viewer.user),
+        )
+        session.commit()
+    except FieldProblem as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={"confirm": {exc.field: exc.message}},
+            values={"confirm": form},
+            status_code=422,
+        )
+    except (Conflict, TransitionNotAllowed) as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={"confirm": {"form": str(exc)}},
+            values={"confirm": form},
+            status_code=409,
+        )
+    return see_other(f"/incidents/{incident_id}")

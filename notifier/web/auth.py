@@ -1,0 +1,240 @@
+"""Users, roles, argon2 passwords, the signed session, CSRF tokens and TOTP for the web pages.
+
+The session lives in a signed cookie (Starlette's SessionMiddleware, keyed by NOTIFIER_SECRET_KEY). It carries the
+user id, a per-session CSRF token, whether the second factor was passed, and the last activity for the idle timeout.
+"""
+
+import contextlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.deps import get_session
+from notifier.errors import FieldProblem
+from notifier.web.models import ROLES, User
+
+MIN_PASSWORD = 12
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+RANK = {role: i for i, role in enumerate(ROLES)}
+ISSUER = "meldplicht"
+_hasher = PasswordHasher()
+# Verifying against a dummy hash for unknown e-mail addresses keeps the answer time the same for both cases.
+_DUMMY_HASH = _hasher.hash("not-a-password-" + secrets.token_hex(8))
+
+
+class SignInRequired(Exception):
+    """No valid session: GET pages redirect to /signin, POSTs answer 403."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role is too low or the CSRF token is missing or wrong (403 page)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EnrolmentRequired(Exception):
+    """The role must use TOTP and this user has not set it up yet: only the enrolment page is open."""
+
+
+def actor(user: User) -> str:
+    return f"user:{user.email}"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise FieldProblem("password", f"must be at least {MIN_PASSWORD} characters")
+    if len(set(password)) < 5:
+        raise FieldProblem("password", "uses too few different characters")
+
+
+def required_roles(request: Request) -> set[str]:
+    raw = request.app.state.settings.totp_required_roles
+    return {r.strip() for r in raw.split(",") if r.strip()}
+
+
+def create_user(
+    session: Session, *, email: str, name: str, role: str, password: str, actor_name: str, language: str | None = None
+) -> User:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise FieldProblem("email", "not a valid e-mail address")
+    if not name.strip():
+        raise FieldProblem("name", "is required")
+    if role not in ROLES:
+        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}")
+    check_password_strength(password)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise FieldProblem("email", "a user with this e-mail address exists already")
+    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password), language=language)
+    session.add(user)
+    session.flush()
+    chain.append(
+        session, actor=actor_name, event_type="user.created", payload={"email": email, "name": user.name, "role": role}
+    )
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user when the password fits and the account is not locked; counts failures and locks after five."""
+    now = clock.now()
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + LOCKOUT
+            chain.append(session, actor="system", event_type="user.locked", payload={"email": user.email})
+        session.add(user)
+        session.flush()
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    session.flush()
+    return user
+
+
+def is_locked(user: User | None) -> bool:
+    return bool(user and user.locked_until and user.locked_until > clock.now())
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def totp_ok(secret: str | None, code: str) -> bool:
+    code = "".join(code.split())
+    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, for_time=clock.now(), valid_window=1)
+
+
+# --- the session -----------------------------------------------------------------------------------------------
+
+
+def start_session(request: Request, user: User, *, second_factor_done: bool) -> None:
+    request.session.clear()
+    request.session.update(
+        uid=user.id,
+        csrf=secrets.token_urlsafe(32),
+        mfa=second_factor_done,
+        seen=clock.now().timestamp(),
+    )
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token; an anonymous visitor (sign-in page) gets one too."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, given: str | None) -> None:
+    expected = request.session.get("csrf")
+    if not expected or not given or not hmac.compare_digest(str(given), str(expected)):
+        raise Forbidden("csrf")
+
+
+def _idle_expired(request: Request) -> bool:
+    seen = request.session.get("seen")
+    idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
+    now = clock.now()
+    if seen is None or now - datetime.fromtimestamp(seen, tz=now.tzinfo) > idle:
+        return True
+    request.session["seen"] = now.timestamp()
+    return False
+
+
+def pending_user(request: Request, session: Session) -> User | None:
+    """The user who gave the right password but not (yet) the second factor."""
+    uid = request.session.get("uid")
+    if uid is None or _idle_expired(request):
+        return None
+    return session.get(User, uid)
+
+
+def current_user(request: Request, session: Session) -> User | None:
+    user = pending_user(request, session)
+    if user is None:
+        return None
+    if user.totp_enabled and not request.session.get("mfa"):
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user and the request's language, handed to every page."""
+
+    user: User
+    lang: str
+
+
+def _require(role: str, allow_unenrolled: bool = False):  # noqa: ANN202
+    def dependency(request: Request, session: Annotated[Session, Depends(get_session)]) -> Viewer:
+        from notifier.web.i18n import language_for
+
+        user = current_user(request, session)
+        if user is None:
+            if request.session.get("uid") and request.session.get("mfa") is False:
+                raise SignInRequired("second factor")
+            request.session.clear()
+            raise SignInRequired("no session")
+        needs_totp = user.role in required_roles(request) and not user.totp_enabled
+        if needs_totp and not allow_unenrolled:
+            raise EnrolmentRequired()
+        if RANK.get(user.role, -1) < RANK[role]:
+            raise Forbidden("role")
+        return Viewer(user=user, lang=language_for(request, user))
+
+    return dependency
+
+
+ViewerDep = Annotated[Viewer, Depends(_require("viewer"))]
+OfficerDep = Annotated[Viewer, Depends(_require("officer"))]
+AdminDep = Annotated[Viewer, Depends(_require("administrator"))]
+EnrollingDep = Annotated[Viewer, Depends(_require("viewer", allow_unenrolled=True))]
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The posted form after checking its CSRF token (every web POST goes through here)."""
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))
+    data: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key == "csrf_token" or not isinstance(value, str):
+            continue
+        data[key] = value if key not in data else data[key] + "\n" + value
+    return data
+
+
+FormDep = Annotated[dict[str, str], Depends(form_data)]

@@ -1,0 +1,31 @@
+"""The dashboard: what is due next, at a glance."""
+
+from fastapi import APIRouter, Request
+
+from notifier import clock
+from notifier.deps import ContextDep, SessionDep
+from notifier.intake.alert import SEVERITIES
+from notifier.organisation import service as organisation
+from notifier.web import board
+from notifier.web.auth import ViewerDep
+from notifier.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def dashboard(request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep):
+    zone, now = ctx.zone(session), clock.now()
+    rows = board.board(session, ctx.registry, zone, now, viewer.lang)
+    return render(
+        request,
+        "dashboard.html.j2",
+        viewer=viewer,
+        rows=rows,
+        triage=board.triage(session),
+        alerts=board.recent_alerts(session),
+        severities=SEVERITIES,
+        when=lambda v: board.when(v, zone, viewer.lang),
+        now=now,
+        org=organisation.get(session),
+    )

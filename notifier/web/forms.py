@@ -1,0 +1,163 @@
+"""Form input to typed values, with errors keyed by the form field so the page can show them next to it."""
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+
+from notifier.errors import FieldProblem
+from notifier.workflow.schema import FactDef
+
+FACT_PREFIX = "fact_"
+
+
+class FormErrors(Exception):
+    """One message per field name; the page re-renders with the input kept."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def local_input(value: datetime | str | None, zone: ZoneInfo) -> str:
+    """An instant as a datetime-local value in the organisation's zone."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+
+
+def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
+    """A datetime-local value (wall clock of the organisation's zone) as an aware UTC instant."""
+    raw = (raw or "").strip()
+    if not raw:
+        if required:
+            raise FieldProblem(field, "is required")
+        return None
+    try:
+        wall = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise FieldProblem(field, "is not a date and time (dd-mm-yyyy hh:mm)") from exc
+    if wall.tzinfo is None:
+        wall = wall.replace(tzinfo=zone)
+    return wall.astimezone(UTC)
+
+
+REQUIRED = {"nl": "Dit veld is verplicht.", "en": "This field is required."}
+CHOOSE = {"nl": "Kies een van de mogelijkheden.", "en": "Choose one of the options."}
+
+
+def validation_errors(exc: ValidationError, prefix: str = "", lang: str = "en") -> dict[str, str]:
+    """pydantic's errors by form field; the common ones in the user's language, the rest as pydantic says them."""
+    out: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        name = prefix + ("_".join(loc) if loc else "form")
+        kind = error.get("type", "")
+        if kind in {"missing", "string_too_short"}:
+            message = REQUIRED.get(lang, REQUIRED["en"])
+        elif kind in {"literal_error", "enum"}:
+            message = CHOOSE.get(lang, CHOOSE["en"])
+        else:
+            message = error.get("msg", "invalid")
+        out.setdefault(name, message)
+    return out
+
+
+def event_values(
+    model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The event body from a form: datetime fields read in the organisation's zone, empty text means absent."""
+    values: dict[str, Any] = {"type": event_type}
+    errors: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        if name == "type":
+            continue
+        raw = (data.get(name) or "").strip()
+        annotation = str(info.annotation)
+        if not raw:
+            if info.annotation is bool or annotation == "bool | None":
+                values[name] = False if info.is_required() else None
+            continue
+        if "datetime" in annotation.lower():
+            try:
+                values[name] = parse_local(name, raw, zone)
+            except FieldProblem as exc:
+                errors[name] = exc.message
+        else:
+            values[name] = raw
+    return values, errors
+
+
+def event_from_form(
+    model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str, lang: str = "en"
+) -> BaseModel:
+    values, errors = event_values(model, data, zone, event_type)
+    try:
+        event = model.model_validate(values)
+    except ValidationError as exc:
+        errors = {**validation_errors(exc, lang=lang), **errors}
+        raise FormErrors(errors) from exc
+    if errors:
+        raise FormErrors(errors)
+    return event
+
+
+def fact_changes(catalogue: dict[str, FactDef], data: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
+    """Changes for submissions.facts.update from `fact_<key>` fields; only facts present in the form change."""
+    changes: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, fact in catalogue.items():
+        name = FACT_PREFIX + key
+        if name not in data:
+            continue
+        raw = data[name].strip()
+        try:
+            changes[key] = _fact_value(name, fact, raw, zone)
+        except FieldProblem as exc:
+            errors[name] = exc.message
+    if errors:
+        raise FormErrors(errors)
+    return changes
+
+
+def _fact_value(name: str, fact: FactDef, raw: str, zone: ZoneInfo) -> Any:
+    if fact.type == "multichoice":
+        return [v for v in raw.split("\n") if v] or None
+    if not raw:
+        return None
+    match fact.type:
+        case "datetime":
+            return parse_local(name, raw, zone).isoformat()
+        case "bool":
+            if raw not in {"yes", "no"}:
+                raise FieldProblem(name, "choose yes or no")
+            return raw == "yes"
+        case "int":
+            try:
+                return int(raw.replace(".", "").replace(",", "").replace(" ", ""))
+            except ValueError as exc:
+                raise FieldProblem(name, "must be a whole number") from exc
+        case _:
+            return raw
+
+
+def fact_form_values(facts: dict[str, Any], catalogue: dict[str, FactDef], zone: ZoneInfo) -> dict[str, Any]:
+    """Stored facts as the form shows them."""
+    out: dict[str, Any] = {}
+    for key, value in facts.items():
+        fact = catalogue.get(key)
+        if fact is None:
+            continue
+        name = FACT_PREFIX + key
+        if fact.type == "datetime":
+            out[name] = local_input(value, zone)
+        elif fact.type == "bool":
+            out[name] = "yes" if value else "no"
+        elif fact.type == "multichoice":
+            out[name] = "\n".join(value or [])
+        else:
+            out[name] = str(value)
+    return out

@@ -1,0 +1,245 @@
+"""A small Dutch/English message catalogue for the pages; the language is the user's choice, else the browser's."""
+# ruff: noqa: E501 (one pair of sentences per line reads best)
+
+from fastapi import Request
+
+from notifier.web.models import User
+
+LANGUAGES = ("nl", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (nl, en)
+    "app": ("meldplicht", "meldplicht"),
+    "dashboard": ("Overzicht", "Dashboard"),
+    "new_incident": ("Incident vastleggen", "Log an incident"),
+    "settings": ("Instellingen", "Settings"),
+    "sign_in": ("Inloggen", "Sign in"),
+    "sign_out": ("Uitloggen", "Sign out"),
+    "email": ("E-mailadres", "E-mail address"),
+    "password": ("Wachtwoord", "Password"),
+    "name": ("Naam", "Name"),
+    "role": ("Rol", "Role"),
+    "language": ("Taal", "Language"),
+    "language_browser": ("Zoals de browser", "As the browser"),
+    "save": ("Opslaan", "Save"),
+    "bad_credentials": (
+        "E-mailadres of wachtwoord klopt niet (na vijf pogingen wordt het account 15 minuten geblokkeerd).",
+        "E-mail address or password is wrong (after five attempts the account is locked for 15 minutes).",
+    ),
+    "locked": (
+        "Account tijdelijk geblokkeerd; probeer het over 15 minuten opnieuw.",
+        "Account locked for now; try again in 15 minutes.",
+    ),
+    "totp_code": ("Code uit de authenticator-app", "Code from the authenticator app"),
+    "totp_title": ("Tweestapsverificatie", "Two-factor authentication"),
+    "totp_wrong": ("Deze code klopt niet of is verlopen.", "This code is wrong or has expired."),
+    "totp_setup": ("Tweestapsverificatie instellen", "Set up two-factor authentication"),
+    "totp_setup_help": (
+        "Scan de QR-code of voer de geheime sleutel in een authenticator-app in, en vul daarna de code van zes cijfers in. Voor uw rol is dit verplicht (NIS2 art. 21).",
+        "Scan the QR code or type the secret key into an authenticator app, then enter the six-digit code. Your role requires it (NIS2 art. 21).",
+    ),
+    "totp_secret": ("Geheime sleutel", "Secret key"),
+    "totp_enabled": ("Tweestapsverificatie staat aan.", "Two-factor authentication is on."),
+    "confirm": ("Bevestigen", "Confirm"),
+    "account": ("Mijn account", "My account"),
+    "open_incidents": ("Open incidenten", "Open incidents"),
+    "next_deadline": ("Eerstvolgende termijn", "Next deadline"),
+    "recipient": ("Ontvanger", "Recipient"),
+    "no_open_incidents": ("Geen open incidenten.", "No open incidents."),
+    "triage_queue": ("Te beoordelen (triage)", "Triage queue"),
+    "triage_empty": ("Niets te beoordelen.", "Nothing to triage."),
+    "recent_alerts": ("Recente SIEM-meldingen", "Recent SIEM alerts"),
+    "overdue": ("te laat", "overdue"),
+    "left": ("nog", "left"),
+    "ago": ("geleden", "ago"),
+    "met": ("gehaald", "met"),
+    "late": ("te laat ingediend", "filed late"),
+    "open": ("open", "open"),
+    "status": ("Status", "Status"),
+    "due": ("Uiterlijk", "Due"),
+    "incident": ("Incident", "Incident"),
+    "state": ("Staat", "State"),
+    "title": ("Titel", "Title"),
+    "title_help": (
+        "Een korte naam die iedereen herkent, bijv. ‘Ransomware op het EPD’.",
+        "A short name everyone recognises, e.g. ‘Ransomware on the EHR’.",
+    ),
+    "summary": ("Samenvatting", "Summary"),
+    "summary_help": (
+        "Wat is er gebeurd, voor zover nu bekend? Dit blijft intern.",
+        "What happened, as far as known now? This stays internal.",
+    ),
+    "detected_at": ("Ontdekt op", "Detected at"),
+    "detected_at_help": (
+        "Wanneer iemand in de organisatie het voor het eerst zag (tijd in de tijdzone van de organisatie).",
+        "When someone in the organisation first saw it (time in the organisation's zone).",
+    ),
+    "facts": ("Feiten", "Facts"),
+    "facts_help": (
+        "Eén keer invullen; alle meldingen van beide regelingen gebruiken deze feiten. Leeg laten mag.",
+        "Enter once; every report of both regimes uses these facts. Leaving a field empty is fine.",
+    ),
+    "assessment": ("Beoordeling", "Assessment"),
+    "significant_q": ("Is dit een significant incident (Cbw / NIS2)?", "Is this a significant incident (Cbw / NIS2)?"),
+    "significant_help": (
+        "Significant: ernstige verstoring van de dienst of financiële schade, of aanzienlijke materiële of immateriële schade voor anderen (NIS2 art. 23(3)). Bij twijfel: ‘nog onbekend’ en later beoordelen.",
+        "Significant: severe disruption of the service or financial loss, or considerable material or non-material damage to others (NIS2 art. 23(3)). If unsure: ‘not known yet’ and assess later.",
+    ),
+    "breach_q": ("Gaat het om een datalek met persoonsgegevens (AVG)?", "Is personal data breached (GDPR)?"),
+    "breach_help": (
+        "Kies het risico voor betrokkenen: geen risico (alleen registreren), risico (melden aan de AP binnen 72 uur) of hoog risico (ook betrokkenen informeren).",
+        "Choose the risk to data subjects: no risk (register only), risk (notify the AP within 72 hours) or high risk (also inform the data subjects).",
+    ),
+    "unknown_yet": ("Nog onbekend", "Not known yet"),
+    "yes": ("Ja", "Yes"),
+    "no": ("Nee", "No"),
+    "risk_none": ("Datalek, geen risico", "Breach, no risk"),
+    "risk_risk": ("Datalek met risico", "Breach with risk"),
+    "risk_high": ("Datalek met hoog risico", "Breach with high risk"),
+    "aware_at": ("Moment van kennisname", "Moment of awareness"),
+    "aware_at_help": (
+        "Vanaf dit moment lopen de wettelijke termijnen (24 uur, 72 uur).",
+        "The legal deadlines (24 hours, 72 hours) run from this moment.",
+    ),
+    "reasoning": ("Onderbouwing", "Reasoning"),
+    "reasoning_help": (
+        "Waarom deze beoordeling? Dit komt in het auditspoor en het register.",
+        "Why this assessment? It goes into the audit trail and the register.",
+    ),
+    "create": ("Vastleggen", "Log incident"),
+    "form_errors": (
+        "Het formulier is niet opgeslagen; zie de meldingen bij de velden.",
+        "The form was not saved; see the messages next to the fields.",
+    ),
+    "required": ("verplicht", "required"),
+    "tracks": ("Meldplichten", "Reporting duties"),
+    "deadlines": ("Termijnen", "Deadlines"),
+    "reports": ("Meldingen", "Reports"),
+    "copy": ("Kopiëren", "Copy"),
+    "copied": ("Gekopieerd", "Copied"),
+    "missing_fields": ("Ontbreekt", "Missing"),
+    "present_fields": ("Aanwezig", "Present"),
+    "confirm_submitted": ("Bevestig: ingediend", "Confirm submitted"),
+    "submitted_at": ("Ingediend op", "Submitted at"),
+    "reference": ("Kenmerk van de ontvanger", "Recipient's reference"),
+    "delay_reason": ("Reden van vertraging", "Reason for the delay"),
+    "delay_reason_help": (
+        "De termijn is verstreken; geef de reden (AVG art. 33(1)).",
+        "The deadline has passed; give the reason (GDPR art. 33(1)).",
+    ),
+    "ack_missing": ("Ik weet dat er velden ontbreken en dien toch in", "I know fields are missing and file anyway"),
+    "ack_missing_error": (
+        "Vink aan dat u weet dat er velden ontbreken, of vul ze eerst in.",
+        "Tick that you know fields are missing, or fill them in first.",
+    ),
+    "declare": ("Beoordelen", "Assess"),
+    "declare_significant": ("Significant incident", "Significant incident"),
+    "declare_not_significant": ("Niet significant", "Not significant"),
+    "declare_breach": ("Datalek beoordelen", "Assess the breach"),
+    "risk": ("Risico voor betrokkenen", "Risk to data subjects"),
+    "intermediate_request": ("Verzoek om tussentijds verslag", "Request for an intermediate report"),
+    "requested_by": ("Verzocht door", "Requested by"),
+    "record": ("Vastleggen", "Record"),
+    "resolve": ("Incident opgelost", "Incident resolved"),
+    "resolved_at": ("Opgelost op", "Resolved at"),
+    "audit_trail": ("Auditspoor", "Audit trail"),
+    "when": ("Wanneer", "When"),
+    "who": ("Wie", "Who"),
+    "what": ("Wat", "What"),
+    "requests": ("Verzoeken", "Requests"),
+    "processors": ("Verwerkers", "Processors"),
+    "processor_requests": ("Verzoeken aan verwerkers en antwoorden", "Processor requests and answers"),
+    "answered": ("Beantwoord", "Answered"),
+    "waiting": ("Wacht op antwoord", "Waiting for an answer"),
+    "level": ("Niveau", "Level"),
+    "organisation": ("Organisatie", "Organisation"),
+    "classification": ("Classificatie", "Classification"),
+    "contacts": ("Contactpersonen", "Contacts"),
+    "users": ("Gebruikers", "Users"),
+    "sources": ("SIEM-bronnen", "SIEM sources"),
+    "add": ("Toevoegen", "Add"),
+    "saved": ("Opgeslagen.", "Saved."),
+    "forbidden": ("Geen toegang", "Not allowed"),
+    "forbidden_role": ("Uw rol mag dit niet.", "Your role may not do this."),
+    "forbidden_csrf": (
+        "Het formulier is verlopen of niet van deze site (CSRF). Laad de pagina opnieuw en probeer het nog eens.",
+        "The form has expired or did not come from this site (CSRF). Reload the page and try again.",
+    ),
+    "no_org": (
+        "Nog geen organisatieprofiel: een beheerder vult het in onder Instellingen.",
+        "No organisation profile yet: an administrator fills it in under Settings.",
+    ),
+    "timeline": ("Tijdlijn", "Timeline"),
+    "now": ("nu", "now"),
+    "awareness": ("kennisname", "awareness"),
+    "none": ("geen", "none"),
+    "filed": ("Ingediend", "Filed"),
+    "print": ("Afdrukken", "Print"),
+    "view": ("Bekijken", "View"),
+    "open_report": (
+        "Tekst van de melding tonen (per onderdeel te kopiëren)",
+        "Show the report text (copy it section by section)",
+    ),
+    "not_applicable": ("Niet (meer) van toepassing", "Not (or no longer) applicable"),
+    "inconsistencies": ("Tegenstrijdigheden tussen ingediende meldingen", "Inconsistencies between filed reports"),
+    "kvk": ("KvK-nummer", "Chamber of Commerce number"),
+    "sector": ("Sector", "Sector"),
+    "entity_type": ("Soort entiteit", "Entity type"),
+    "staff_count": ("Aantal medewerkers", "Staff count"),
+    "turnover": ("Jaaromzet (EUR)", "Annual turnover (EUR)"),
+    "balance": ("Balanstotaal (EUR)", "Balance sheet total (EUR)"),
+    "trust_service": ("Verlener van vertrouwensdiensten", "Trust service provider"),
+    "timezone": ("Tijdzone", "Time zone"),
+    "phone": ("Telefoon", "Phone"),
+    "notification_term": ("Meldtermijn van de verwerker (uren)", "Processor's notification term (hours)"),
+    "escalation": ("Escalatieladder", "Escalation ladder"),
+    "token": ("Token", "Token"),
+    "new_token": ("Nieuw token maken", "Create a new token"),
+    "token_shown_once": (
+        "Bewaar dit token nu; het wordt niet nog eens getoond:",
+        "Keep this token now; it is not shown again:",
+    ),
+    "reset_totp": ("Tweestapsverificatie opnieuw instellen", "Reset two-factor authentication"),
+    "stage": ("Fase", "Stage"),
+    "assistant": ("Hulp bij de beoordeling (significant?)", "Significance assistant"),
+    "assistant_help": (
+        "Beantwoord wat u weet; het voorstel volgt de drempels van Uitvoeringsverordening (EU) 2024/2690 of de open norm van Cbw art. 25(2). U beslist zelf.",
+        "Answer what you know; the proposal follows the thresholds of Implementing Regulation (EU) 2024/2690 or the open rule of Cbw art. 25(2). You decide.",
+    ),
+    "proposal": ("Voorstel", "Proposal"),
+    "decision": ("Besluit", "Decision"),
+    "agree": ("Eens met het voorstel", "Agree with the proposal"),
+    "disagree": ("Oneens: het tegendeel (onderbouwing verplicht)", "Disagree: the opposite (reasoning required)"),
+    "assess": ("Voorstel berekenen", "Compute the proposal"),
+    "no_processors_linked": ("Geen verwerkers betrokken.", "No processors involved."),
+}
+
+
+def t(key: str, lang: str) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "nl" else pair[1]
+
+
+def from_browser(header: str | None) -> str:
+    """The first of nl/en in Accept-Language by quality; Dutch when the browser names neither."""
+    best, best_q = "nl", -1.0
+    for part in (header or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        code = tag.strip().lower()[:2]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if code in LANGUAGES and q > best_q:
+            best, best_q = code, q
+    return best
+
+
+def language_for(request: Request, user: User | None) -> str:
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    return from_browser(request.headers.get("accept-language"))

@@ -1,0 +1,499 @@
+"""Log an incident, and the incident page: facts, both regime tracks, report drafts, confirmations, audit trail.
+
+Every change goes through the existing services (incidents.service.apply_event, submissions.facts.update,
+processors.service.link); a refused input re-renders the page with the input kept and the message at the field.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.audit.models import AuditRecord
+from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents import service as incidents
+from notifier.incidents import views
+from notifier.incidents.events import build_event_models
+from notifier.incidents.models import Incident
+from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.submissions import completeness, facts, ledger
+from notifier.web import board
+from notifier.web.assistant import state as assistant_state
+from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep, actor
+from notifier.web.forms import REQUIRED, FormErrors, event_from_form, fact_changes, fact_form_values, local_input
+from notifier.web.i18n import t
+from notifier.web.pages import render, see_other
+from notifier.workflow.schema import Workflow
+
+from notifier.deps import ContextDep, SessionDep  # isort: skip
+
+router = APIRouter(include_in_schema=False)
+# Facts asked for when an incident is logged: what the first reports (early warning, AP notification) need.
+FIRST_FACTS = (
+    "started_at",
+    "incident_type",
+    "nature",
+    "malicious_suspected",
+    "cross_border_possible",
+    "severity",
+    "impact",
+    "affected_services",
+    "data_categories",
+    "subjects_min",
+    "subjects_max",
+)
+FACT_HELP: dict[str, tuple[str, str]] = {
+    "started_at": (
+        "Wanneer begon het (vermoedelijk)? Mag een schatting zijn.",
+        "When did it (probably) start? An estimate is fine.",
+    ),
+    "nature": (
+        "Wat is er aan de hand, en hoe groot is het? In gewone taal.",
+        "What is going on, and how big is it? In plain words.",
+    ),
+    "malicious_suspected": (
+        "Vermoedt u een aanval of andere opzettelijke handeling?",
+        "Do you suspect an attack or other deliberate act?",
+    ),
+    "cross_border_possible": (
+        "Kan het diensten of mensen in andere EU-landen raken?",
+        "Could it affect services or people in other EU countries?",
+    ),
+    "impact": ("Wie of wat merkt er iets van, en hoe erg?", "Who or what is affected, and how badly?"),
+    "data_categories": ("Bijv. naam, adres, BSN, medische gegevens.", "E.g. name, address, national ID, medical data."),
+    "subjects_min": (
+        "Hoeveel mensen zijn minstens getroffen? Een schatting mag.",
+        "At least how many people are affected? An estimate is fine.",
+    ),
+    "indicators": (
+        "IP-adressen, domeinen, hashes: wat anderen helpt het te herkennen.",
+        "IP addresses, domains, hashes: what helps others spot it.",
+    ),
+    "measures_taken": (
+        "Wat heeft u al gedaan om het te stoppen of te beperken?",
+        "What have you done already to stop or contain it?",
+    ),
+}
+
+
+@dataclass
+class FactField:
+    key: str
+    name: str
+    type: str
+    label: str
+    help: str
+    choices: list[tuple[str, str]]
+
+
+def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> list[FactField]:
+    from notifier.submissions.present import load_labels
+
+    labels = load_labels(ctx.templates_dir)
+    out = []
+    for key, fact in ctx.registry.facts.items():
+        if keys is not None and key not in keys:
+            continue
+        choices = [(c, labels.choice(key, c, lang)) for c in fact.choices or []]
+        help_pair = FACT_HELP.get(key)
+        out.append(
+            FactField(
+                key=key,
+                name="fact_" + key,
+                type=fact.type,
+                label=fact.label.get(lang),
+                help=(help_pair[0] if lang == "nl" else help_pair[1]) if help_pair else "",
+                choices=choices,
+            )
+        )
+    if keys is not None:
+        out.sort(key=lambda f: keys.index(f.key))
+    return out
+
+
+_MODELS: dict[int, dict] = {}
+
+
+def _event_models(ctx: Any) -> dict:
+    """The same pydantic event models the API validates with, built once per workflow registry."""
+    key = id(ctx.registry)
+    if key not in _MODELS:
+        _MODELS[key] = build_event_models(ctx.registry)
+    return _MODELS[key]
+
+
+# --- log an incident -------------------------------------------------------------------------------------------
+
+
+def _new_page(request: Request, session: Session, ctx: Any, viewer: Viewer, values: dict, errors: dict, status=200):
+    return render(
+        request,
+        "incident_new.html.j2",
+        viewer=viewer,
+        values=values,
+        errors=errors,
+        fact_fields=_fact_fields(ctx, viewer.lang, FIRST_FACTS),
+        status_code=status,
+        now_local=local_input(clock.now(), ctx.zone(session)),
+    )
+
+
+@router.get("/incidents/new")
+def new_incident(request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep):
+    return _new_page(request, session, ctx, viewer, {}, {})
+
+
+def _collect(errors: dict[str, str], fn, *args, prefix: str = "", **kwargs):  # noqa: ANN001, ANN202
+    try:
+        return fn(*args, **kwargs)
+    except FormErrors as exc:
+        errors.update({prefix + k: v for k, v in exc.errors.items()})
+    except FieldProblem as exc:
+        errors[prefix + exc.field] = exc.message
+    return None
+
+
+@router.post("/incidents/new")
+def create_incident(request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep):
+    zone, who, models = ctx.zone(session), actor(viewer.user), _event_models(ctx)
+    errors: dict[str, str] = {}
+    title, summary = form.get("title", "").strip(), form.get("summary", "").strip()
+    if not title:
+        errors["title"] = REQUIRED[viewer.lang]
+    elif len(title) > 300:
+        errors["title"] = "max. 300"
+    from notifier.web.forms import parse_local
+
+    detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
+    changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone) or {}
+    significant, risk = form.get("significant", ""), form.get("breach_risk", "")
+    events = []
+    if significant in {"yes", "no"}:
+        kind = "cbw.significant" if significant == "yes" else "cbw.not_significant"
+        data = {"aware_at": form.get("cbw_aware_at", ""), "reasoning": form.get("cbw_reasoning", "")}
+        ev = _collect(errors, event_from_form, models[kind], data, zone, kind, viewer.lang, prefix="cbw_")
+        events.append(ev)
+    if risk in {"none", "risk", "high"}:
+        data = {"aware_at": form.get("avg_aware_at", ""), "reasoning": form.get("avg_reasoning", ""), "risk": risk}
+        events.append(
+            _collect(
+                errors, event_from_form, models["avg.breach"], data, zone, "avg.breach", viewer.lang, prefix="avg_"
+            )
+        )
+    if not errors:
+        try:
+            incident = incidents.create(session, title=title, summary=summary, detected_at=detected_at, actor=who)
+            if changes:
+                facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
+            for ev in events:
+                incidents.apply_event(session, ctx, incident=incident, event=ev, actor=who)
+            session.commit()
+            return see_other(f"/incidents/{incident.id}")
+        except FieldProblem as exc:
+            session.rollback()
+            errors[_new_form_field(exc.field)] = exc.message
+        except (Conflict, TransitionNotAllowed) as exc:
+            session.rollback()
+            errors["form"] = str(exc)
+    return _new_page(request, session, ctx, viewer, form, errors, status=422)
+
+
+def _new_form_field(field: str) -> str:
+    if field in {"title", "summary", "detected_at"}:
+        return field
+    if field in {"aware_at", "reasoning"}:
+        return "cbw_" + field
+    return "fact_" + field
+
+
+# --- the incident page -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class StageView:
+    regime: str
+    stage: str
+    title: str
+    key: str
+    deadline: board.DeadlineRow | None
+    draft: Any
+    missing_labels: list[str]
+    present_labels: list[str]
+    recipients: list[dict]
+    late: bool
+    late_requires: list[str]
+
+
+def _submittable(wf: Workflow, state: str) -> list[str]:
+    """Stages the state machine accepts a submission of in this track state, in workflow order."""
+    allowed: set[str] = set()
+    for tr in wf.track.transitions:
+        if state in tr.from_ and wf.track.events[tr.event].submission:
+            allowed.update(tr.when.get("stage", list(wf.stages)))
+    return [s for s in wf.stages if s in allowed]
+
+
+def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str):
+    tracks = {tr.regime: tr for tr in incidents.tracks(session, incident.id)}
+    now = clock.now()
+    out: dict[str, list[StageView]] = {}
+    for regime, wf in ctx.registry.workflows.items():
+        track = tracks.get(regime)
+        state = track.state if track else wf.track.initial
+        views_: list[StageView] = []
+        declaration = track.declaration if track else {}
+        for stage in _submittable(wf, state):
+            if not all(declaration.get(k) in v for k, v in wf.stages[stage].applies_when.items()):
+                continue  # e.g. the art. 34 communication only when the risk is high
+            pending = [r for r in rows if r.regime == regime and r.stage == stage and r.submitted_at is None]
+            deadline = pending[0] if pending else None
+            if wf.stages[stage].due is not None and wf.stages[stage].due.from_ == "request" and deadline is None:
+                continue  # an intermediate report waits for a request
+            draft = ledger.draft(session, ctx, incident=incident, regime=regime, stage=stage, language=lang)
+            c = draft.context
+            views_.append(
+                StageView(
+                    regime=regime,
+                    stage=stage,
+                    title=wf.stages[stage].title.get(lang),
+                    key=f"{regime}.submitted:{stage}",
+                    deadline=deadline,
+                    draft=draft,
+                    missing_labels=[r.label for r in c.required if not r.present],
+                    present_labels=[r.label for r in c.required if r.present],
+                    recipients=draft.json.get("recipients", []),
+                    late=bool(deadline and deadline.due and deadline.due < now),
+                    late_requires=wf.stages[stage].late_requires,
+                )
+            )
+        # What is due first comes first; stages without a deadline (follow-ups, corrections) after them.
+        views_.sort(key=lambda v: (v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now))
+        out[regime] = views_
+    return out
+
+
+def _processor_links(session: Session, incident_id: int) -> list[dict]:
+    try:
+        from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+    except ImportError:  # processors are optional
+        return []
+    links = session.exec(select(IncidentProcessor).where(IncidentProcessor.incident_id == incident_id)).all()
+    out = []
+    for link in links:
+        proc = session.get(Processor, link.processor_id)
+        answers = session.exec(select(ProcessorAnswer).where(ProcessorAnswer.link_id == link.id)).all()
+        out.append({"link": link, "processor": proc, "answers": list(answers)})
+    return out
+
+
+def _processors(session: Session) -> list:
+    try:
+        from notifier.processors.service import list_processors
+    except ImportError:
+        return []
+    return list_processors(session)
+
+
+def incident_page(
+    request: Request,
+    session: Session,
+    ctx: Any,
+    viewer: Viewer,
+    incident: Incident,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    status_code: int = 200,
+    notice: str | None = None,
+):
+    zone, now, lang = ctx.zone(session), clock.now(), viewer.lang
+    out = views.incident_out(session, ctx, incident)
+    rows = board.deadline_rows(session, ctx.registry, incident.id, zone, now, lang)
+    audit = session.exec(
+        select(AuditRecord).where(AuditRecord.incident_id == incident.id).order_by(AuditRecord.seq.desc())
+    ).all()
+    fact_values = fact_form_values(incident.facts or {}, ctx.registry.facts, zone)
+    values = values or {}
+    if "facts" in values:
+        fact_values = values["facts"]
+    return render(
+        request,
+        "incident.html.j2",
+        viewer=viewer,
+        incident=incident,
+        out=out,
+        rows=rows,
+        next=board.next_due(rows),
+        timeline=board.timeline(session, ctx.registry, incident, rows, now, lang, zone),
+        stages=_stage_views(session, ctx, incident, rows, lang),
+        workflows=ctx.registry.workflows,
+        tracks={tr.regime: tr for tr in out.tracks},
+        allowed={tr.regime: {e.split("(")[0] for e in tr.allowed_events} for tr in out.tracks},
+        fact_fields=_fact_fields(ctx, lang),
+        fact_values=fact_values,
+        filed=ledger.entries(session, incident.id),
+        audit=audit,
+        processor_links=_processor_links(session, incident.id),
+        processors=_processors(session),
+        errors=errors or {},
+        values=values,
+        when=lambda v: board.when(v, zone, lang),
+        now_local=local_input(now, zone),
+        can_edit=viewer.user.role in {"officer", "administrator"},
+        assistant=assistant_state(session, incident.id),
+        notice=notice,
+        status_code=status_code,
+    )
+
+
+@router.get("/incidents/{incident_id}")
+def show(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep):
+    return incident_page(request, session, ctx, viewer, incidents.get(session, incident_id))
+
+
+@router.post("/incidents/{incident_id}/facts")
+def save_facts(
+    incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep
+):
+    incident = incidents.get(session, incident_id)
+    zone = ctx.zone(session)
+    try:
+        changes = fact_changes(ctx.registry.facts, form, zone)
+        facts.update(
+            session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=actor(viewer.user)
+        )
+        session.commit()
+    except (FormErrors, FieldProblem) as exc:
+        session.rollback()
+        errs = exc.errors if isinstance(exc, FormErrors) else {"fact_" + exc.field: exc.message}
+        return incident_page(
+            request, session, ctx, viewer, incident, errors={"facts": errs}, values={"facts": form}, status_code=422
+        )
+    return see_other(f"/incidents/{incident_id}#facts")
+
+
+def _form_key(event_type: str, form: dict[str, str]) -> str:
+    return f"{event_type}:{form.get('stage')}" if event_type.endswith(".submitted") else event_type
+
+
+@router.post("/incidents/{incident_id}/events")
+def post_event(
+    incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep
+):
+    incident = incidents.get(session, incident_id)
+    event_type = form.get("type", "")
+    models = _event_models(ctx)
+    key = _form_key(event_type, form)
+    if event_type not in models:
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={key: {"form": "unknown event"}},
+            values={key: form},
+            status_code=422,
+        )
+    try:
+        if event_type.endswith(".submitted"):
+            _check_acknowledged(session, ctx, incident, event_type.partition(".")[0], form, viewer.lang)
+        event = event_from_form(models[event_type], form, ctx.zone(session), event_type, viewer.lang)
+        incidents.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
+        session.commit()
+    except FormErrors as exc:
+        session.rollback()
+        return incident_page(
+            request, session, ctx, viewer, incident, errors={key: exc.errors}, values={key: form}, status_code=422
+        )
+    except FieldProblem as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={key: {exc.field: exc.message}},
+            values={key: form},
+            status_code=422,
+        )
+    except (Conflict, TransitionNotAllowed) as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={key: {"form": str(exc)}},
+            values={key: form},
+            status_code=409,
+        )
+    return see_other(f"/incidents/{incident_id}")
+
+
+def _check_acknowledged(session: Session, ctx: Any, incident: Incident, regime: str, form: dict, lang: str) -> None:
+    stage = form.get("stage", "")
+    wf = ctx.registry.get(regime)
+    if wf is None or stage not in wf.stages:
+        raise FormErrors({"stage": "unknown stage"})
+    check = completeness.check(session, ctx.registry, incident, regime, stage)
+    if check.missing and form.get("ack_missing") != "yes":
+        raise FormErrors({"ack_missing": t("ack_missing_error", lang)})
+
+
+@router.post("/incidents/{incident_id}/processors")
+def link_processor(
+    incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep
+):
+    from notifier.processors import service as processors
+    from notifier.web.forms import parse_local
+
+    incident = incidents.get(session, incident_id)
+    zone = ctx.zone(session)
+    key = "processor"
+    try:
+        try:
+            processor = processors.get(session, int(form.get("processor_id", "0")))
+        except (ValueError, NotFound) as exc:
+            raise FieldProblem("processor_id", "choose a processor") from exc
+        processors.link(
+            session,
+            incident=incident,
+            processor=processor,
+            processor_aware_at=parse_local("processor_aware_at", form.get("processor_aware_at"), zone),
+            informed_at=parse_local("informed_at", form.get("informed_at"), zone),
+            settings=request.app.state.settings,
+            registry=ctx.registry,
+            actor=actor(viewer.user),
+            now=clock.now(),
+        )
+        session.commit()
+    except FieldProblem as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={key: {exc.field: exc.message}},
+            values={key: form},
+            status_code=422,
+        )
+    except Conflict as exc:
+        session.rollback()
+        return incident_page(
+            request,
+            session,
+            ctx,
+            viewer,
+            incident,
+            errors={key: {"form": str(exc)}},
+            values={key: form},
+            status_code=409,
+        )
+    return see_other(f"/incidents/{incident_id}#processors")

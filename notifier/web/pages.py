@@ -1,0 +1,93 @@
+"""Rendering pages (Jinja2, autoescape on) and wiring the web interface into the app."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.middleware.sessions import SessionMiddleware
+
+from notifier.config import Settings
+from notifier.web import auth
+from notifier.web.i18n import language_for, t
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "meldplicht_session"
+
+
+def environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(Path(templates_dir) / "pages")),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    viewer: auth.Viewer | None = None,
+    lang: str | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    env: Environment = request.app.state.web_templates
+    lang = lang or (viewer.lang if viewer else language_for(request, None))
+    body = env.get_template(template).render(
+        request=request,
+        viewer=viewer,
+        user=viewer.user if viewer else None,
+        lang=lang,
+        t=lambda key: t(key, lang),
+        csrf=auth.csrf_token(request),
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(auth.SignInRequired)
+    async def _sign_in(request: Request, _: auth.SignInRequired) -> Response:
+        if request.method in {"GET", "HEAD"}:
+            target = "/signin/totp" if request.session.get("uid") and request.session.get("mfa") is False else "/signin"
+            return see_other(target)
+        return render(request, "forbidden.html.j2", reason="role", status_code=403)
+
+    @app.exception_handler(auth.EnrolmentRequired)
+    async def _enrol(request: Request, _: auth.EnrolmentRequired) -> Response:
+        if request.method in {"GET", "HEAD"}:
+            return see_other("/account/totp")
+        return render(request, "forbidden.html.j2", reason="role", status_code=403)
+
+    @app.exception_handler(auth.Forbidden)
+    async def _forbidden(request: Request, exc: auth.Forbidden) -> Response:
+        return render(request, "forbidden.html.j2", reason=exc.reason, status_code=403)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    from notifier.web import assistant, dashboard, incidents, settings_pages, signin
+
+    app.state.web_templates = environment(settings.templates_dir)
+    _handlers(app)
+    for module in (signin, dashboard, incidents, assistant, settings_pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    # Pure ASGI middleware; it only reads the cookie, so the API and the SIEM intake pay next to nothing for it.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_idle_minutes * 60,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )

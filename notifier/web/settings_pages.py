@@ -1,0 +1,300 @@
+"""Settings (administrators): organisation profile and contacts, users, processors, SIEM sources."""
+
+import hashlib
+import secrets
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ValidationError
+from sqlmodel import select
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.deps import SessionDep
+from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.organisation import service as organisation
+from notifier.organisation.classification import ENTITY_TYPES, SECTORS
+from notifier.organisation.models_api import OrganisationIn
+from notifier.web import auth
+from notifier.web.auth import AdminDep, FormDep
+from notifier.web.forms import validation_errors
+from notifier.web.i18n import LANGUAGES
+from notifier.web.models import ROLES, User
+from notifier.web.pages import render, see_other
+
+router = APIRouter(prefix="/settings", include_in_schema=False)
+CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
+
+
+def _org_values(session) -> dict[str, str]:  # noqa: ANN001
+    org = organisation.get(session)
+    if org is None:
+        return {"timezone": "Europe/Amsterdam"}
+    values = {
+        k: ("" if v is None else str(v))
+        for k, v in org.model_dump(exclude={"id", "updated_at", "trust_service_provider"}).items()
+    }
+    values["trust_service_provider"] = "yes" if org.trust_service_provider else ""
+    for c in organisation.contacts(session):
+        for part in ("name", "email", "phone"):
+            values[f"{c.role}_{part}"] = getattr(c, part) or ""
+    return values
+
+
+def _org_page(request: Request, session, viewer, values, errors, status_code=200, saved=False):  # noqa: ANN001
+    org = organisation.get(session)
+    out = organisation.to_out(org, organisation.contacts(session)) if org else None
+    return render(
+        request,
+        "settings_organisation.html.j2",
+        viewer=viewer,
+        values=values,
+        errors=errors,
+        out=out,
+        sectors=SECTORS,
+        entity_types=ENTITY_TYPES,
+        contact_roles=CONTACT_ROLES,
+        section="organisation",
+        saved=saved,
+        status_code=status_code,
+    )
+
+
+@router.get("")
+def organisation_page(request: Request, session: SessionDep, viewer: AdminDep):
+    return _org_page(request, session, viewer, _org_values(session), {}, saved=request.query_params.get("saved") == "1")
+
+
+def _int(value: str | None) -> int | str | None:
+    value = (value or "").strip().replace(".", "")
+    if not value:
+        return None
+    return int(value) if value.isdigit() else value
+
+
+@router.post("")
+def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    contacts = []
+    for role in CONTACT_ROLES:
+        name, email = form.get(f"{role}_name", "").strip(), form.get(f"{role}_email", "").strip()
+        if name or email:
+            contacts.append({"name": name, "email": email, "phone": form.get(f"{role}_phone") or None, "role": role})
+    data = {
+        "name": form.get("name", "").strip(),
+        "kvk_number": form.get("kvk_number", "").strip() or None,
+        "sector": form.get("sector", ""),
+        "entity_type": form.get("entity_type", ""),
+        "staff_count": _int(form.get("staff_count")),
+        "annual_turnover_eur": _int(form.get("annual_turnover_eur")),
+        "balance_sheet_eur": _int(form.get("balance_sheet_eur")),
+        "trust_service_provider": form.get("trust_service_provider") == "yes",
+        "timezone": form.get("timezone", "Europe/Amsterdam").strip(),
+        "contacts": contacts,
+    }
+    try:
+        body = OrganisationIn.model_validate(data)
+    except ValidationError as exc:
+        errors = {}
+        for key, msg in validation_errors(exc, lang=viewer.lang).items():
+            if key.startswith("contacts_"):
+                index, _, part = key.removeprefix("contacts_").partition("_")
+                key = f"{contacts[int(index)]['role']}_{part or 'name'}" if index.isdigit() else key
+            errors[key] = msg
+        return _org_page(request, session, viewer, form, errors, status_code=422)
+    organisation.replace(session, data=body, actor=auth.actor(viewer.user))
+    session.commit()
+    return see_other("/settings?saved=1")
+
+
+# --- users -----------------------------------------------------------------------------------------------------
+
+
+def _users_page(request, session, viewer, values, errors, status_code=200):  # noqa: ANN001
+    users = session.exec(select(User).order_by(User.email)).all()
+    return render(
+        request,
+        "settings_users.html.j2",
+        viewer=viewer,
+        users=users,
+        roles=ROLES,
+        languages=LANGUAGES,
+        values=values,
+        errors=errors,
+        section="users",
+        status_code=status_code,
+    )
+
+
+@router.get("/users")
+def users_page(request: Request, session: SessionDep, viewer: AdminDep):
+    return _users_page(request, session, viewer, {}, {})
+
+
+@router.post("/users")
+def users_add(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    try:
+        auth.create_user(
+            session,
+            email=form.get("email", ""),
+            name=form.get("name", ""),
+            role=form.get("role", ""),
+            password=form.get("password", ""),
+            language=form.get("language") or None,
+            actor_name=auth.actor(viewer.user),
+        )
+        session.commit()
+    except FieldProblem as exc:
+        session.rollback()
+        values = {k: v for k, v in form.items() if k != "password"}
+        return _users_page(request, session, viewer, values, {exc.field: exc.message}, status_code=422)
+    return see_other("/settings/users")
+
+
+@router.post("/users/{user_id}")
+def users_change(user_id: int, request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id}")
+    role = form.get("role", user.role)
+    if role not in ROLES:
+        return _users_page(request, session, viewer, {}, {f"role_{user_id}": "unknown role"}, status_code=422)
+    if user.id == viewer.user.id and role != "administrator":
+        return _users_page(
+            request, session, viewer, {}, {f"role_{user_id}": "you cannot lower your own role"}, status_code=422
+        )
+    changes = {"role": [user.role, role]} if role != user.role else {}
+    user.role = role
+    if form.get("reset_totp") == "yes":
+        user.totp_enabled, user.totp_secret = False, None
+        changes["totp"] = ["enabled", "reset"]
+    if form.get("unlock") == "yes":
+        user.failed_logins, user.locked_until = 0, None
+        changes["unlocked"] = [None, True]
+    session.add(user)
+    if changes:
+        chain.append(
+            session,
+            actor=auth.actor(viewer.user),
+            event_type="user.changed",
+            payload={"email": user.email, "changes": changes},
+        )
+    session.commit()
+    return see_other("/settings/users")
+
+
+# --- processors (notifier.processors, issue 4) -----------------------------------------------------------------
+
+
+def _processor_page(request, session, viewer, values, errors, status_code=200):  # noqa: ANN001
+    from notifier.processors import service as processors
+
+    return render(
+        request,
+        "settings_processors.html.j2",
+        viewer=viewer,
+        processors=processors.list_processors(session),
+        values=values,
+        errors=errors,
+        section="processors",
+        status_code=status_code,
+    )
+
+
+@router.get("/processors")
+def processors_page(request: Request, session: SessionDep, viewer: AdminDep):
+    return _processor_page(request, session, viewer, {}, {})
+
+
+@router.post("/processors")
+def processors_save(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    from notifier.processors import service as processors
+    from notifier.processors.routes import ProcessorIn
+
+    contacts = [
+        {
+            "level": level,
+            "name": form.get(f"level{level}_name", "").strip(),
+            "email": form.get(f"level{level}_email", "").strip(),
+        }
+        for level in (1, 2, 3)
+        if form.get(f"level{level}_name", "").strip() or form.get(f"level{level}_email", "").strip()
+    ]
+    data = {
+        "name": form.get("name", "").strip(),
+        "notification_term_hours": form.get("notification_term_hours") or None,
+        "contacts": contacts,
+    }
+    try:
+        body: BaseModel = ProcessorIn.model_validate(data)
+    except ValidationError as exc:
+        errors = {}
+        for key, msg in validation_errors(exc, lang=viewer.lang).items():
+            if key.startswith("contacts_"):
+                index, _, part = key.removeprefix("contacts_").partition("_")
+                key = f"level{contacts[int(index)]['level']}_{part or 'name'}" if index.isdigit() else "level1_name"
+            errors[key] = msg
+        return _processor_page(request, session, viewer, form, errors, status_code=422)
+    existing = None
+    if form.get("id"):
+        existing = processors.get(session, int(form["id"]))
+    try:
+        processors.save(
+            session, processor=existing, data=body.model_dump(), actor=auth.actor(viewer.user), now=clock.now()
+        )
+        session.commit()
+    except Conflict as exc:
+        session.rollback()
+        return _processor_page(request, session, viewer, form, {"name": str(exc)}, status_code=409)
+    return see_other("/settings/processors")
+
+
+# --- SIEM sources (notifier.intake, issue 6) -------------------------------------------------------------------
+
+
+def _sources_page(request, session, viewer, new_token=None, new_source=None):  # noqa: ANN001
+    from notifier.intake.adapters import SOURCES
+    from notifier.intake.models import IntakeSource
+
+    rows = {r.source: r for r in session.exec(select(IntakeSource)).all()}
+    return render(
+        request,
+        "settings_sources.html.j2",
+        viewer=viewer,
+        sources=SOURCES,
+        rows=rows,
+        new_token=new_token,
+        new_source=new_source,
+        base_url=request.app.state.settings.base_url.rstrip("/"),
+        section="sources",
+    )
+
+
+@router.get("/sources")
+def sources_page(request: Request, session: SessionDep, viewer: AdminDep):
+    return _sources_page(request, session, viewer)
+
+
+@router.post("/sources/{source}")
+def sources_rotate(source: str, request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    """A new token for one source, shown once; the same record and audit event as PUT /api/v1/intake/sources."""
+    from notifier.intake.adapters import SOURCES
+    from notifier.intake.models import IntakeSource
+
+    if source not in SOURCES:
+        raise NotFound(f"intake source {source!r}")
+    who = auth.actor(viewer.user)
+    row = session.get(IntakeSource, source) or IntakeSource(source=source, updated_by=who)
+    token = secrets.token_urlsafe(32)
+    row.token_sha256 = hashlib.sha256(token.encode()).hexdigest()
+    row.updated_by, row.updated_at = who, clock.now()
+    session.add(row)
+    chain.append(
+        session,
+        actor=who,
+        event_type="intake.source_credentials_changed",
+        payload={"source": source, "token_rotated": True, "signature_required": bool(row.signing_secret)},
+    )
+    session.commit()
+    intake = getattr(request.app.state, "intake", None)
+    if intake is not None:
+        intake.credentials.clear()
+    return _sources_page(request, session, viewer, new_token=token, new_source=source)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs (Debian packages, the virtualenv) and runs the whole suite twice:
+# on the embedded SQLite default and on a throwaway PostgreSQL server started here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q -e '.[test]'
+
+.venv/bin/ruff check .
+echo "== test suite on SQLite =="
+.venv/bin/pytest -q "$@"
+
+echo "== test suite on PostgreSQL =="
+pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+pgdir=$(mktemp -d /tmp/meldplicht-pg.XXXXXX)
+port=${NOTIFIER_TEST_PG_PORT:-54329}
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$pgdir"
+run_pg "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >/dev/null
+run_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+  -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+trap 'run_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+NOTIFIER_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres" .venv/bin/pytest -q "$@"

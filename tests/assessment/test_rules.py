@@ -1,0 +1,177 @@
+"""The thresholds of reference section 2, each criterion on both sides of its line (pure rules, no database)."""
+
+import pytest
+
+from notifier.assessment import rules
+
+NO_TURNOVER = None
+
+
+def fired(kind: str, answers: dict, turnover: float | None = 100_000_000) -> set[str]:
+    return {f.criterion for f in rules.assess(kind, answers, turnover=turnover).fired}
+
+
+def significant(kind: str, answers: dict, turnover: float | None = 100_000_000) -> bool:
+    return rules.assess(kind, answers, turnover=turnover).significant
+
+
+# ---- art. 3(1): any type with thresholds ----
+
+
+@pytest.mark.parametrize(
+    ("turnover", "line"),
+    [(100_000_000, 500_000), (4_000_000, 200_000), (None, 500_000), (10_000_000, 500_000)],
+)
+def test_financial_loss_more_than_min_of_500k_and_5_percent(turnover, line):
+    assert not significant("cloud_computing", {"financial_loss_eur": line}, turnover)
+    assert significant("cloud_computing", {"financial_loss_eur": line + 1}, turnover)
+
+
+def test_turnover_answer_overrides_the_missing_profile_value():
+    answers = {"financial_loss_eur": 200_001, "annual_turnover_eur": 4_000_000}
+    assert significant("dns", answers, NO_TURNOVER)
+    assert not significant("dns", {**answers, "financial_loss_eur": 200_000}, NO_TURNOVER)
+
+
+@pytest.mark.parametrize("flag", ["trade_secrets_exfiltrated", "health_damage", "malicious_access"])
+def test_yes_no_criteria(flag):
+    assert not significant("cdn", {flag: False})
+    assert flag.split("_")[0] in " ".join(fired("cdn", {flag: True}))
+
+
+def test_death():
+    assert not significant("data_centre", {"deaths": 0})
+    assert fired("data_centre", {"deaths": 1}) == {"death"}
+
+
+def test_recurrence_at_least_twice_and_together_over_the_financial_line():
+    base = {"recurrence_count": 2, "recurrence_financial_loss_eur": 500_001}
+    assert fired("cloud_computing", base) == {"recurring"}
+    assert not significant("cloud_computing", {**base, "recurrence_count": 1})
+    assert not significant("cloud_computing", {**base, "recurrence_financial_loss_eur": 500_000})
+
+
+def test_scheduled_maintenance_is_never_significant():
+    proposal = rules.assess("dns", {"scheduled_maintenance": True, "unavailable_minutes": 600}, turnover=None)
+    assert proposal.significant is False and "art. 3(2)" in proposal.notes[0]
+
+
+# ---- per type (art. 5-14) ----
+
+
+@pytest.mark.parametrize("kind", ["dns", "cloud_computing", "cdn", "managed_service", "managed_security_service"])
+def test_fully_unavailable_more_than_30_minutes(kind):
+    assert not significant(kind, {"unavailable_minutes": 30})
+    assert fired(kind, {"unavailable_minutes": 30.5}) == {"unavailable"}
+
+
+@pytest.mark.parametrize("kind", ["tld", "data_centre"])
+def test_fully_unavailable_any_duration(kind):
+    assert not significant(kind, {"unavailable_minutes": 0})
+    assert fired(kind, {"unavailable_minutes": 1}) == {"unavailable"}
+
+
+def test_trust_service_unavailable_more_than_20_minutes():
+    assert not significant("trust_service", {"unavailable_minutes": 20})
+    assert fired("trust_service", {"unavailable_minutes": 21}) == {"unavailable"}
+
+
+@pytest.mark.parametrize("kind", ["dns", "tld"])
+def test_slow_answers_more_than_10_seconds_for_more_than_an_hour(kind):
+    line = {"avg_response_seconds": 10, "limited_minutes": 61}
+    assert not significant(kind, line)
+    assert not significant(kind, {"avg_response_seconds": 11, "limited_minutes": 60})
+    assert fired(kind, {"avg_response_seconds": 10.5, "limited_minutes": 61}) == {"limited_availability"}
+
+
+def test_data_centre_limited_more_than_an_hour():
+    assert not significant("data_centre", {"limited_minutes": 60})
+    assert fired("data_centre", {"limited_minutes": 61}) == {"limited_availability"}
+
+
+@pytest.mark.parametrize(("eu_users", "u"), [(10_000_000, 500_000), (40_000_000, 1_000_000), (1_000, 50)])
+def test_cloud_limited_more_than_u_users_for_more_than_an_hour(eu_users, u):
+    at_line = {"eu_users": eu_users, "users_limited": u, "limited_minutes": 61}
+    assert not significant("cloud_computing", at_line)
+    assert fired("cloud_computing", {**at_line, "users_limited": u + 1}) == {"limited_availability"}
+    assert not significant("cloud_computing", {**at_line, "users_limited": u + 1, "limited_minutes": 60})
+
+
+def test_u_needs_the_number_of_eu_users():
+    with pytest.raises(rules.MissingAnswer) as info:
+        rules.assess("cdn", {"users_limited": 5}, turnover=None)
+    assert info.value.question == "eu_users"
+
+
+@pytest.mark.parametrize("kind", ["online_marketplace", "search_engine", "social_network"])
+def test_platforms_more_than_u_users(kind):
+    at = {"eu_users": 10_000_000, "users_unavailable": 500_000, "users_limited": 500_000}
+    assert not significant(kind, at)
+    assert fired(kind, {**at, "users_unavailable": 500_001}) == {"unavailable"}
+    assert fired(kind, {**at, "users_limited": 500_001}) == {"limited_availability"}
+
+
+@pytest.mark.parametrize("kind", ["cloud_computing", "cdn", "managed_service", "online_marketplace"])
+def test_integrity_suspectedly_malicious_or_more_than_u_users(kind):
+    base = {"integrity_compromised": True, "eu_users": 10_000_000}
+    assert not significant(kind, {**base, "integrity_malicious": False, "users_integrity": 500_000})
+    assert fired(kind, {**base, "integrity_malicious": False, "users_integrity": 500_001}) == {"integrity"}
+    assert fired(kind, {**base, "integrity_malicious": True}) == {"integrity"}
+
+
+def test_dns_integrity_any_except_small_misconfiguration():
+    small = {"integrity_compromised": True, "dns_misconfiguration": True, "dns_names_wrong": 999}
+    assert not significant("dns", {**small, "dns_names_total": 99_900})  # 999 <= 1 % of 99 900
+    assert fired("dns", {**small, "dns_names_total": 99_800}) == {"integrity"}  # 999 > 1 % of 99 800
+    assert fired("dns", {**small, "dns_names_wrong": 1000, "dns_names_total": 10_000_000}) == {"integrity"}
+    assert fired("dns", {**small, "dns_misconfiguration": False, "dns_names_total": 10_000_000}) == {"integrity"}
+
+
+def test_tld_integrity_any():
+    assert not significant("tld", {"integrity_compromised": False})
+    assert fired("tld", {"integrity_compromised": True}) == {"integrity"}
+
+
+def test_data_centre_integrity_malicious_or_physical_access():
+    assert not significant("data_centre", {"integrity_compromised": True, "integrity_malicious": False})
+    assert fired("data_centre", {"integrity_compromised": True, "integrity_malicious": True}) == {"integrity"}
+    assert fired("data_centre", {"physical_access_compromised": True}) == {"physical_access"}
+
+
+def test_trust_service_week_and_user_lines():
+    assert not significant("trust_service", {"unavailable_minutes_week": 60})
+    assert fired("trust_service", {"unavailable_minutes_week": 61}) == {"limited_availability"}
+    # min(1 %; 200 000): 1 % of 1 000 000 = 10 000; for 50 000 000 users the cap of 200 000 applies.
+    assert not significant("trust_service", {"eu_users": 1_000_000, "users_limited": 10_000})
+    assert fired("trust_service", {"eu_users": 1_000_000, "users_limited": 10_001}) == {"limited_availability"}
+    assert not significant("trust_service", {"eu_users": 50_000_000, "users_limited": 200_000})
+    assert fired("trust_service", {"eu_users": 50_000_000, "users_limited": 200_001}) == {"limited_availability"}
+    # min(0.1 %; 100): 0.1 % of 50 000 = 50; for 1 000 000 users the cap of 100 applies.
+    assert not significant("trust_service", {"eu_users": 50_000, "users_integrity": 50})
+    assert fired("trust_service", {"eu_users": 50_000, "users_integrity": 51}) == {"integrity"}
+    assert not significant("trust_service", {"eu_users": 1_000_000, "users_integrity": 100})
+    assert fired("trust_service", {"eu_users": 1_000_000, "users_integrity": 101}) == {"integrity"}
+    assert fired("trust_service", {"physical_access_compromised": True}) == {"physical_access"}
+
+
+# ---- open rule (Cbw art. 25(2)) for types without hard thresholds ----
+
+
+def test_open_rule_questions_and_criteria():
+    ids = rules.question_ids("healthcare_provider", turnover_known=True)
+    assert "severe_operational_disruption" in ids and "dns_names_wrong" not in ids and "eu_users" not in ids
+    proposal = rules.assess("healthcare_provider", {}, turnover=1)
+    assert proposal.significant is False and proposal.rule == "open_rule"
+    for flag in ("severe_operational_disruption", "considerable_financial_loss", "considerable_damage_to_others"):
+        proposal = rules.assess("healthcare_provider", {flag: True}, turnover=1)
+        assert proposal.significant and proposal.fired[0].article.startswith("Cbw art. 25(2)")
+    assert significant("other", {"deaths": 1})
+
+
+def test_only_relevant_questions_per_type():
+    assert "dns_names_wrong" in rules.question_ids("dns", turnover_known=True)
+    assert "dns_names_wrong" not in rules.question_ids("cloud_computing", turnover_known=True)
+    assert "unavailable_minutes_week" in rules.question_ids("trust_service", turnover_known=True)
+    assert "annual_turnover_eur" not in rules.question_ids("dns", turnover_known=True)
+    assert "annual_turnover_eur" in rules.question_ids("dns", turnover_known=False)
+    assert rules.effective_type("other", trust_service_provider=True) == "trust_service"
