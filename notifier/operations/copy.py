@@ -18,8 +18,9 @@ class CopyRefused(Exception):
     pass
 
 
-def copy_database(source_url: str, target_url: str, *, batch: int = 1000,
-                  progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def copy_database(
+    source_url: str, target_url: str, *, batch: int = 1000, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
     migrate.upgrade(target_url)
     source, target = make_engine(source_url), make_engine(target_url)
     try:
@@ -27,8 +28,11 @@ def copy_database(source_url: str, target_url: str, *, batch: int = 1000,
             raise CopyRefused("the source database is not at the current schema; run `notifier db upgrade` on it")
         tables = [t for t in SQLModel.metadata.sorted_tables]
         with target.connect() as conn:
-            busy = [t.name for t in tables if t.name != "audit_head" and conn.execute(
-                select(func.count()).select_from(t)).scalar()]
+            busy = [
+                t.name
+                for t in tables
+                if t.name != "audit_head" and conn.execute(select(func.count()).select_from(t)).scalar()
+            ]
         if busy:
             raise CopyRefused(f"the target database is not empty (tables with rows: {', '.join(busy)})")
         counts: dict[str, int] = {}
@@ -55,16 +59,23 @@ def _bump_sequences(conn, tables) -> None:  # noqa: ANN001
     for table in tables:
         for column in table.primary_key.columns:
             if column.autoincrement is True or (column.type.python_type is int and column.autoincrement == "auto"):
-                seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                   {"t": table.name, "c": column.name}).scalar()
+                seq = conn.execute(
+                    text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+                ).scalar()
                 if seq:
-                    conn.execute(text(f"SELECT setval('{seq}', COALESCE((SELECT max({column.name}) FROM "
-                                      f"{table.name}), 0) + 1, false)"))
+                    conn.execute(
+                        text(
+                            f"SELECT setval('{seq}', COALESCE((SELECT max({column.name}) FROM "
+                            f"{table.name}), 0) + 1, false)"
+                        )
+                    )
 
 
 def engines_equal(a: Engine, b: Engine) -> bool:
     """Row counts per table match (used by the tests and printed by the command)."""
     with a.connect() as ca, b.connect() as cb:
-        return all(ca.execute(select(func.count()).select_from(t)).scalar()
-                   == cb.execute(select(func.count()).select_from(t)).scalar()
-                   for t in SQLModel.metadata.sorted_tables)
+        return all(
+            ca.execute(select(func.count()).select_from(t)).scalar()
+            == cb.execute(select(func.count()).select_from(t)).scalar()
+            for t in SQLModel.metadata.sorted_tables
+        )

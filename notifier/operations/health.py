@@ -40,5 +40,6 @@ def readyz(request: Request):
     else:
         checks["scheduler"] = "unknown"
     ready = all(v in {"ok", "disabled"} for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                        status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+    )

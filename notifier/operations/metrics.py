@@ -16,7 +16,8 @@ from notifier.intake.models import IntakeAlert
 from notifier.mail.models import OutboxMail
 
 SWEEP_SECONDS = Histogram(
-    "meldplicht_sweep_duration_seconds", "Duration of one sweep + delivery run",
+    "meldplicht_sweep_duration_seconds",
+    "Duration of one sweep + delivery run",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 
@@ -31,21 +32,28 @@ class DatabaseCollector:
         now = clock.now()
         with Session(self.engine) as session:
             pending = (Deadline.submitted_at.is_(None)) & (Deadline.due.is_not(None))
-            open_rows = session.exec(select(Deadline.regime, Deadline.stage, func.count())
-                                     .where(pending).group_by(Deadline.regime, Deadline.stage)).all()
-            overdue_rows = session.exec(select(Deadline.regime, Deadline.stage, func.count())
-                                        .where(pending & (Deadline.due < now))
-                                        .group_by(Deadline.regime, Deadline.stage)).all()
+            open_rows = session.exec(
+                select(Deadline.regime, Deadline.stage, func.count())
+                .where(pending)
+                .group_by(Deadline.regime, Deadline.stage)
+            ).all()
+            overdue_rows = session.exec(
+                select(Deadline.regime, Deadline.stage, func.count())
+                .where(pending & (Deadline.due < now))
+                .group_by(Deadline.regime, Deadline.stage)
+            ).all()
             outbox_rows = session.exec(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all()
-            retries = session.exec(select(func.count()).where(OutboxMail.status == "pending",
-                                                               OutboxMail.attempts > 0)).one()
+            retries = session.exec(
+                select(func.count()).where(OutboxMail.status == "pending", OutboxMail.attempts > 0)
+            ).one()
             intake_rows = session.exec(select(IntakeAlert.source, func.count()).group_by(IntakeAlert.source)).all()
         deadlines = GaugeMetricFamily("meldplicht_deadlines_open", "Unfiled deadlines", labels=["regime", "stage"])
         for regime, stage, count in open_rows:
             deadlines.add_metric([regime, stage], count)
         yield deadlines
-        overdue = GaugeMetricFamily("meldplicht_deadlines_overdue", "Unfiled deadlines past due",
-                                    labels=["regime", "stage"])
+        overdue = GaugeMetricFamily(
+            "meldplicht_deadlines_overdue", "Unfiled deadlines past due", labels=["regime", "stage"]
+        )
         for regime, stage, count in overdue_rows:
             overdue.add_metric([regime, stage], count)
         yield overdue
@@ -53,8 +61,9 @@ class DatabaseCollector:
         for status, count in outbox_rows:
             outbox.add_metric([status], count)
         yield outbox
-        yield GaugeMetricFamily("meldplicht_outbox_retrying", "Mails waiting for a retry after a failed attempt",
-                                value=retries)
+        yield GaugeMetricFamily(
+            "meldplicht_outbox_retrying", "Mails waiting for a retry after a failed attempt", value=retries
+        )
         alerts = CounterMetricFamily("meldplicht_intake_alerts", "Alerts stored, by source", labels=["source"])
         for source, count in intake_rows:
             alerts.add_metric([source], count)

@@ -12,8 +12,13 @@ from tests.conftest import new_incident, post_event
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "notifier.cli", *args], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "notifier.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def deadlines(*args: str) -> list[dict]:
@@ -32,31 +37,52 @@ def test_cbw_deadlines_across_spring_forward():
 
 
 def test_final_report_from_the_actual_notification():
-    items = deadlines("--regime", "cbw", "--aware-at", "2026-01-29T10:00:00+01:00",
-                      "--notification-submitted-at", "2026-01-31T14:00:00+01:00")
+    items = deadlines(
+        "--regime",
+        "cbw",
+        "--aware-at",
+        "2026-01-29T10:00:00+01:00",
+        "--notification-submitted-at",
+        "2026-01-31T14:00:00+01:00",
+    )
     final = next(i for i in items if i["stage"] == "final_report")
     assert final == {**final, "due": "2026-02-28T14:00:00+01:00", "provisional": False}
 
 
 def test_resolved_after_the_final_due_gives_progress_then_final():
-    items = deadlines("--regime", "cbw", "--aware-at", "2026-01-29T10:00:00+01:00",
-                      "--notification-submitted-at", "2026-01-31T14:00:00+01:00",
-                      "--resolved-at", "2026-04-15T09:00:00+02:00")
+    items = deadlines(
+        "--regime",
+        "cbw",
+        "--aware-at",
+        "2026-01-29T10:00:00+01:00",
+        "--notification-submitted-at",
+        "2026-01-31T14:00:00+01:00",
+        "--resolved-at",
+        "2026-04-15T09:00:00+02:00",
+    )
     by_stage = {i["stage"]: i["due"] for i in items}
     assert by_stage["progress_report"] == "2026-02-28T14:00:00+01:00"
     assert by_stage["final_report"] == "2026-05-15T09:00:00+02:00"
 
 
 def test_resolved_before_the_final_due_gives_no_progress_report():
-    items = deadlines("--regime", "cbw", "--aware-at", "2026-01-29T10:00:00+01:00",
-                      "--notification-submitted-at", "2026-01-31T14:00:00+01:00",
-                      "--resolved-at", "2026-02-10T09:00:00+01:00")
+    items = deadlines(
+        "--regime",
+        "cbw",
+        "--aware-at",
+        "2026-01-29T10:00:00+01:00",
+        "--notification-submitted-at",
+        "2026-01-31T14:00:00+01:00",
+        "--resolved-at",
+        "2026-02-10T09:00:00+01:00",
+    )
     assert [i["stage"] for i in items] == ["early_warning", "incident_notification", "final_report"]
 
 
 def test_trust_service_and_other_timezone():
-    items = deadlines("--regime", "cbw", "--aware-at", "2026-07-01T10:00:00Z", "--trust-service",
-                      "--timezone", "America/New_York")
+    items = deadlines(
+        "--regime", "cbw", "--aware-at", "2026-07-01T10:00:00Z", "--trust-service", "--timezone", "America/New_York"
+    )
     notification = next(i for i in items if i["stage"] == "incident_notification")
     assert notification["due"] == "2026-07-02T06:00:00-04:00"
 
@@ -87,8 +113,13 @@ def test_bad_input_exits_2_with_one_line(args, needle):
 
 def test_audit_verify_detects_an_edited_row(client, app, db_url):
     incident = new_incident(client)
-    post_event(client, incident["id"], type="cbw.significant", aware_at="2026-01-05T10:00:00+01:00",
-               reasoning="Ziekenhuisinformatiesysteem uren onbeschikbaar")
+    post_event(
+        client,
+        incident["id"],
+        type="cbw.significant",
+        aware_at="2026-01-05T10:00:00+01:00",
+        reasoning="Ziekenhuisinformatiesysteem uren onbeschikbaar",
+    )
     env = {"NOTIFIER_DATABASE_URL": db_url}
     intact = run("audit", "verify", env=env)
     assert intact.returncode == 0, intact.stderr

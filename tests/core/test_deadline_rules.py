@@ -43,11 +43,17 @@ def test_72_hours_across_fall_back_for_the_ap():
 
 
 def test_one_month_keeps_the_local_wall_clock_across_dst():
-    result = due_map(CBW, aware_at=t("2026-03-10T09:00:00+01:00"),
-                     submitted={"incident_notification": [t("2026-03-12T14:00:00+01:00")]})
+    result = due_map(
+        CBW,
+        aware_at=t("2026-03-10T09:00:00+01:00"),
+        submitted={"incident_notification": [t("2026-03-12T14:00:00+01:00")]},
+    )
     assert result["final_report"] == ("2026-04-12T14:00:00+02:00", False)
-    result = due_map(CBW, aware_at=t("2026-10-05T09:00:00+02:00"),
-                     submitted={"incident_notification": [t("2026-10-06T14:00:00+02:00")]})
+    result = due_map(
+        CBW,
+        aware_at=t("2026-10-05T09:00:00+02:00"),
+        submitted={"incident_notification": [t("2026-10-06T14:00:00+02:00")]},
+    )
     assert result["final_report"] == ("2026-11-06T14:00:00+01:00", False)
 
 
@@ -92,14 +98,19 @@ def test_month_target_on_an_ambiguous_autumn_time_takes_the_earlier_instant():
 def test_final_report_is_provisional_until_the_notification_is_filed():
     result = due_map(CBW, aware_at=t("2026-05-04T10:00:00+02:00"))
     assert result["final_report"] == ("2026-06-07T10:00:00+02:00", True)  # from the 72 h notification deadline
-    result = due_map(CBW, aware_at=t("2026-05-04T10:00:00+02:00"),
-                     submitted={"incident_notification": [t("2026-05-05T16:00:00+02:00")]})
+    result = due_map(
+        CBW,
+        aware_at=t("2026-05-04T10:00:00+02:00"),
+        submitted={"incident_notification": [t("2026-05-05T16:00:00+02:00")]},
+    )
     assert result["final_report"] == ("2026-06-05T16:00:00+02:00", False)
 
 
 def test_ongoing_incident_gets_a_progress_report_then_final_after_resolution():
-    base = {"aware_at": t("2026-05-04T10:00:00+02:00"),
-            "submitted": {"incident_notification": [t("2026-05-05T16:00:00+02:00")]}}
+    base = {
+        "aware_at": t("2026-05-04T10:00:00+02:00"),
+        "submitted": {"incident_notification": [t("2026-05-05T16:00:00+02:00")]},
+    }
     resolved_late = due_map(CBW, **base, resolved_at=t("2026-07-20T11:00:00+02:00"))
     assert resolved_late["progress_report"] == ("2026-06-05T16:00:00+02:00", False)
     assert resolved_late["final_report"] == ("2026-08-20T11:00:00+02:00", False)
@@ -111,9 +122,14 @@ def test_ongoing_incident_gets_a_progress_report_then_final_after_resolution():
 
 
 def test_progress_report_filed_while_unresolved_makes_the_final_report_wait():
-    result = due_map(CBW, aware_at=t("2026-05-04T10:00:00+02:00"),
-                     submitted={"incident_notification": [t("2026-05-05T16:00:00+02:00")],
-                                "progress_report": [t("2026-06-05T10:00:00+02:00")]})
+    result = due_map(
+        CBW,
+        aware_at=t("2026-05-04T10:00:00+02:00"),
+        submitted={
+            "incident_notification": [t("2026-05-05T16:00:00+02:00")],
+            "progress_report": [t("2026-06-05T10:00:00+02:00")],
+        },
+    )
     assert result["progress_report"] == ("2026-06-05T16:00:00+02:00", False)
     assert result["final_report"] == (None, True)
 
@@ -131,15 +147,24 @@ def test_avg_notification_only_when_the_breach_carries_risk():
     aware = t("2026-06-01T08:00:00+02:00")
     assert due_map(AVG, aware_at=aware, declaration={"risk": "none"}) == {}
     assert due_map(AVG, aware_at=aware, declaration={"risk": "risk"}) == {
-        "ap_notification": ("2026-06-04T08:00:00+02:00", False)}
+        "ap_notification": ("2026-06-04T08:00:00+02:00", False)
+    }
 
 
 def test_requested_reports_are_due_when_requested():
-    result = compute_due(CBW, Anchors(aware_at=t("2026-06-01T08:00:00+02:00"),
-                                      requests=[t("2026-06-10T12:00:00+02:00"), t("2026-06-20T12:00:00+02:00")]), AMS)
+    result = compute_due(
+        CBW,
+        Anchors(
+            aware_at=t("2026-06-01T08:00:00+02:00"),
+            requests=[t("2026-06-10T12:00:00+02:00"), t("2026-06-20T12:00:00+02:00")],
+        ),
+        AMS,
+    )
     asked = [(d.stage, d.sequence, d.due) for d in result if d.stage == "intermediate_report"]
-    assert asked == [("intermediate_report", 1, t("2026-06-10T12:00:00+02:00")),
-                     ("intermediate_report", 2, t("2026-06-20T12:00:00+02:00"))]
+    assert asked == [
+        ("intermediate_report", 1, t("2026-06-10T12:00:00+02:00")),
+        ("intermediate_report", 2, t("2026-06-20T12:00:00+02:00")),
+    ]
 
 
 def test_no_awareness_means_no_deadlines():

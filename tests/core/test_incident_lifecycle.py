@@ -6,8 +6,10 @@ from tests.conftest import deadline, new_incident, post_event, put_organisation
 
 
 def statuses(incident: dict) -> dict[str, str]:
-    return {f"{d['regime']}.{d['stage']}" + (f"#{d['sequence']}" if d["sequence"] else ""): d["status"]
-            for d in incident["deadlines"]}
+    return {
+        f"{d['regime']}.{d['stage']}" + (f"#{d['sequence']}" if d["sequence"] else ""): d["status"]
+        for d in incident["deadlines"]
+    }
 
 
 def test_hospital_incident_through_both_regimes(client):
@@ -17,8 +19,13 @@ def test_hospital_incident_through_both_regimes(client):
         iid = incident["id"]
         assert incident["state"] == "triage" and incident["deadlines"] == []
 
-        incident = post_event(client, iid, type="cbw.significant", aware_at="2026-03-27T09:00:00+01:00",
-                              reasoning="EPD landelijk onbereikbaar; zorgprocessen verstoord")
+        incident = post_event(
+            client,
+            iid,
+            type="cbw.significant",
+            aware_at="2026-03-27T09:00:00+01:00",
+            reasoning="EPD landelijk onbereikbaar; zorgprocessen verstoord",
+        )
         assert incident["state"] == "open"
         assert deadline(incident, "cbw", "early_warning")["due"] == "2026-03-28T09:00:00+01:00"
         # 72 elapsed hours across the spring-forward night: the wall clock shows 10:00 CEST.
@@ -26,13 +33,25 @@ def test_hospital_incident_through_both_regimes(client):
         assert deadline(incident, "cbw", "final_report")["provisional"] is True
 
         # The AVG clock has its own awareness, later than the Cbw one.
-        incident = post_event(client, iid, type="avg.breach", aware_at="2026-03-27T12:30:00+01:00", risk="high",
-                              reasoning="Patiëntgegevens mogelijk ingezien (gezondheidsgegevens)")
+        incident = post_event(
+            client,
+            iid,
+            type="avg.breach",
+            aware_at="2026-03-27T12:30:00+01:00",
+            risk="high",
+            reasoning="Patiëntgegevens mogelijk ingezien (gezondheidsgegevens)",
+        )
         assert deadline(incident, "avg", "ap_notification")["due"] == "2026-03-30T13:30:00+02:00"
 
         frozen.move_to("2026-03-28T07:00:00Z")
-        incident = post_event(client, iid, type="cbw.submitted", stage="early_warning",
-                              submitted_at="2026-03-28T07:55:00+01:00", reference="NCSC-2026-0412")
+        incident = post_event(
+            client,
+            iid,
+            type="cbw.submitted",
+            stage="early_warning",
+            submitted_at="2026-03-28T07:55:00+01:00",
+            reference="NCSC-2026-0412",
+        )
         assert statuses(incident)["cbw.early_warning"] == "met"
         assert [t["state"] for t in incident["tracks"] if t["regime"] == "cbw"] == ["notification_due"]
 
@@ -42,34 +61,51 @@ def test_hospital_incident_through_both_regimes(client):
         assert statuses(incident)["avg.ap_notification"] == "overdue"
 
         frozen.move_to("2026-03-30T12:00:00Z")
-        late = client.post(f"/api/v1/incidents/{iid}/events", json={
-            "type": "avg.submitted", "stage": "ap_notification", "submitted_at": "2026-03-30T13:45:00+02:00"})
+        late = client.post(
+            f"/api/v1/incidents/{iid}/events",
+            json={"type": "avg.submitted", "stage": "ap_notification", "submitted_at": "2026-03-30T13:45:00+02:00"},
+        )
         assert late.status_code == 422
         assert late.json()["detail"][0]["loc"][-1] == "delay_reason"
-        incident = post_event(client, iid, type="avg.submitted", stage="ap_notification",
-                              submitted_at="2026-03-30T13:45:00+02:00", reference="AP-MLD-88812",
-                              delay_reason="Omvang pas na forensisch onderzoek van de verwerker bekend")
+        incident = post_event(
+            client,
+            iid,
+            type="avg.submitted",
+            stage="ap_notification",
+            submitted_at="2026-03-30T13:45:00+02:00",
+            reference="AP-MLD-88812",
+            delay_reason="Omvang pas na forensisch onderzoek van de verwerker bekend",
+        )
         assert statuses(incident)["avg.ap_notification"] == "late"
 
-        incident = post_event(client, iid, type="cbw.submitted", stage="incident_notification",
-                              submitted_at="2026-03-30T13:50:00+02:00", reference="NCSC-2026-0412-2")
+        incident = post_event(
+            client,
+            iid,
+            type="cbw.submitted",
+            stage="incident_notification",
+            submitted_at="2026-03-30T13:50:00+02:00",
+            reference="NCSC-2026-0412-2",
+        )
         assert statuses(incident)["cbw.incident_notification"] == "late"
         final = deadline(incident, "cbw", "final_report")
         assert final["due"] == "2026-04-30T13:50:00+02:00" and final["provisional"] is False
 
         frozen.move_to("2026-04-10T08:00:00Z")
-        incident = post_event(client, iid, type="cbw.intermediate_requested", due="2026-04-14T17:00:00+02:00",
-                              requested_by="Z-CERT")
+        incident = post_event(
+            client, iid, type="cbw.intermediate_requested", due="2026-04-14T17:00:00+02:00", requested_by="Z-CERT"
+        )
         assert deadline(incident, "cbw", "intermediate_report", 1)["status"] == "open"
         frozen.move_to("2026-04-14T15:00:00Z")
-        incident = post_event(client, iid, type="cbw.submitted", stage="intermediate_report",
-                              submitted_at="2026-04-14T16:00:00+02:00")
+        incident = post_event(
+            client, iid, type="cbw.submitted", stage="intermediate_report", submitted_at="2026-04-14T16:00:00+02:00"
+        )
         assert statuses(incident)["cbw.intermediate_report#1"] == "met"
 
         frozen.move_to("2026-05-02T08:00:00Z")
         # Still ongoing when the final report fell due: a progress report instead, final waits for resolution.
-        incident = post_event(client, iid, type="cbw.submitted", stage="progress_report",
-                              submitted_at="2026-04-30T09:00:00+02:00")
+        incident = post_event(
+            client, iid, type="cbw.submitted", stage="progress_report", submitted_at="2026-04-30T09:00:00+02:00"
+        )
         assert statuses(incident)["cbw.progress_report"] == "met"
         assert deadline(incident, "cbw", "final_report")["due"] is None
 
@@ -79,14 +115,21 @@ def test_hospital_incident_through_both_regimes(client):
         assert deadline(incident, "cbw", "final_report")["due"] == "2026-06-19T18:00:00+02:00"
         assert deadline(incident, "cbw", "progress_report")["due"] == "2026-04-30T13:50:00+02:00"
 
-        incident = post_event(client, iid, type="cbw.submitted", stage="final_report",
-                              submitted_at="2026-05-20T09:30:00+02:00", reference="NCSC-2026-0412-E")
+        incident = post_event(
+            client,
+            iid,
+            type="cbw.submitted",
+            stage="final_report",
+            submitted_at="2026-05-20T09:30:00+02:00",
+            reference="NCSC-2026-0412-E",
+        )
         assert incident["state"] == "closed"
         assert statuses(incident)["cbw.final_report"] == "met"
 
         # AVG follow-ups are still possible once notified.
-        incident = post_event(client, iid, type="avg.submitted", stage="follow_up",
-                              submitted_at="2026-05-20T09:45:00+02:00")
+        incident = post_event(
+            client, iid, type="avg.submitted", stage="follow_up", submitted_at="2026-05-20T09:45:00+02:00"
+        )
         assert [t["state"] for t in incident["tracks"] if t["regime"] == "avg"] == ["notified"]
 
         audit = client.get(f"/api/v1/incidents/{iid}/audit").json()
@@ -98,24 +141,32 @@ def test_hospital_incident_through_both_regimes(client):
         assert late_record["previous_state"] == {"incident": "open", "avg": "notification_due"}
         assert late_record["new_state"] == {"incident": "open", "avg": "notified"}
         assert all(a["actor"] == "api:bootstrap-admin" for a in audit)
-        assert all(b["prev_hash"] == a["hash"] for a, b in zip(audit, audit[1:]) if b["seq"] == a["seq"] + 1)
+        assert all(
+            b["prev_hash"] == a["hash"] for a, b in zip(audit, audit[1:], strict=False) if b["seq"] == a["seq"] + 1
+        )
 
 
 @freeze_time("2026-06-01T10:00:00Z")
 def test_not_allowed_event_is_409_naming_state_and_allowed_events(client):
     iid = new_incident(client)["id"]
-    response = client.post(f"/api/v1/incidents/{iid}/events", json={
-        "type": "cbw.submitted", "stage": "early_warning", "submitted_at": "2026-06-01T09:00:00Z"})
+    response = client.post(
+        f"/api/v1/incidents/{iid}/events",
+        json={"type": "cbw.submitted", "stage": "early_warning", "submitted_at": "2026-06-01T09:00:00Z"},
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["current_state"] == "pending"
     assert body["allowed_events"] == ["cbw.not_significant", "cbw.significant"]
     post_event(client, iid, type="cbw.significant", aware_at="2026-06-01T08:00:00Z", reasoning="x")
-    again = client.post(f"/api/v1/incidents/{iid}/events", json={
-        "type": "cbw.significant", "aware_at": "2026-06-01T08:00:00Z", "reasoning": "twice"})
+    again = client.post(
+        f"/api/v1/incidents/{iid}/events",
+        json={"type": "cbw.significant", "aware_at": "2026-06-01T08:00:00Z", "reasoning": "twice"},
+    )
     assert again.status_code == 409 and again.json()["current_state"] == "early_warning_due"
-    skip = client.post(f"/api/v1/incidents/{iid}/events", json={
-        "type": "cbw.submitted", "stage": "final_report", "submitted_at": "2026-06-01T09:00:00Z"})
+    skip = client.post(
+        f"/api/v1/incidents/{iid}/events",
+        json={"type": "cbw.submitted", "stage": "final_report", "submitted_at": "2026-06-01T09:00:00Z"},
+    )
     assert skip.status_code == 409
     assert "cbw.submitted(stage=early_warning)" in skip.json()["allowed_events"]
     # A refused event changes nothing and writes no audit record.
@@ -136,12 +187,12 @@ def test_malformed_events_are_422_naming_the_field(client):
     assert "aware_at" in problem({"type": "cbw.significant", "aware_at": "2026-06-01T08:00:00", "reasoning": "x"})
     assert "aware_at" in problem({"type": "cbw.significant", "aware_at": "2026-06-02T08:00:00Z", "reasoning": "x"})
     assert "reasoning" in problem({"type": "cbw.significant", "aware_at": "2026-06-01T08:00:00Z", "reasoning": ""})
-    assert "risk" in problem({"type": "avg.breach", "aware_at": "2026-06-01T08:00:00Z", "risk": "huge",
-                              "reasoning": "x"})
+    assert "risk" in problem(
+        {"type": "avg.breach", "aware_at": "2026-06-01T08:00:00Z", "risk": "huge", "reasoning": "x"}
+    )
     assert "type" in problem({"type": "cbw.exploded"})
     assert "stage" in problem({"type": "cbw.submitted", "stage": "postcard", "submitted_at": "2026-06-01T08:00:00Z"})
-    assert "surprise" in problem({"type": "incident.resolved", "resolved_at": "2026-06-01T08:00:00Z",
-                                  "surprise": 1})
+    assert "surprise" in problem({"type": "incident.resolved", "resolved_at": "2026-06-01T08:00:00Z", "surprise": 1})
     assert client.get(f"/api/v1/incidents/{iid}").json()["state"] == "triage"
 
 
@@ -149,15 +200,21 @@ def test_malformed_events_are_422_naming_the_field(client):
 def test_submission_before_awareness_and_request_without_due_are_refused(client):
     iid = new_incident(client)["id"]
     post_event(client, iid, type="cbw.significant", aware_at="2026-06-01T08:00:00Z", reasoning="x")
-    early = client.post(f"/api/v1/incidents/{iid}/events", json={
-        "type": "cbw.submitted", "stage": "early_warning", "submitted_at": "2026-06-01T07:00:00Z"})
+    early = client.post(
+        f"/api/v1/incidents/{iid}/events",
+        json={"type": "cbw.submitted", "stage": "early_warning", "submitted_at": "2026-06-01T07:00:00Z"},
+    )
     assert early.status_code == 422 and early.json()["detail"][0]["loc"][-1] == "submitted_at"
     post_event(client, iid, type="cbw.submitted", stage="early_warning", submitted_at="2026-06-01T09:00:00Z")
-    unasked = client.post(f"/api/v1/incidents/{iid}/events", json={
-        "type": "cbw.submitted", "stage": "intermediate_report", "submitted_at": "2026-06-01T09:30:00Z"})
+    unasked = client.post(
+        f"/api/v1/incidents/{iid}/events",
+        json={"type": "cbw.submitted", "stage": "intermediate_report", "submitted_at": "2026-06-01T09:30:00Z"},
+    )
     assert unasked.status_code == 409
-    past = client.post(f"/api/v1/incidents/{iid}/events", json={
-        "type": "cbw.intermediate_requested", "due": "2026-05-01T09:30:00Z", "requested_by": "NCSC"})
+    past = client.post(
+        f"/api/v1/incidents/{iid}/events",
+        json={"type": "cbw.intermediate_requested", "due": "2026-05-01T09:30:00Z", "requested_by": "NCSC"},
+    )
     assert past.status_code == 422 and past.json()["detail"][0]["loc"][-1] == "due"
 
 
@@ -165,8 +222,14 @@ def test_submission_before_awareness_and_request_without_due_are_refused(client)
 def test_not_significant_and_no_risk_breach_are_recorded_with_reasoning(client):
     iid = new_incident(client)["id"]
     incident = post_event(client, iid, type="cbw.not_significant", reasoning="Eén werkplek, geen dienstverstoring")
-    incident = post_event(client, iid, type="avg.breach", aware_at="2026-06-01T09:00:00Z", risk="none",
-                          reasoning="Versleutelde laptop verloren; sleutel niet gecompromitteerd")
+    incident = post_event(
+        client,
+        iid,
+        type="avg.breach",
+        aware_at="2026-06-01T09:00:00Z",
+        risk="none",
+        reasoning="Versleutelde laptop verloren; sleutel niet gecompromitteerd",
+    )
     tracks = {t["regime"]: t for t in incident["tracks"]}
     assert tracks["cbw"]["state"] == "not_significant"
     assert tracks["cbw"]["reasoning"].startswith("Eén werkplek")
@@ -174,8 +237,9 @@ def test_not_significant_and_no_risk_breach_are_recorded_with_reasoning(client):
     assert incident["deadlines"] == [] and incident["state"] == "triage"
     incident = post_event(client, iid, type="incident.resolved", resolved_at="2026-06-01T09:30:00Z")
     assert incident["state"] == "closed"
-    again = client.post(f"/api/v1/incidents/{iid}/events",
-                        json={"type": "incident.resolved", "resolved_at": "2026-06-01T09:30:00Z"})
+    again = client.post(
+        f"/api/v1/incidents/{iid}/events", json={"type": "incident.resolved", "resolved_at": "2026-06-01T09:30:00Z"}
+    )
     assert again.status_code == 409
 
 
@@ -197,8 +261,10 @@ def test_list_filter_and_404(client):
     assert len(client.get("/api/v1/incidents").json()) == 2
     assert client.get("/api/v1/incidents", params={"state": "bogus"}).status_code == 422
     assert client.get("/api/v1/incidents/999").status_code == 404
-    assert client.post("/api/v1/incidents/999/events", json={"type": "cbw.not_significant", "reasoning": "x"}
-                       ).status_code == 404
+    assert (
+        client.post("/api/v1/incidents/999/events", json={"type": "cbw.not_significant", "reasoning": "x"}).status_code
+        == 404
+    )
     assert client.post("/api/v1/incidents", json={"title": ""}).status_code == 422
 
 

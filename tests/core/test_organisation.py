@@ -39,15 +39,17 @@ def test_size_thresholds(staff, turnover, balance, expected):
     ],
 )
 def test_classification(sector, entity_type, staff, expected):
-    result = classify(sector=sector, entity_type=entity_type, staff_count=staff, annual_turnover_eur=None,
-                      balance_sheet_eur=None)
+    result = classify(
+        sector=sector, entity_type=entity_type, staff_count=staff, annual_turnover_eur=None, balance_sheet_eur=None
+    )
     assert result.classification == expected
     assert result.reason
 
 
 def test_banking_mentions_dora():
-    result = classify(sector="banking", entity_type="other", staff_count=900, annual_turnover_eur=None,
-                      balance_sheet_eur=None)
+    result = classify(
+        sector="banking", entity_type="other", staff_count=900, annual_turnover_eur=None, balance_sheet_eur=None
+    )
     assert result.classification == "essential" and "DORA" in result.reason
 
 
@@ -62,8 +64,9 @@ def test_put_and_get_profile(client):
 
 def test_profile_is_replaced_whole_and_audited(client, session):
     put_organisation(client)
-    smaller = put_organisation(client, staff_count=80, annual_turnover_eur=None, balance_sheet_eur=None,
-                               contacts=[HOSPITAL["contacts"][0]])
+    smaller = put_organisation(
+        client, staff_count=80, annual_turnover_eur=None, balance_sheet_eur=None, contacts=[HOSPITAL["contacts"][0]]
+    )
     assert smaller["classification"] == "important"
     assert len(smaller["contacts"]) == 1
     from sqlmodel import select

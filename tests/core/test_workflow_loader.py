@@ -32,15 +32,30 @@ def _break(folder, name, old, new):
     ("old", "new", "where", "problem"),
     [
         ("to: notification_due}", "to: notifcation_due}", "track.transitions[2].to", "unknown state 'notifcation_due'"),
-        ("due: {from: aware, hours: 24}", "due: {from: awareness, hours: 24}", "stages.early_warning.due.from",
-         "unknown anchor"),
-        ("fields: [malicious_suspected, cross_border_possible, contact.reporting_officer]\n",
-         "fields: [malicious_suspected, cross_border_posible, contact.reporting_officer]\n",
-         "stages.early_warning.fields[1]", "unknown fact 'cross_border_posible'"),
-        ("due: {from: aware, hours: 24}", "due: {from: aware, hours: -24}", "stages.early_warning.due.hours",
-         "greater than 0"),
-        ("due: {from: aware, hours: 24}", "due: {from: aware, hours: 24, months: 1}", "stages.early_warning.due",
-         "exactly one of hours or months"),
+        (
+            "due: {from: aware, hours: 24}",
+            "due: {from: awareness, hours: 24}",
+            "stages.early_warning.due.from",
+            "unknown anchor",
+        ),
+        (
+            "fields: [malicious_suspected, cross_border_possible, contact.reporting_officer]\n",
+            "fields: [malicious_suspected, cross_border_posible, contact.reporting_officer]\n",
+            "stages.early_warning.fields[1]",
+            "unknown fact 'cross_border_posible'",
+        ),
+        (
+            "due: {from: aware, hours: 24}",
+            "due: {from: aware, hours: -24}",
+            "stages.early_warning.due.hours",
+            "greater than 0",
+        ),
+        (
+            "due: {from: aware, hours: 24}",
+            "due: {from: aware, hours: 24, months: 1}",
+            "stages.early_warning.due",
+            "exactly one of hours or months",
+        ),
         ("initial: pending", "initial: waiting", "track.initial", "unknown state 'waiting'"),
         ("health: [z_cert, igj]", "health: [z_cert, igk]", "recipients.by_sector.health", "unknown party 'igk'"),
         ("version: 1\n", "", "version", "Field required"),
@@ -86,9 +101,18 @@ def test_app_does_not_start_with_a_broken_workflow(workflows, tmp_path):
 
 def test_serve_exits_with_the_error(workflows, tmp_path):
     _break(workflows, "cbw.yaml", "to: closed}", "to: shut}")
-    env = {"NOTIFIER_WORKFLOWS_DIR": str(workflows), "NOTIFIER_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
-           "NOTIFIER_API_TOKEN": "t" * 32, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "notifier.cli", "serve", "--port", "0"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        "NOTIFIER_WORKFLOWS_DIR": str(workflows),
+        "NOTIFIER_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        "NOTIFIER_API_TOKEN": "t" * 32,
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "notifier.cli", "serve", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "cbw.yaml: track.transitions[7].to: unknown state 'shut'" in result.stderr

@@ -156,3 +156,19 @@ def test_split_refuses_alerts_of_another_incident(client):
     response = client.post(f"/api/v1/incidents/{a}/split", json={"alert_ids": [other], "title": "x"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "alert_ids"]
+
+
+def test_incidents_opened_in_one_batch_keep_the_audit_chain_intact(app, client):
+    import concurrent.futures
+
+    from sqlmodel import Session
+
+    from notifier.audit.chain import verify
+
+    bodies = [generic(f"chain-{i}", rule=f"rule-{i}") for i in range(30)]
+    with concurrent.futures.ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(lambda b: post_alert(client, "generic", b), bodies))
+    assert len({a.json()["incident_id"] for a in answers}) == 30
+    with Session(app.state.engine) as s:
+        result = verify(s)
+    assert result.ok and result.records == 30

@@ -83,8 +83,12 @@ def test_db_copy_moves_everything_and_keeps_the_audit_chain(client, db_url, seco
     for n in range(3):
         iid = new_incident(client, title=f"Incident {n}")["id"]
         post_event(client, iid, type="cbw.significant", aware_at="2026-06-01T08:00:00Z", reasoning="x")
-    result = subprocess.run([sys.executable, "-m", "notifier.cli", "db", "copy", "--from", db_url, "--to", second_db_url],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "notifier.cli", "db", "copy", "--from", db_url, "--to", second_db_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "incident: 3" in result.stdout
     source, target = make_engine(db_url), make_engine(second_db_url)

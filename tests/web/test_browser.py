@@ -144,6 +144,7 @@ def test_officer_flow_in_a_real_browser(app, settings, live_server, browser):
     page.fill("#reporting_officer_phone", "+31 88 123 4567")
     page.click("form.stack button.primary")
     assert page.locator(".classification").inner_text().lower().count("essential") >= 1
+    page.screenshot(path=str(ARTIFACTS / "settings.png"), full_page=True)
 
     # Log an incident: first without a title; the error sits next to the field and the typed input stays.
     page.click("text=Log an incident")
@@ -155,6 +156,7 @@ def test_officer_flow_in_a_real_browser(app, settings, live_server, browser):
     assert page.locator(".field.invalid #title").count() == 1
     assert page.input_value("#summary") == "EHR and lab systems encrypted; ransom note on the file servers."
     assert page.input_value("#fact_nature") == "Ransomware on the hospital network"
+    page.screenshot(path=str(ARTIFACTS / "incident-form-error.png"))
 
     page.fill("#title", "Ransomware on the EHR")
     page.select_option("#fact_incident_type", "ransomware")

@@ -285,3 +285,30 @@ def test_significance_assistant_proposes_and_the_officer_decides(client, signed_
     assert page.status_code == 200
     cbw = next(t for t in client.get(f"/api/v1/incidents/{incident['id']}").json()["tracks"] if t["regime"] == "cbw")
     assert cbw["state"] == "early_warning_due" and cbw["declared_by"].startswith("user:officer")
+
+
+def test_processor_is_involved_from_the_incident_page(client, signed_in):
+    put_organisation(client)
+    incident = new_incident(client)
+    body = {
+        "name": "CloudCo",
+        "notification_term_hours": 24,
+        "contacts": [{"level": 1, "name": "Desk", "email": "desk@cloudco.example"}],
+    }
+    assert client.post("/api/v1/processors", json=body).status_code in (200, 201)
+    web, token = signed_in("officer")
+    page = web.get(f"/incidents/{incident['id']}")
+    assert "No processors involved." in page.text and ">CloudCo</option>" in page.text
+    processor_id = re.search(r'<option value="(\d+)"[^>]*>CloudCo</option>', page.text).group(1)
+    future = local_input(clock.now() + timedelta(days=1), __import__("zoneinfo").ZoneInfo("Europe/Amsterdam"))
+    page = web.post(
+        f"/incidents/{incident['id']}/processors",
+        data={"csrf_token": token, "processor_id": processor_id, "processor_aware_at": future},
+    )
+    assert page.status_code == 422 and "processor_aware_at" in errors(page.text)
+    page = web.post(
+        f"/incidents/{incident['id']}/processors",
+        data={"csrf_token": token, "processor_id": processor_id, "processor_aware_at": ZONE_NOW()},
+    )
+    assert page.status_code == 200
+    assert "Waiting for an answer" in page.text and "processor.linked" in page.text
