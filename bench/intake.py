@@ -129,6 +129,35 @@ def load(port: int, seconds: float, connections: int, clients: int) -> dict:
     }
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and all its descendants (the intake writer runs in a child process)."""
+    ticks, parents = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        ticks[int(entry)] = int(fields[11]) + int(fields[12])
+    family, grew = {root}, True
+    while grew:
+        more = {pid for pid, ppid in parents.items() if ppid in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(ticks.get(pid, 0) for pid in family) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(proc: subprocess.Popen, port: int, args) -> dict:  # noqa: ANN001
+    """Load for the fixed time; also the server's own CPU per answer, which other load on the machine does not
+    change the way it changes the rate."""
+    before = cpu_seconds(proc.pid)
+    result = load(port, args.seconds, args.connections, args.clients)
+    result["cpu_us"] = (cpu_seconds(proc.pid) - before) / max(result["requests"], 1) * 1e6
+    return result
+
+
 def start(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     deadline = time.time() + 30
@@ -184,7 +213,7 @@ def main() -> int:
     bare = start([*uvicorn, "bench.bare_app:app"], port, env)
     try:
         load(port, 2, args.connections, args.clients)  # warm-up
-        bare_result = load(port, args.seconds, args.connections, args.clients)
+        bare_result = measured(bare, port, args)
     finally:
         stop(bare)
 
@@ -192,7 +221,7 @@ def main() -> int:
     server = start([str(bin_dir / "notifier"), "serve", "--port", str(port), "--workers", str(args.workers)], port, env)
     try:
         warm = load(port, 2, args.connections, args.clients)  # the same warm-up (starts the writer process)
-        intake_result = load(port, args.seconds, args.connections, args.clients)
+        intake_result = measured(server, port, args)
     finally:
         stop(server)
 
@@ -206,6 +235,9 @@ def main() -> int:
     report("intake", intake_result)
     ratio = intake_result["rate"] / bare_result["rate"]
     print(f"ratio intake/bare: {ratio:.2f}")
+    cpu_ratio = bare_result["cpu_us"] / intake_result["cpu_us"]
+    print(f"server CPU per alert: bare {bare_result['cpu_us']:.0f} us, intake {intake_result['cpu_us']:.0f} us "
+          f"(incl. the writer process); CPU-cost ratio bare/intake: {cpu_ratio:.2f}")  # fmt: skip
     print(f"202 answers (warm-up and run): {accepted}; rows in intake_alert: {rows}; incidents opened: {incidents}")
     ok = rows == accepted and set(intake_result["status"]) | set(warm["status"]) == {202}
     targets = intake_result["rate"] >= 1000 and intake_result["p99_ms"] < 100 and ratio >= 0.5

@@ -95,7 +95,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             proxy_headers=True,
         )
         return 0
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+    app = create_app()
+    print(f"meldplicht serving on http://{args.host}:{args.port} (API token: NOTIFIER_API_TOKEN or "
+          f"{app.state.settings.var_dir}/api-token)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
     return 0
 
 

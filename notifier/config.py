@@ -36,7 +36,6 @@ class Settings(BaseSettings):
         default_factory=dict, description='per-source override, JSON, e.g. {"wazuh": "high"}'
     )
     intake_max_batch: int = Field(default=500, ge=1, description="alerts written per group-commit transaction")
-    intake_batch_linger_ms: float = Field(default=2.0, ge=0, le=100, description="wait for more alerts per batch")
     intake_writer: Literal["process", "thread"] = Field(
         default="process", description="where the intake writer runs its transactions: own process or a thread"
     )

@@ -28,7 +28,6 @@ class IntakeState:
             config,
             mode=settings.intake_writer,
             max_batch=settings.intake_max_batch,
-            linger=settings.intake_batch_linger_ms / 1000,
         )
 
 

@@ -1,23 +1,23 @@
 """The single writer: group commit for intake.
 
-Requests put (alert, future) on a queue and wait. One thread drains the queue, hands everything waiting to
-batch.write_items (one transaction: dedup, correlation, incidents with their audit records), and only after the
-commit resolves the futures, so every 202 stands for a committed row. One writer also means correlation never
-races: two alerts for one event cannot both open an incident.
+Requests hand their alert to the writer and wait. The writer collects what arrives while the previous batch is
+being written, hands the whole batch to batch.write_items (one transaction: dedup, correlation, incidents with
+their audit records), and only after the commit resolves the waiting requests, so every 202 stands for a
+committed row. One writer also means correlation never races: two alerts for one event cannot both open an
+incident. Only one batch is in flight at a time.
 
-Where the transaction runs is the sink: in this thread (mode "thread"), or in a child process (mode "process",
-the default for `notifier serve`), which gives the database work its own interpreter and core instead of
-sharing the GIL with the request handling. Only one batch is in flight at a time either way.
+Where the transaction runs: in a child process (mode "process", the default for `notifier serve`), which gives
+the database work its own interpreter and core instead of sharing the GIL with the request handling; or in a
+worker thread (mode "thread"). The batching itself runs on the event loop: no extra thread wakes up per alert,
+so the request handling keeps the GIL to itself.
 """
 
 import asyncio
 import contextlib
 import multiprocessing
-import queue
-import threading
-import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 
 import structlog
@@ -29,28 +29,10 @@ from notifier.intake.batch import Item, Outcome, write_items
 from notifier.intake.triage import TriageRule
 
 log = structlog.get_logger("notifier.intake")
-_STOP = object()
 
 
 class WriteFailed(Exception):
-    """The alert could not be stored (answered as 500: nothing was acknowledged)."""
-
-
-@dataclass
-class Pending:
-    item: Item
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future
-
-
-def _resolve(items: list[tuple[asyncio.Future, Outcome | str]]) -> None:
-    for future, result in items:
-        if future.done():  # the request went away (client disconnected); the row is stored regardless
-            continue
-        if isinstance(result, Outcome):
-            future.set_result(result)
-        else:
-            future.set_exception(WriteFailed(result))
+    """The alert could not be stored (answered 503: nothing was acknowledged)."""
 
 
 @dataclass(frozen=True)
@@ -82,33 +64,69 @@ def _child(conn: Connection, config: WriterConfig) -> None:
 
 
 class Writer:
-    def __init__(
-        self, engine: Engine, config: WriterConfig, *, mode: str = "thread", max_batch: int = 500, linger: float = 0
-    ):
-        self.engine, self.config, self.mode, self.max_batch, self.linger = engine, config, mode, max_batch, linger
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+    """Used from one event loop (the app's); `submit` and the batching never leave it."""
+
+    def __init__(self, engine: Engine, config: WriterConfig, *, mode: str = "thread", max_batch: int = 500):
+        self.engine, self.config, self.mode, self.max_batch = engine, config, mode, max_batch
+        self._waiting: list[tuple[Item, asyncio.Future]] = []
+        self._task: asyncio.Task | None = None
+        self._executor: ThreadPoolExecutor | None = None
         self._process = None
         self._conn: Connection | None = None
-        self._lock = threading.Lock()
 
     def submit(self, source: str, alert: Alert, raw: str) -> asyncio.Future:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._ensure_started()
-        self._queue.put(Pending(Item(source, alert, raw), loop, future))
+        self._waiting.append((Item(source, alert, raw), future))
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._drain())
         return future
 
-    def _ensure_started(self) -> None:
-        if self._thread is not None:
-            return
-        with self._lock:
-            if self._thread is not None:
-                return
-            if self.mode == "process":
-                self._start_child()
-            self._thread = threading.Thread(target=self._run, name="intake-writer", daemon=True)
-            self._thread.start()
+    async def _drain(self) -> None:
+        # One turn of the loop lets requests already read join the first batch. (No timed wait: time may be
+        # frozen in tests, and a timer would stall the writer.)
+        await asyncio.sleep(0)
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+            items = [item for item, _ in batch]
+            try:
+                results = await self._write(items, clock.now())
+            except Exception as exc:  # the writer itself failed: nothing in this batch is acknowledged
+                log.error("intake.writer_failed", exc_info=True)
+                results = [f"writer unavailable: {exc}"] * len(batch)
+                self._discard_child()
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():  # the client went away; the row is stored regardless
+                    continue
+                if isinstance(result, Outcome):
+                    future.set_result(result)
+                else:
+                    future.set_exception(WriteFailed(result))
+
+    async def _write(self, items: list[Item], now: datetime) -> list:
+        loop = asyncio.get_running_loop()
+        if self.mode != "process":
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="intake-writer")
+            cfg = self.config
+            return await loop.run_in_executor(
+                self._executor,
+                lambda: write_items(self.engine, items, now=now, triage=cfg.triage, window=cfg.window),
+            )
+        if self._conn is None:
+            self._start_child()
+        answer = loop.create_future()
+
+        def readable() -> None:
+            loop.remove_reader(self._conn.fileno())
+            try:
+                answer.set_result(self._conn.recv())
+            except Exception as exc:
+                answer.set_exception(exc)
+
+        self._conn.send((now, items))  # the child is idle waiting for this, so it reads it straight away
+        loop.add_reader(self._conn.fileno(), readable)
+        return await answer
 
     def _start_child(self) -> None:
         # spawn, not fork: the parent runs an event loop and threads that a fork would copy half-way.
@@ -118,65 +136,24 @@ class Writer:
         self._process.start()
         child_end.close()
 
-    def _restart_child(self) -> None:
+    def _discard_child(self) -> None:
+        """After a failure the pipe may hold half a message: never reuse it; the next batch starts a new child."""
+        if self._conn is None:
+            return
         with contextlib.suppress(Exception):
             self._conn.close()
             self._process.kill()
             self._process.join(5)
-        self._start_child()
+        self._conn = self._process = None
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Finish what is queued, then end the thread and the child (called on application shutdown)."""
-        with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._queue.put(_STOP)
-        thread.join(timeout)
-        if self._process is not None:
+        """End the child and the thread (application shutdown; requests have finished by then)."""
+        if self._conn is not None:
             with contextlib.suppress(OSError):
                 self._conn.send(None)
             self._process.join(timeout)
             self._conn.close()
-            self._process = self._conn = None
-
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            batch = [first]
-            # Linger a moment for the rest of a burst: fewer, larger transactions cost less CPU per alert.
-            until = time.monotonic() + self.linger
-            while len(batch) < self.max_batch:
-                try:
-                    item = self._queue.get(timeout=max(0.0, until - time.monotonic()))
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stopping = True
-                    break
-                batch.append(item)
-            self._write(batch)
-
-    def _write(self, batch: list[Pending]) -> None:
-        items, now = [p.item for p in batch], clock.now()
-        try:
-            if self._conn is not None:
-                self._conn.send((now, items))
-                results = self._conn.recv()
-            else:
-                results = write_items(self.engine, items, now=now, triage=self.config.triage, window=self.config.window)
-        except Exception as exc:  # the child died: nothing in this batch is acknowledged; start a new one
-            log.error("intake.writer_failed", exc_info=True)
-            results = [f"writer unavailable: {exc}"] * len(batch)
-            if self._conn is not None:
-                self._restart_child()
-        by_loop: dict[asyncio.AbstractEventLoop, list] = {}
-        for pending, result in zip(batch, results, strict=True):
-            by_loop.setdefault(pending.loop, []).append((pending.future, result))
-        for loop, resolved in by_loop.items():
-            # RuntimeError: the loop closed while we were writing; the rows are committed anyway.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_resolve, resolved)
+            self._conn = self._process = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None

@@ -119,6 +119,18 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def change_password(session: Session, *, user: User, current: str, new: str) -> None:
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError) as exc:
+        raise FieldProblem("current_password", "is not your current password") from exc
+    check_password_strength(new)
+    user.password_hash = hash_password(new)
+    session.add(user)
+    session.flush()
+    chain.append(session, actor=actor(user), event_type="user.password_changed", payload={"email": user.email})
+
+
 def is_locked(user: User | None) -> bool:
     return bool(user and user.locked_until and user.locked_until > clock.now())
 

@@ -31,6 +31,8 @@ class DeadlineRow:
     countdown: str
     submitted_at: datetime | None
     recipients: list[str] = field(default_factory=list)
+    provisional: bool = False
+    submitted_text: str = ""
 
 
 @dataclass
@@ -96,6 +98,8 @@ def deadline_rows(
                 countdown=countdown(d.due, now, lang) if status in {"open", "overdue"} else "",
                 submitted_at=d.submitted_at,
                 recipients=recipients(session, registry, d.regime, d.stage),
+                provisional=d.provisional,
+                submitted_text=when(d.submitted_at, zone, lang),
             )
         )
     rows.sort(key=lambda r: (r.due is None, r.due or now))

@@ -82,8 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assessment": ("Beoordeling", "Assessment"),
     "significant_q": ("Is dit een significant incident (Cbw / NIS2)?", "Is this a significant incident (Cbw / NIS2)?"),
     "significant_help": (
-        "Significant: ernstige verstoring van de dienst of financiële schade, of aanzienlijke materiële of immateriële schade voor anderen (NIS2 art. 23(3)). Bij twijfel: ‘nog onbekend’ en later beoordelen.",
-        "Significant: severe disruption of the service or financial loss, or considerable material or non-material damage to others (NIS2 art. 23(3)). If unsure: ‘not known yet’ and assess later.",
+        "Significant: ernstige verstoring van de dienst of financiële schade, of aanzienlijke materiële of immateriële schade voor anderen (NIS2 art. 23(3)). Bij twijfel: ‘nog onbekend’; de hulp bij de beoordeling op de incidentpagina stelt de vragen van de drempels.",
+        "Significant: severe disruption of the service or financial loss, or considerable material or non-material damage to others (NIS2 art. 23(3)). If unsure: ‘not known yet’; the significance assistant on the incident page asks the threshold questions.",
     ),
     "breach_q": ("Gaat het om een datalek met persoonsgegevens (AVG)?", "Is personal data breached (GDPR)?"),
     "breach_help": (
@@ -201,6 +201,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reset_totp": ("Tweestapsverificatie opnieuw instellen", "Reset two-factor authentication"),
     "stage": ("Fase", "Stage"),
+    "current_password": ("Huidig wachtwoord", "Current password"),
+    "new_password": ("Nieuw wachtwoord", "New password"),
+    "not_found": ("Niet gevonden", "Not found"),
+    "not_found_text": (
+        "Deze pagina of dit incident bestaat niet (meer).",
+        "This page or incident does not exist (any more).",
+    ),
+    "provisional": ("voorlopig", "provisional"),
+    "provisional_help": (
+        "Berekend vanaf een andere termijn; definitief zodra de vorige melding is ingediend.",
+        "Computed from another deadline; final once the previous report is filed.",
+    ),
+    "class_essential": ("essentiële entiteit", "essential entity"),
+    "class_important": ("belangrijke entiteit", "important entity"),
+    "class_not_covered": ("valt niet onder de Cbw", "not covered by the Cbw"),
     "assistant": ("Hulp bij de beoordeling (significant?)", "Significance assistant"),
     "assistant_help": (
         "Beantwoord wat u weet; het voorstel volgt de drempels van Uitvoeringsverordening (EU) 2024/2690 of de open norm van Cbw art. 25(2). U beslist zelf.",
@@ -213,6 +228,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assess": ("Voorstel berekenen", "Compute the proposal"),
     "no_processors_linked": ("Geen verwerkers betrokken.", "No processors involved."),
 }
+
+
+STATES: dict[str, tuple[str, str]] = {
+    "triage": ("triage", "triage"),
+    "open": ("open", "open"),
+    "resolved": ("opgelost", "resolved"),
+    "closed": ("afgesloten", "closed"),
+    "merged": ("samengevoegd", "merged"),
+    "pending": ("nog niet beoordeeld", "not assessed yet"),
+    "not_significant": ("niet significant", "not significant"),
+    "early_warning_due": ("vroegtijdige waarschuwing nodig", "early warning due"),
+    "notification_due": ("melding nodig", "notification due"),
+    "final_report_due": ("eindverslag nodig", "final report due"),
+    "not_notifiable": ("niet meldplichtig (geregistreerd)", "not notifiable (registered)"),
+    "notified": ("gemeld", "notified"),
+    "withdrawn": ("ingetrokken", "withdrawn"),
+}
+
+
+def state_label(state: str, lang: str) -> str:
+    pair = STATES.get(state)
+    if pair is None:
+        return state.replace("_", " ")
+    return pair[0] if lang == "nl" else pair[1]
 
 
 def t(key: str, lang: str) -> str:

@@ -350,7 +350,11 @@ def incident_page(
 
 @router.get("/incidents/{incident_id}")
 def show(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep):
-    return incident_page(request, session, ctx, viewer, incidents.get(session, incident_id))
+    try:
+        incident = incidents.get(session, incident_id)
+    except NotFound:
+        return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
+    return incident_page(request, session, ctx, viewer, incident)
 
 
 @router.post("/incidents/{incident_id}/facts")

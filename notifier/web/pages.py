@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from notifier.config import Settings
 from notifier.web import auth
-from notifier.web.i18n import language_for, t
+from notifier.web.i18n import language_for, state_label, t
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "meldplicht_session"
@@ -44,6 +44,7 @@ def render(
         user=viewer.user if viewer else None,
         lang=lang,
         t=lambda key: t(key, lang),
+        state=lambda name: state_label(name, lang),
         csrf=auth.csrf_token(request),
         path=request.url.path,
         **context,

@@ -41,8 +41,11 @@ def _org_values(session) -> dict[str, str]:  # noqa: ANN001
 
 
 def _org_page(request: Request, session, viewer, values, errors, status_code=200, saved=False):  # noqa: ANN001
+    from notifier.submissions.present import load_labels
+
     org = organisation.get(session)
     out = organisation.to_out(org, organisation.contacts(session)) if org else None
+    labels = load_labels(request.app.state.settings.templates_dir)
     return render(
         request,
         "settings_organisation.html.j2",
@@ -50,9 +53,9 @@ def _org_page(request: Request, session, viewer, values, errors, status_code=200
         values=values,
         errors=errors,
         out=out,
-        sectors=SECTORS,
-        entity_types=ENTITY_TYPES,
-        contact_roles=CONTACT_ROLES,
+        sectors=[(code, labels.choice("sector", code, viewer.lang)) for code in SECTORS],
+        entity_types=[(code, labels.choice("entity_type", code, viewer.lang)) for code in ENTITY_TYPES],
+        contact_roles=[(code, labels.role(code, viewer.lang)) for code in CONTACT_ROLES],
         section="organisation",
         saved=saved,
         status_code=status_code,
@@ -200,8 +203,21 @@ def _processor_page(request, session, viewer, values, errors, status_code=200): 
 
 
 @router.get("/processors")
-def processors_page(request: Request, session: SessionDep, viewer: AdminDep):
-    return _processor_page(request, session, viewer, {}, {})
+def processors_page(request: Request, session: SessionDep, viewer: AdminDep, edit: int | None = None):
+    from notifier.processors import service as processors
+
+    values: dict[str, str] = {}
+    if edit is not None:
+        processor = processors.get(session, edit)
+        values = {
+            "id": str(processor.id),
+            "name": processor.name,
+            "notification_term_hours": str(processor.notification_term_hours),
+        }
+        for contact in processor.contacts:
+            values[f"level{contact['level']}_name"] = contact.get("name", "")
+            values[f"level{contact['level']}_email"] = contact.get("email", "")
+    return _processor_page(request, session, viewer, values, {})
 
 
 @router.post("/processors")
@@ -234,7 +250,7 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
             errors[key] = msg
         return _processor_page(request, session, viewer, form, errors, status_code=422)
     existing = None
-    if form.get("id"):
+    if form.get("id", "").isdigit():
         existing = processors.get(session, int(form["id"]))
     try:
         processors.save(

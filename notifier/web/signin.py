@@ -83,7 +83,7 @@ def signout(request: Request, form: FormDep):
 
 @router.get("/account")
 def account(request: Request, viewer: EnrollingDep):
-    return render(request, "account.html.j2", viewer=viewer, languages=LANGUAGES, saved=False)
+    return render(request, "account.html.j2", viewer=viewer, languages=LANGUAGES, saved=False, errors={})
 
 
 @router.post("/account")
@@ -94,6 +94,29 @@ def account_save(request: Request, session: SessionDep, viewer: EnrollingDep, fo
     session.add(user)
     session.commit()
     return see_other("/account")
+
+
+@router.post("/account/password")
+def password_change(request: Request, session: SessionDep, viewer: EnrollingDep, form: FormDep):
+    from notifier.errors import FieldProblem
+
+    try:
+        auth.change_password(
+            session, user=viewer.user, current=form.get("current_password", ""), new=form.get("password", "")
+        )
+        session.commit()
+    except FieldProblem as exc:
+        session.rollback()
+        return render(
+            request,
+            "account.html.j2",
+            viewer=viewer,
+            languages=LANGUAGES,
+            saved=False,
+            errors={exc.field: exc.message},
+            status_code=422,
+        )
+    return render(request, "account.html.j2", viewer=viewer, languages=LANGUAGES, saved=True, errors={})
 
 
 def _qr_svg(uri: str) -> str:

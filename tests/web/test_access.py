@@ -27,6 +27,7 @@ GET_ROLES = {
 POST_ROLES = {
     "/account": "viewer",
     "/account/totp": "viewer",
+    "/account/password": "viewer",
     "/signout": None,
     "/incidents/new": "officer",
     "/incidents/{incident_id}/facts": "officer",
@@ -218,3 +219,23 @@ def test_language_follows_the_browser_then_the_user(app, web_client):
     add_user(app, "vera@example.org", "viewer")  # language "en"
     sign_in(web_client, "vera@example.org")
     assert "Dashboard" in web_client.get("/", headers={"Accept-Language": "nl"}).text
+
+
+def test_idle_session_expires(app, web_client):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from notifier import clock
+
+    add_user(app, "vera@example.org", "viewer")
+    start = clock.now()
+    with freeze_time(start) as frozen:
+        sign_in(web_client, "vera@example.org")
+        frozen.tick(timedelta(minutes=50))
+        assert web_client.get("/", follow_redirects=False).status_code == 200  # activity renews the session
+        frozen.tick(timedelta(minutes=50))
+        assert web_client.get("/", follow_redirects=False).status_code == 200
+        frozen.tick(timedelta(minutes=61))
+        page = web_client.get("/", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"] == "/signin"

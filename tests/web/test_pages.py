@@ -229,6 +229,25 @@ def test_settings_pages_save_through_the_services(client, signed_in):
     )
     assert page.status_code == 200 and "CloudCo" in page.text
     assert [p["name"] for p in client.get("/api/v1/processors").json()] == ["CloudCo"]
+    processor_id = client.get("/api/v1/processors").json()[0]["id"]
+    page = web.get(f"/settings/processors?edit={processor_id}")
+    assert 'value="desk@cloudco.example"' in page.text and f'name="id" value="{processor_id}"' in page.text
+    page = web.post(
+        "/settings/processors",
+        data={
+            "csrf_token": token,
+            "id": str(processor_id),
+            "name": "CloudCo",
+            "notification_term_hours": "12",
+            "level1_name": "Desk",
+            "level1_email": "desk@cloudco.example",
+            "level2_name": "Account",
+            "level2_email": "am@cloudco.example",
+        },
+    )
+    assert page.status_code == 200
+    saved = client.get("/api/v1/processors").json()
+    assert len(saved) == 1 and saved[0]["notification_term_hours"] == 12 and len(saved[0]["contacts"]) == 2
 
     page = web.post("/settings/sources/wazuh", data={"csrf_token": token})
     token_shown = re.search(r'<code id="new-token">([^<]+)</code>', page.text).group(1)
@@ -312,3 +331,67 @@ def test_processor_is_involved_from_the_incident_page(client, signed_in):
     )
     assert page.status_code == 200
     assert "Waiting for an answer" in page.text and "processor.linked" in page.text
+
+
+def test_dashboard_lists_recent_siem_alerts(app, client, signed_in):
+    from notifier.intake.models import IntakeAlert
+
+    incident = new_incident(client, title="Wazuh: brute force on VPN")
+    with Session(app.state.engine) as s:
+        s.add(
+            IntakeAlert(
+                source="wazuh",
+                external_id="a-1",
+                title="Multiple authentication failures",
+                severity=3,
+                correlation_key="k",
+                incident_id=incident["id"],
+                raw="{}",
+            )
+        )
+        s.commit()
+    web, _ = signed_in("viewer")
+    page = web.get("/").text
+    assert "Multiple authentication failures" in page and 'class="sev sev-high"' in page
+    assert f'href="/incidents/{incident["id"]}">#{incident["id"]}</a>' in page
+
+
+def test_user_input_is_escaped_everywhere(client, signed_in):
+    put_organisation(client)
+    incident = new_incident(client, title="<script>alert(1)</script>")
+    aware = (clock.now() - timedelta(hours=1)).isoformat()
+    post_event(client, incident["id"], type="cbw.significant", aware_at=aware, reasoning="<img src=x onerror=1>")
+    web, _ = signed_in("viewer")
+    for path in ("/", f"/incidents/{incident['id']}"):
+        page = web.get(path).text
+        assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<img src=x" not in page
+
+
+def test_unknown_incident_is_a_404_page(signed_in):
+    web, _ = signed_in("viewer")
+    page = web.get("/incidents/999")
+    assert page.status_code == 404 and "Not found" in page.text and page.headers["content-type"].startswith("text/html")
+
+
+def test_password_change_checks_the_current_one(app, web_client):
+    from tests.web.conftest import PASSWORD, add_user, sign_in
+
+    add_user(app, "vera@example.org", "viewer")
+    token = sign_in(web_client, "vera@example.org")
+    page = web_client.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": "wrong", "password": "another long passphrase"},
+    )
+    assert page.status_code == 422 and "current_password" in errors(page.text)
+    page = web_client.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": PASSWORD, "password": "another long passphrase"},
+    )
+    assert page.status_code == 200
+    web_client.post("/signout", data={"csrf_token": token})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web_client.get("/signin").text).group(1)
+    page = web_client.post(
+        "/signin", data={"csrf_token": token, "email": "vera@example.org", "password": "another long passphrase"}
+    )
+    assert page.url.path == "/"
