@@ -39,6 +39,13 @@ answered in the organisation's time zone (ISO 8601 with offset).
 """
 
 
+# Answers any operation can give (the bearer-token check, NotFound from any service), so the schema names them.
+COMMON_RESPONSES = {
+    401: {"description": "Missing or wrong bearer token"},
+    404: {"description": "Not found (the path or a resource it names)"},
+}
+
+
 def _bootstrap_token(settings: Settings) -> str | None:
     """In development without NOTIFIER_API_TOKEN, make one and keep it in var/api-token (mode 0600)."""
     if settings.api_token:
@@ -126,7 +133,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         intake_setup.shutdown(app)
         engine.dispose()
 
-    app = FastAPI(title="meldplicht", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="meldplicht",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses=COMMON_RESPONSES,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.registry = registry

@@ -111,7 +111,7 @@ class SmtpSink:
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
-    def keys(self) -> list[str]:
+    def mail_keys(self) -> list[str]:
         with self._lock:
             return [str(m["X-Meldplicht-Key"]) for m in self.messages]
 
@@ -130,8 +130,12 @@ ORGANISATION = {
     "trust_service_provider": False,
     "timezone": "Europe/Amsterdam",
     "contacts": [
-        {"name": "Anna de Vries", "email": "a.devries@zrl.example", "phone": "+31 88 123 4567",
-         "role": "reporting_officer"},
+        {
+            "name": "Anna de Vries",
+            "email": "a.devries@zrl.example",
+            "phone": "+31 88 123 4567",
+            "role": "reporting_officer",
+        },
     ],
 }
 

@@ -55,12 +55,14 @@ def run(database_url: str | None, down_hours: float, workdir: Path) -> list[str]
             assert c.put("/api/v1/organisation", json=ORGANISATION).status_code == 200
             incident = c.post("/api/v1/incidents", json={"title": "Ransomware op het EPD", "summary": "x"}).json()
             aware = datetime.now(UTC) - timedelta(hours=1)
-            r = c.post(f"/api/v1/incidents/{incident['id']}/events",
-                       json={"type": "cbw.significant", "aware_at": aware.isoformat(), "reasoning": "EPD down"})
+            r = c.post(
+                f"/api/v1/incidents/{incident['id']}/events",
+                json={"type": "cbw.significant", "aware_at": aware.isoformat(), "reasoning": "EPD down"},
+            )
             assert r.status_code == 200, r.text
         prefix = f"reminder:{incident['id']}:cbw:early_warning:0:"
         time.sleep(3)  # a few sweeps while up: nothing is due yet
-        before = [k for k in sink.keys() if k.startswith(prefix)]
+        before = [k for k in sink.mail_keys() if k.startswith(prefix)]
         if before:
             problems.append(f"mail before any step was due: {before}")
         server.stop()
@@ -68,14 +70,14 @@ def run(database_url: str | None, down_hours: float, workdir: Path) -> list[str]
 
         env["PROOF_CLOCK_OFFSET_SECONDS"] = str(down_hours * 3600)
         server = Server(env, log_path=log_path).start()
-        wait_for(lambda: len([k for k in sink.keys() if k.startswith(prefix)]) >= len(EXPECTED), 30)
+        wait_for(lambda: len([k for k in sink.mail_keys() if k.startswith(prefix)]) >= len(EXPECTED), 30)
         time.sleep(3)  # a few more sweeps: nothing may come twice
         server.stop()
         server = Server(env, log_path=log_path).start()  # and a second restart at (about) the same moment
         time.sleep(3)
         server.stop()
 
-        got = [k.removeprefix(prefix) for k in sink.keys() if k.startswith(prefix)]
+        got = [k.removeprefix(prefix) for k in sink.mail_keys() if k.startswith(prefix)]
         print(f"early-warning mails after the restart: {got}")
         for step in EXPECTED:
             if got.count(step) != 1:
@@ -83,7 +85,10 @@ def run(database_url: str | None, down_hours: float, workdir: Path) -> list[str]
         engine = create_engine(database_url)
         with engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT step_key, status, late FROM reminder_step WHERE incident_id = :i AND stage = 'early_warning'"),
+                text(
+                    "SELECT step_key, status, late FROM reminder_step"
+                    " WHERE incident_id = :i AND stage = 'early_warning'"
+                ),
                 {"i": incident["id"]},
             ).all()
         engine.dispose()
@@ -98,7 +103,11 @@ def run(database_url: str | None, down_hours: float, workdir: Path) -> list[str]
                 entry = json.loads(line)
             except ValueError:
                 continue
-            if entry.get("action") == "reminder.queued" and entry.get("late") and entry.get("incident_id") == incident["id"]:
+            if (
+                entry.get("action") == "reminder.queued"
+                and entry.get("late")
+                and entry.get("incident_id") == incident["id"]
+            ):
                 late_logged.add(entry.get("step"))
         print(f"logged as late: {sorted(late_logged)}")
         if not set(EXPECTED) <= late_logged:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import Engine, insert, text
-from sqlmodel import Session, select
+from sqlalchemy import Engine, bindparam, insert, select, text
+from sqlmodel import Session
 
 from notifier.intake import correlation, opening
 from notifier.intake.alert import Alert, clean
@@ -68,18 +68,24 @@ def _transaction(engine: Engine, items: list[Item], now, triage, window) -> list
     return outcomes
 
 
+_ALERTS = IntakeAlert.__table__
+# Built once (see correlation._query): the writer runs these for every batch.
+_EXISTING = select(_ALERTS.c.id, _ALERTS.c.external_id, _ALERTS.c.incident_id).where(
+    _ALERTS.c.source == bindparam("source"), _ALERTS.c.external_id.in_(bindparam("ids", expanding=True))
+)
+# Unordered RETURNING lets SQLAlchemy send one multi-row INSERT (ordered RETURNING falls back to one statement per
+# row on SQLite); (source, external_id) is unique, so it maps the ids back.
+_INSERT = insert(_ALERTS).returning(_ALERTS.c.id, _ALERTS.c.source, _ALERTS.c.external_id)
+
+
 def _existing(session: Session, batch: list[Item]) -> dict[tuple[str, str], Outcome]:
     found: dict[tuple[str, str], Outcome] = {}
     by_source: dict[str, set[str]] = {}
     for item in batch:
         by_source.setdefault(item.source, set()).add(item.alert.external_id)
+    conn = session.connection()
     for source, ids in by_source.items():
-        rows = session.exec(
-            select(IntakeAlert.id, IntakeAlert.external_id, IntakeAlert.incident_id).where(
-                IntakeAlert.source == source, IntakeAlert.external_id.in_(sorted(ids))
-            )
-        ).all()
-        for alert_id, external_id, incident_id in rows:
+        for alert_id, external_id, incident_id in conn.execute(_EXISTING, {"source": source, "ids": sorted(ids)}):
             found[(source, external_id)] = Outcome(alert_id, incident_id, True)
     return found
 
@@ -133,10 +139,9 @@ def write_batch(
     ]
     ids: list[int] = []
     if rows:
-        # Unordered RETURNING lets SQLAlchemy send one multi-row INSERT (ordered RETURNING falls back to one
-        # statement per row on SQLite); (source, external_id) is unique, so it maps the ids back.
-        table = IntakeAlert.__table__
-        result = session.execute(insert(table).returning(table.c.id, table.c.source, table.c.external_id), rows)
-        by_key = {(source, external_id): alert_id for alert_id, source, external_id in result}
+        by_key = {
+            (source, external_id): alert_id
+            for alert_id, source, external_id in session.connection().execute(_INSERT, rows)
+        }
         ids = [by_key[(row["source"], row["external_id"])] for row in rows]
     return [p if isinstance(p, Outcome) else Outcome(ids[p[0]], rows[p[0]]["incident_id"], p[1]) for p in plan]

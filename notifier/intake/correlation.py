@@ -7,7 +7,8 @@ An alert with neither never correlates.
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, func, select
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session
 
 from notifier.incidents.models import Incident
 from notifier.intake.alert import Alert
@@ -24,31 +25,40 @@ def key(source: str, alert: Alert) -> str:
     return f"alert:{source}:{alert.external_id}"
 
 
+def _query(*, windowed: bool):  # noqa: ANN202
+    """Built once: the writer runs it for every batch, and a prebuilt Core statement skips SQLAlchemy's
+    statement construction and cache-key work (the expanding IN keeps one compiled form for any list length)."""
+    alerts, incidents = IntakeAlert.__table__, Incident.__table__
+    latest = (
+        select(func.max(alerts.c.id))
+        .where(alerts.c.correlation_key.in_(bindparam("keys", expanding=True)), alerts.c.incident_id.is_not(None))
+        .group_by(alerts.c.correlation_key)
+    )
+    if windowed:
+        latest = latest.where(alerts.c.received_at >= bindparam("since", type_=alerts.c.received_at.type))
+    return (
+        select(alerts.c.correlation_key, alerts.c.incident_id)
+        .join(incidents, incidents.c.id == alerts.c.incident_id)
+        .where(alerts.c.id.in_(latest.scalar_subquery()), incidents.c.state.in_(OPEN_STATES))
+    )
+
+
+_RULE_KEYS = _query(windowed=True)
+_TOOL_KEYS = _query(windowed=False)
+
+
 def open_incidents(session: Session, keys: set[str], *, now: datetime, window: timedelta) -> dict[str, int]:
     """For each key, the incident of the latest alert with that key, if that incident is still open.
 
-    Two queries for a whole batch, both on the (correlation_key, received_at) index: rule keys only look inside
-    the window, so the work stays bounded however long a noisy rule keeps firing.
+    One query per kind of key for a whole batch, on the (correlation_key, received_at) index: rule keys only look
+    inside the window, so the work stays bounded however long a noisy rule keeps firing.
     """
     rule_keys = sorted(k for k in keys if k.startswith("rule:"))
     tool_keys = sorted(k for k in keys if k.startswith("incident:"))
-    latest_ids: list[int] = []
-    for wanted, since in ((rule_keys, now - window), (tool_keys, None)):
-        if not wanted:
-            continue
-        query = (
-            select(func.max(IntakeAlert.id))
-            .where(IntakeAlert.correlation_key.in_(wanted), IntakeAlert.incident_id.is_not(None))
-            .group_by(IntakeAlert.correlation_key)
-        )
-        if since is not None:
-            query = query.where(IntakeAlert.received_at >= since)
-        latest_ids += session.exec(query).all()
-    if not latest_ids:
-        return {}
-    rows = session.exec(
-        select(IntakeAlert.correlation_key, IntakeAlert.incident_id)
-        .join(Incident, Incident.id == IntakeAlert.incident_id)
-        .where(IntakeAlert.id.in_(latest_ids), Incident.state.in_(OPEN_STATES))
-    ).all()
-    return dict(rows)
+    conn = session.connection()
+    found: dict[str, int] = {}
+    if rule_keys:
+        found.update(conn.execute(_RULE_KEYS, {"keys": rule_keys, "since": now - window}).all())
+    if tool_keys:
+        found.update(conn.execute(_TOOL_KEYS, {"keys": tool_keys}).all())
+    return found

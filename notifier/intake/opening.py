@@ -15,6 +15,8 @@ from notifier.incidents.models import Incident
 from notifier.intake.alert import Alert, clean
 
 log = structlog.get_logger("notifier.intake")
+_INCIDENTS = Incident.__table__
+_INSERT = insert(_INCIDENTS).returning(_INCIDENTS.c.id, _INCIDENTS.c.summary)  # built once: used every batch
 
 
 def _summary(source: str, alert: Alert) -> str:
@@ -46,9 +48,7 @@ def open_incidents(session: Session, alerts: list[tuple[str, Alert]], *, now: da
     ]
     # One multi-row INSERT; the summary names source and alert id, so it is unique in the batch and maps the ids
     # back (an ordered RETURNING would make SQLAlchemy send one statement per row on SQLite).
-    table = Incident.__table__
-    result = session.execute(insert(table).returning(table.c.id, table.c.summary), rows)
-    by_summary = {summary: incident_id for incident_id, summary in result}
+    by_summary = {summary: incident_id for incident_id, summary in session.connection().execute(_INSERT, rows)}
     ids = [by_summary[row["summary"]] for row in rows]
     chain.append_many(
         session,

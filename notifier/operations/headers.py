@@ -9,7 +9,7 @@ SECURITY_HEADERS = [
     (
         b"content-security-policy",
         b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        b"script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")

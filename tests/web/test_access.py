@@ -4,12 +4,12 @@ import re
 
 import pyotp
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from notifier.incidents.models import Incident
 from notifier.web.models import User
+from tests.routing import all_routes
 from tests.web.conftest import PASSWORD, add_user, csrf_of, sign_in
 
 # The lowest role each page needs. A new page must be added here, or test_every_route_is_listed fails.
@@ -43,16 +43,6 @@ POST_ROLES = {
 }
 PUBLIC = {"/signin", "/signin/totp", "/healthz"}
 RANK = {"viewer": 0, "officer": 1, "administrator": 2}
-
-
-def all_routes(routes, prefix: str = ""):
-    """(path, methods, endpoint) of every route, also inside included routers (FastAPI >= 0.16x nests them)."""
-    for route in routes:
-        original = getattr(route, "original_router", None)
-        if original is not None:
-            yield from all_routes(original.routes, prefix + route.include_context.prefix)
-        elif isinstance(route, APIRoute):
-            yield prefix + route.path, route.methods, route.endpoint
 
 
 def web_routes(app, method: str) -> list[str]:
