@@ -96,8 +96,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 0
     app = create_app()
-    print(f"meldplicht serving on http://{args.host}:{args.port} (API token: NOTIFIER_API_TOKEN or "
-          f"{app.state.settings.var_dir}/api-token)", file=sys.stderr)
+    print(
+        f"meldplicht serving on http://{args.host}:{args.port} (API token: NOTIFIER_API_TOKEN or "
+        f"{app.state.settings.var_dir}/api-token)",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
     return 0
 
@@ -189,8 +192,13 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         with Session(engine) as session:
             try:
                 user = create_user(
-                    session, email=args.email, name=args.name, role=args.role, password=password,
-                    actor_name="cli", language=args.language,
+                    session,
+                    email=args.email,
+                    name=args.name,
+                    role=args.role,
+                    password=password,
+                    actor_name="cli",
+                    language=args.language,
                 )
             except FieldProblem as exc:
                 raise CliError(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
@@ -201,8 +209,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     print(f"user {email} ({role}) created")
     required = {r.strip() for r in settings.totp_required_roles.split(",") if r.strip()}
     if role in required:
-        print(f"sign in at {settings.base_url.rstrip('/')}/signin: the {role} role must set up two-factor "
-              "authentication (TOTP) with an authenticator app before anything else")
+        print(
+            f"sign in at {settings.base_url.rstrip('/')}/signin: the {role} role must set up two-factor "
+            "authentication (TOTP) with an authenticator app before anything else"
+        )
     return 0
 
 

@@ -160,8 +160,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(incident_routes.make_router(event_union(build_event_models(registry))))
     app.include_router(submission_routes.router)
     app.include_router(submission_routes.register_router)
-    for router in (processor_routes.router, processor_routes.reply_router, calendar_routes.api_router,
-                   calendar_routes.feed_router):
+    for router in (
+        processor_routes.router,
+        processor_routes.reply_router,
+        calendar_routes.api_router,
+        calendar_routes.feed_router,
+    ):
         app.include_router(router)
     web_pages.install(app, settings)  # the officer's web pages, sessions and /static (notifier/web)
     return app

@@ -34,6 +34,10 @@ class IntakeState:
 def install(app: FastAPI, settings: Settings, engine: Engine) -> None:
     app.state.intake = IntakeState(settings, engine)
     app.include_router(routes.intake_router)
+    # Routing tries the app's routes in order, and every included router costs a match attempt per request: the
+    # intake is the hot path (an alert storm), and no other route shares its /api/v1/intake/ prefix, so it goes
+    # first. (Only the order of the routing table changes; the OpenAPI document keeps its own order.)
+    app.router.routes.insert(0, app.router.routes.pop())
     app.include_router(routes.admin_router)
     app.include_router(routes.incident_router)
 
