@@ -7,6 +7,7 @@ then every test gets a fresh database on it (created and dropped around the test
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,20 +23,29 @@ TOKEN = "test-token-" + "x" * 24
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@pytest.fixture
-def db_url(tmp_path) -> Iterator[str]:
+@contextmanager
+def fresh_database(tmp_path, prefix: str = "t") -> Iterator[str]:
+    """A new empty database: a SQLite file, or a database of its own on NOTIFIER_TEST_DATABASE_URL's server."""
     server = os.environ.get("NOTIFIER_TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path / 'notifier.db'}"
+        yield f"sqlite:///{tmp_path / f'{prefix}-{uuid.uuid4().hex[:8]}.db'}"
         return
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path) -> Iterator[str]:
+    with fresh_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def install(app: FastAPI, settings: Settings, engine: Engine) -> None:
     app.include_router(routes.intake_router)
     # Routing tries the app's routes in order, and every included router costs a match attempt per request: the
     # intake is the hot path (an alert storm), and no other route shares its /api/v1/intake/ prefix, so it goes
-    # first. (Only the order of the routing table changes; the OpenAPI document keeps its own order.)
+    # first (the OpenAPI document lists it first as well).
     app.router.routes.insert(0, app.router.routes.pop())
     app.include_router(routes.admin_router)
     app.include_router(routes.incident_router)

@@ -2,10 +2,10 @@
 
 import re
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from notifier.clock import TimeZoneName
 from notifier.organisation.classification import ENTITY_TYPES, SECTORS
 
 ContactRole = Literal["reporting_officer", "deputy", "ciso", "dpo"]
@@ -43,17 +43,8 @@ class OrganisationIn(BaseModel):
     annual_turnover_eur: int | None = Field(default=None, ge=0)
     balance_sheet_eur: int | None = Field(default=None, ge=0)
     trust_service_provider: bool = False
-    timezone: str = "Europe/Amsterdam"
+    timezone: TimeZoneName = "Europe/Amsterdam"
     contacts: list[ContactIn] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
 
 class ContactOut(ContactIn):

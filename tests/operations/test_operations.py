@@ -1,15 +1,11 @@
 """Readiness, metrics, security headers and moving a database."""
 
-import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 from freezegun import freeze_time
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from notifier.audit.chain import verify
@@ -17,7 +13,7 @@ from notifier.config import Settings
 from notifier.db import make_engine
 from notifier.main import create_app
 from notifier.operations.copy import CopyRefused, copy_database, engines_equal
-from tests.conftest import new_incident, post_event
+from tests.conftest import fresh_database, new_incident, post_event
 
 
 def test_readyz_reports_each_check(client):
@@ -64,18 +60,8 @@ def test_metrics_count_open_and_overdue_deadlines(client):
 
 @pytest.fixture
 def second_db_url(tmp_path):
-    server = os.environ.get("NOTIFIER_TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'copy.db'}"
-        return
-    name = f"c_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(tmp_path, "c") as url:
+        yield url
 
 
 @freeze_time("2026-06-01T10:00:00Z")
