@@ -9,6 +9,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 from notifier import __version__, migrate, scheduler
 from notifier.assessment import routes as assessment_routes
@@ -89,6 +90,19 @@ class RequestContext:
         await self.app(scope, receive, send)
 
 
+def _out_of_range_field(request: Request) -> dict:
+    candidates = [("path", k, v) for k, v in request.path_params.items()]
+    candidates += [("query", k, v) for k, v in request.query_params.items()]
+    for where, name, value in candidates:
+        try:
+            too_big = abs(int(str(value))) > 2**31 - 1
+        except ValueError:
+            continue
+        if too_big:
+            return {"loc": [where, name], "msg": "number out of range", "type": "out_of_range"}
+    return {"loc": ["body"], "msg": "a number is out of range", "type": "out_of_range"}
+
+
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound):
@@ -114,6 +128,15 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):
         return JSONResponse({"detail": [_named(e) for e in exc.errors()]}, status_code=422)
+
+    # A number too large for the database's integer column (an id of 2**70 in a path): SQLite raises OverflowError,
+    # PostgreSQL a DataError. Found by fuzzing; it is bad input, so 422 naming the parameter, not a 500.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception):
+        if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
+            raise exc
+        return JSONResponse({"detail": [_out_of_range_field(request)]}, status_code=422)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -8,7 +8,6 @@ from sqlmodel import Session
 from notifier.assessment import service as assessment
 from notifier.errors import Conflict, FieldProblem
 from notifier.incidents import service as incidents
-from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.web.auth import FormDep, OfficerDep, actor
 from notifier.web.forms import parse_local
 from notifier.web.pages import see_other
@@ -52,37 +51,15 @@ def _field(problem: FieldProblem) -> str:
 
 @router.post("/incidents/{incident_id}/assessment")
 def record(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep):
-    from notifier.web.incidents import incident_page
+    from notifier.web.incidents import REFUSALS, refused
 
     incident = incidents.get(session, incident_id)
     try:
         _, _, questions = assessment.questions(session)
         assessment.record(session, incident=incident, answers=answers_from(form, questions), actor=actor(viewer.user))
         session.commit()
-    except FieldProblem as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={"assessment": {_field(exc): exc.message}},
-            values={"assessment": form},
-            status_code=422,
-        )
-    except Conflict as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={"assessment": {"form": str(exc)}},
-            values={"assessment": form},
-            status_code=409,
-        )
+    except REFUSALS as exc:
+        return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
     return see_other(f"/incidents/{incident_id}#assistant")
 
 
@@ -96,7 +73,7 @@ def confirm(
     viewer: OfficerDep,
     form: FormDep,
 ):
-    from notifier.web.incidents import incident_page
+    from notifier.web.incidents import REFUSALS, refused
 
     incident = incidents.get(session, incident_id)
     try:
@@ -112,28 +89,6 @@ def confirm(
             actor=actor(viewer.user),
         )
         session.commit()
-    except FieldProblem as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={"confirm": {exc.field: exc.message}},
-            values={"confirm": form},
-            status_code=422,
-        )
-    except (Conflict, TransitionNotAllowed) as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={"confirm": {"form": str(exc)}},
-            values={"confirm": form},
-            status_code=409,
-        )
+    except REFUSALS as exc:
+        return refused(request, session, ctx, viewer, incident, "confirm", form, exc)
     return see_other(f"/incidents/{incident_id}")

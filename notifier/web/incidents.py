@@ -4,10 +4,12 @@ Every change goes through the existing services (incidents.service.apply_event, 
 processors.service.link); a refused input re-renders the page with the input kept and the message at the field.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 from sqlmodel import Session, select
 
 from notifier import clock
@@ -348,6 +350,34 @@ def incident_page(
     )
 
 
+REFUSALS = (FormErrors, FieldProblem, Conflict, TransitionNotAllowed)
+
+
+def refused(
+    request: Request,
+    session: Session,
+    ctx: Any,
+    viewer: Viewer,
+    incident: Incident,
+    key: str,
+    form: dict,
+    exc: Exception,
+    field: Callable[[FieldProblem], str] = lambda problem: problem.field,
+) -> HTMLResponse:
+    """Roll back and show the incident page again, input kept: the problem next to its field (422) or on the
+    form (409, the state machine or stored data said no)."""
+    session.rollback()
+    if isinstance(exc, FormErrors):
+        errors, status = exc.errors, 422
+    elif isinstance(exc, FieldProblem):
+        errors, status = {field(exc): exc.message}, 422
+    else:
+        errors, status = {"form": str(exc)}, 409
+    return incident_page(
+        request, session, ctx, viewer, incident, errors={key: errors}, values={key: form}, status_code=status
+    )
+
+
 @router.get("/incidents/{incident_id}")
 def show(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep):
     try:
@@ -407,35 +437,8 @@ def post_event(
         event = event_from_form(models[event_type], form, ctx.zone(session), event_type, viewer.lang)
         incidents.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
         session.commit()
-    except FormErrors as exc:
-        session.rollback()
-        return incident_page(
-            request, session, ctx, viewer, incident, errors={key: exc.errors}, values={key: form}, status_code=422
-        )
-    except FieldProblem as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={key: {exc.field: exc.message}},
-            values={key: form},
-            status_code=422,
-        )
-    except (Conflict, TransitionNotAllowed) as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={key: {"form": str(exc)}},
-            values={key: form},
-            status_code=409,
-        )
+    except REFUSALS as exc:
+        return refused(request, session, ctx, viewer, incident, key, form, exc)
     return see_other(f"/incidents/{incident_id}")
 
 
@@ -476,28 +479,6 @@ def link_processor(
             now=clock.now(),
         )
         session.commit()
-    except FieldProblem as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={key: {exc.field: exc.message}},
-            values={key: form},
-            status_code=422,
-        )
-    except Conflict as exc:
-        session.rollback()
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={key: {"form": str(exc)}},
-            values={key: form},
-            status_code=409,
-        )
+    except REFUSALS as exc:
+        return refused(request, session, ctx, viewer, incident, key, form, exc)
     return see_other(f"/incidents/{incident_id}#processors")
