@@ -70,7 +70,7 @@ def fill(app, client: TestClient, total: int, open_count: int) -> None:  # noqa:
         template = client.post("/api/v1/incidents", json={"title": "Storing EPD", "summary": "x"}).json()["id"]
         for body in (
             {"type": "cbw.significant", "aware_at": T0.isoformat(), "reasoning": "EPD down"},
-            {"type": "avg.breach", "aware_at": T0.isoformat(), "reasoning": "patient data"},
+            {"type": "avg.breach", "aware_at": T0.isoformat(), "risk": "high", "reasoning": "patient data"},
         ):
             r = client.post(f"/api/v1/incidents/{template}/events", json=body)
             assert r.status_code == 200, r.text
@@ -108,7 +108,9 @@ def fill(app, client: TestClient, total: int, open_count: int) -> None:  # noqa:
                             r.pop("id", None)
                     conn.execute(insert(table), rows)
         if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('incident', 'id'), (SELECT max(id) FROM incident))"))
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('incident', 'id'), (SELECT max(id) FROM incident))")
+            )
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE"))
@@ -137,8 +139,15 @@ def sign_in_viewer(app, client: TestClient) -> None:  # noqa: ANN001
 
 
 def run(database_url: str, total: int, open_count: int, runs: int, workdir: Path) -> list[str]:
-    settings = Settings(database_url=database_url, api_token=TOKEN, env="test", var_dir=workdir / "var",
-                        secret_key="bench-secret-key-" + "k" * 24, scheduler_enabled=False, log_level="WARNING")  # fmt: skip
+    settings = Settings(
+        database_url=database_url,
+        api_token=TOKEN,
+        env="test",
+        var_dir=workdir / "var",
+        secret_key="bench-secret-key-" + "k" * 24,
+        scheduler_enabled=False,
+        log_level="WARNING",
+    )
     app = create_app(settings)
     problems = []
     with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as api:
@@ -157,11 +166,16 @@ def run(database_url: str, total: int, open_count: int, runs: int, workdir: Path
                 assert r.status_code == 200, r.text
 
             dashboard()
-            results = {"dashboard GET /": timed(dashboard, runs), "GET /api/v1/incidents?state=open": timed(api_list, runs)}
+            results = {
+                "dashboard GET /": timed(dashboard, runs),
+                "GET /api/v1/incidents?state=open": timed(api_list, runs),
+            }
         engine, registry = app.state.engine, app.state.registry
         quiet = T0 - timedelta(hours=1)  # nothing due: every step is later
         sweep(engine, settings=settings, registry=registry, now=quiet)  # warm up
-        results["sweep, nothing due"] = timed(lambda: sweep(engine, settings=settings, registry=registry, now=quiet), runs)
+        results["sweep, nothing due"] = timed(
+            lambda: sweep(engine, settings=settings, registry=registry, now=quiet), runs
+        )
         # One step due per open incident at most: the before:12h steps of those whose deadlines are earliest.
         busy = T0 + timedelta(hours=12, minutes=5)
         step_t = ReminderStep.__table__
@@ -186,7 +200,7 @@ def run(database_url: str, total: int, open_count: int, runs: int, workdir: Path
     print(f"\n{dialect}, {total:,} incidents, p50 / p95 in ms:")
     for name, (p50, p95) in results.items():
         target = 200 if "GET" in name else 100 if name == "sweep, nothing due" else None
-        verdict = "" if target is None else ("  ok (< %d ms)" % target if p95 < target else "  MISSED (%d ms)" % target)
+        verdict = "" if target is None else (f"  ok (< {target} ms)" if p95 < target else f"  MISSED ({target} ms)")
         print(f"  {name:40s} {p50:8.1f} {p95:8.1f}{verdict}")
         if target is not None and p95 >= target:
             problems.append(f"{name}: p95 {p95:.1f} ms >= {target} ms")

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
             self.api_token.strip().lower() in PLACEHOLDER_SECRETS or len(self.api_token) < 32
         ):
             problems.append("NOTIFIER_API_TOKEN is a placeholder or shorter than 32 characters")
+        if self.intake_token is not None and (
+            self.intake_token.strip().lower() in PLACEHOLDER_SECRETS or len(self.intake_token) < 32
+        ):
+            problems.append("NOTIFIER_INTAKE_TOKEN is a placeholder or shorter than 32 characters")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self

@@ -16,7 +16,7 @@ from notifier.errors import NotFound
 from notifier.incidents import service as incidents
 from notifier.incidents import views
 from notifier.incidents.schemas import IncidentOut
-from notifier.intake import auth, grouping
+from notifier.intake import auth, grouping, heap
 from notifier.intake.adapters import ADAPTERS, SOURCES
 from notifier.intake.adapters.generic import GenericAlert
 from notifier.intake.alert import SEVERITIES, Unmappable
@@ -82,6 +82,7 @@ def _error(code: int, detail: Any) -> JSONResponse:
 )
 async def receive(source: str, request: Request) -> JSONResponse:
     intake = request.app.state.intake
+    heap.freeze_once()
     adapter = ADAPTERS.get(source)
     if adapter is None:
         return _error(404, f"unknown intake source {source!r}; known: {', '.join(SOURCES)}")

@@ -24,6 +24,7 @@ import structlog
 from sqlalchemy import Engine
 
 from notifier import clock
+from notifier.intake import checkpoint, heap
 from notifier.intake.alert import Alert
 from notifier.intake.batch import Item, Outcome, write_items
 from notifier.intake.triage import TriageRule
@@ -49,6 +50,7 @@ def _child(conn: Connection, config: WriterConfig) -> None:
 
     configure_logging("WARNING")
     engine = make_engine(config.database_url)
+    checkpointer = checkpoint.start_for(engine)  # before the first connection: it configures the engine
     try:
         while True:
             try:
@@ -59,7 +61,10 @@ def _child(conn: Connection, config: WriterConfig) -> None:
                 return
             now, items = message
             conn.send(write_items(engine, items, now=now, triage=config.triage, window=config.window))
+            heap.freeze_once()  # after the first batch: SQLAlchemy's statement caches are built by then
     finally:
+        if checkpointer is not None:
+            checkpointer.stop()
         engine.dispose()
 
 

@@ -75,7 +75,12 @@ def list_processors(session: SessionDep, _: PrincipalDep):
     return [_out(p) for p in service.list_processors(session)]
 
 
-@router.post("/processors", response_model=ProcessorOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/processors",
+    response_model=ProcessorOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "A processor with this name exists already"}},
+)
 def create_processor(body: ProcessorIn, session: SessionDep, who: PrincipalDep):
     p = service.save(session, processor=None, data=body.model_dump(), actor=who.actor, now=clock.now())
     session.commit()
@@ -92,7 +97,11 @@ def get_processor(processor_id: int, session: SessionDep, _: PrincipalDep):
     return _out(service.get(session, processor_id))
 
 
-@router.put("/processors/{processor_id}", response_model=ProcessorOut)
+@router.put(
+    "/processors/{processor_id}",
+    response_model=ProcessorOut,
+    responses={409: {"description": "Another processor has this name"}},
+)
 def update_processor(processor_id: int, body: ProcessorIn, session: SessionDep, who: PrincipalDep):
     p = service.get(session, processor_id)
     p = service.save(session, processor=p, data=body.model_dump(), actor=who.actor, now=clock.now())
@@ -105,7 +114,12 @@ def report_one(processor_id: int, session: SessionDep, _: PrincipalDep):
     return service.timeliness(session, service.get(session, processor_id))
 
 
-@router.post("/incidents/{incident_id}/processors", response_model=LinkOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/incidents/{incident_id}/processors",
+    response_model=LinkOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "This processor is already linked to the incident"}},
+)
 def link_processor(
     incident_id: int, body: LinkIn, request: Request, session: SessionDep, ctx: ContextDep, who: PrincipalDep
 ):

@@ -53,9 +53,20 @@ def sync_all(session: Session, *, registry: Registry, now: datetime) -> list[dic
         ).all()
     )
     ids |= set(session.exec(select(ReminderStep.incident_id).where(ReminderStep.status == "pending")).all())
+    # Two queries for all of them, not two per incident: with thousands of open incidents the per-incident round
+    # trips were most of a sweep's time (bench/scale.py).
+    deadlines: dict[int, list[Deadline]] = {i: [] for i in ids}
+    steps: dict[int, list[ReminderStep]] = {i: [] for i in ids}
+    chunk = sorted(ids)
+    for start in range(0, len(chunk), 5000):
+        part = chunk[start : start + 5000]
+        for d in session.exec(select(Deadline).where(Deadline.incident_id.in_(part))).all():
+            deadlines[d.incident_id].append(d)
+        for s in session.exec(select(ReminderStep).where(ReminderStep.incident_id.in_(part))).all():
+            steps[s.incident_id].append(s)
     actions: list[dict] = []
-    for incident_id in sorted(ids):
-        actions += sync_incident(session, incident_id=incident_id, registry=registry, now=now)
+    for incident_id in chunk:
+        actions += _sync(session, deadlines[incident_id], steps[incident_id], registry, now)
     return actions
 
 

@@ -48,5 +48,6 @@ def test_no_server_error_and_answers_match_the_schema(api_schema):
         try:
             run()
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  (collected and reported below)
-            failures.append(f"{operation.label}: {str(exc)[:1500]}")
+            parts = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
+            failures.append(f"{operation.label}: " + "\n".join(str(e)[:2000] for e in parts))
     assert not failures, "\n\n".join(failures)
