@@ -5,13 +5,19 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from notifier.clock import TimeZoneName
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "changethis", "secret", "dev", "development", "test"}
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _placeholder(value: str) -> bool:
+    """A value copied from an example: `change-me`, `CHANGE_ME`, `password`, ..."""
+    normalised = value.strip().lower().replace("_", "-")
+    return normalised in PLACEHOLDER_SECRETS or normalised in {"password", "passw0rd", "smtp-password"}
 
 
 class Settings(BaseSettings):
@@ -55,6 +61,14 @@ class Settings(BaseSettings):
     # Web pages (notifier/web): roles that must enrol TOTP before anything else, idle timeout of a session.
     totp_required_roles: str = "administrator,officer"
     session_idle_minutes: int = Field(default=60, ge=1)
+    # Rate limits (notifier/operations/ratelimit.py, notifier/web/throttle.py). The client address is the peer's;
+    # X-Forwarded-For counts only when the peer is one of these proxies (comma-separated addresses or networks).
+    trusted_proxies: str = ""
+    signin_client_max_failures: int = Field(default=10, ge=0, description="failed sign-ins per client; 0: no limit")
+    signin_client_window_minutes: int = Field(default=15, ge=1)
+    intake_rate_limit: float = Field(default=2000, ge=0, description="alerts per second per source; 0: no limit")
+    intake_rate_burst: int = Field(default=4000, ge=1)
+    intake_auth_failures_per_minute: int = Field(default=60, ge=0, description="per client address; 0: no limit")
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":
@@ -71,9 +85,24 @@ class Settings(BaseSettings):
             self.intake_token.strip().lower() in PLACEHOLDER_SECRETS or len(self.intake_token) < 32
         ):
             problems.append("NOTIFIER_INTAKE_TOKEN is a placeholder or shorter than 32 characters")
+        # The mail provider sets the SMTP password's length, so only placeholders are refused; without a user it is
+        # never sent, so an empty one is fine then.
+        if self.smtp_user and _placeholder(self.smtp_password or ""):
+            problems.append("NOTIFIER_SMTP_PASSWORD is empty or a placeholder")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        from notifier.operations.ratelimit import parse_proxies
+
+        try:
+            parse_proxies(value)
+        except ValueError as exc:
+            raise ValueError(f"NOTIFIER_TRUSTED_PROXIES: {exc}") from None
+        return value
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,10 +10,11 @@ from notifier.mail.models import OutboxMail
 from notifier.organisation.models import Contact, Organisation
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
 from notifier.reminders.models import ReminderStep, SchedulerHeartbeat
-from notifier.web.models import User
+from notifier.web.models import SignInFailure, User
 
 __all__ = [
     "User",
+    "SignInFailure",
     "SchedulerHeartbeat",
     "ReminderStep",
     "ProcessorAnswer",

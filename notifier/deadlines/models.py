@@ -26,3 +26,6 @@ class Deadline(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     legal_basis: str = ""
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # When the sweep must next plan this deadline's reminder steps: at once after a change, then at its next overdue
+    # repeat; NULL once it needs no more steps. The sweep selects on it, so unchanged deadlines cost nothing.
+    replan_at: datetime | None = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)

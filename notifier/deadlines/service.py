@@ -65,6 +65,7 @@ def recompute(
         row.submitted_at = submitted_at
         row.status = status_of(item.due, submitted_at, now)
         row.updated_at = now
+        row.replan_at = now  # the plan below moves it on
         session.add(row)
         rows.append(row)
     session.flush()

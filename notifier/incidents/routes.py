@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
+from pydantic import TypeAdapter
 from sqlmodel import select
 
 from notifier.audit.models import AuditRecord
@@ -12,6 +13,7 @@ from notifier.incidents import service, views
 from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate, IncidentOut
 from notifier.incidents.state_machine import INCIDENT_STATES
 
+INCIDENT_LIST = TypeAdapter(list[IncidentOut])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or invalid bearer token"},
     404: {"description": "No such incident"},
@@ -36,13 +38,16 @@ def make_router(event_body: Any) -> APIRouter:
         ctx: ContextDep,
         _: PrincipalDep,
         state: str | None = Query(default=None, description=f"one of {', '.join(INCIDENT_STATES)}"),
-        limit: int = Query(default=100, ge=1, le=1000),
-        offset: int = Query(default=0, ge=0),
+        limit: int = Query(default=100, ge=1, le=1000, description="page size: at most this many incidents"),
+        offset: int = Query(default=0, ge=0, description="skip this many incidents (newest first, by id)"),
     ):
         if state is not None and state not in INCIDENT_STATES:
             raise FieldProblem("state", f"must be one of {', '.join(INCIDENT_STATES)}")
         found = service.list_incidents(session, state=state, limit=limit, offset=offset)
-        return [views.incident_out(session, ctx, i) for i in found]
+        # Serialised once, here: letting FastAPI re-validate a page of 100 incidents against the response model took
+        # about a third of the answer's time (bench/scale.py). The model still documents the answer.
+        body = INCIDENT_LIST.dump_json(views.incidents_out(session, ctx, found))
+        return Response(body, media_type="application/json")
 
     @router.get("/{incident_id}", response_model=IncidentOut)
     def get_incident(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):

@@ -3,13 +3,13 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from notifier import clock
-from notifier.deadlines import service as deadlines
+from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
 from notifier.incidents import service
-from notifier.incidents.models import Incident
+from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut
 from notifier.incidents.state_machine import allowed_track_events
 from notifier.submissions import consistency
@@ -21,10 +21,45 @@ def local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def incident_out(session: Session, ctx: service.Context, incident: Incident) -> IncidentOut:
-    zone, now, registry = ctx.zone(session), clock.now(), ctx.registry
-    rows = deadlines.for_incident(session, incident.id)
-    rows.sort(key=lambda d: (d.due is None, d.due or now, d.id))
-    tracks = {t.regime: t for t in service.tracks(session, incident.id)}
+    return incidents_out(session, ctx, [incident])[0]
+
+
+def incidents_out(session: Session, ctx: service.Context, incidents: list[Incident]) -> list[IncidentOut]:
+    """The answers for a list of incidents, with one query per kind of row for all of them (not one per incident)."""
+    if not incidents:
+        return []
+    zone, now = ctx.zone(session), clock.now()
+    ids = [i.id for i in incidents]
+    rows = _by_incident(session, Deadline, ids, Deadline.id)
+    tracks = _by_incident(session, Track, ids, Track.id)
+    filed = _by_incident(session, Submission, ids, Submission.submitted_at, Submission.id)
+    requests = _by_incident(session, ReportRequest, ids, ReportRequest.id)
+    return [
+        _incident(ctx.registry, zone, now, i, rows[i.id], tracks[i.id], filed[i.id], requests[i.id]) for i in incidents
+    ]
+
+
+def _by_incident(session: Session, model, ids: list[int], *order) -> dict[int, list]:  # noqa: ANN001
+    out: dict[int, list] = {i: [] for i in ids}
+    for start in range(0, len(ids), 1000):  # bounded IN lists
+        query = select(model).where(model.incident_id.in_(ids[start : start + 1000])).order_by(*order)
+        for row in session.exec(query):
+            out[row.incident_id].append(row)
+    return out
+
+
+def _incident(
+    registry: Registry,
+    zone: ZoneInfo,
+    now: datetime,
+    incident: Incident,
+    rows: list[Deadline],
+    tracks_found: list[Track],
+    filed: list[Submission],
+    requests: list[ReportRequest],
+) -> IncidentOut:
+    rows = sorted(rows, key=lambda d: (d.due is None, d.due or now, d.id))
+    tracks = {t.regime: t for t in tracks_found}
     track_out = []
     for regime, wf in registry.workflows.items():
         t = tracks.get(regime)
@@ -62,7 +97,7 @@ def incident_out(session: Session, ctx: service.Context, incident: Incident) -> 
                 confirmed_by=s.confirmed_by,
                 confirmed_at=local(s.confirmed_at, zone),
             )
-            for s in service.submissions(session, incident.id)
+            for s in filed
         ],
         requests=[
             RequestOut(
@@ -72,10 +107,10 @@ def incident_out(session: Session, ctx: service.Context, incident: Incident) -> 
                 requested_by=r.requested_by,
                 recorded_at=local(r.recorded_at, zone),
             )
-            for r in service.requests(session, incident.id)
+            for r in requests
         ],
         facts=incident.facts or {},
-        inconsistencies=consistency.inconsistencies(session, registry, incident.id),
+        inconsistencies=consistency.among(registry, filed),
     )
 
 

@@ -1,7 +1,5 @@
 """HTTP: POST /api/v1/intake/{source}; admin of per-source credentials; merge/split and alerts of an incident."""
 
-import hashlib
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request, status
@@ -9,14 +7,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
-from notifier import clock
 from notifier.audit import chain
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.incidents import service as incidents
 from notifier.incidents import views
 from notifier.incidents.schemas import IncidentOut
-from notifier.intake import auth, grouping, heap
+from notifier.intake import auth, grouping, heap, sources
 from notifier.intake.adapters import ADAPTERS, SOURCES
 from notifier.intake.adapters.generic import GenericAlert
 from notifier.intake.alert import SEVERITIES, Unmappable
@@ -71,6 +68,7 @@ def _error(code: int, detail: Any) -> JSONResponse:
         404: {"description": "Unknown source"},
         413: {"description": "Body larger than NOTIFIER_INTAKE_MAX_BODY_BYTES"},
         422: {"description": "Valid JSON the adapter cannot map; names the field"},
+        429: {"description": "Over the source's rate limit, or too many wrong credentials from here; see Retry-After"},
         503: {"description": "The alert could not be stored (nothing acknowledged); retry"},
     },
     openapi_extra={
@@ -88,10 +86,13 @@ async def receive(source: str, request: Request) -> JSONResponse:
         return _error(404, f"unknown intake source {source!r}; known: {', '.join(SOURCES)}")
     limit = intake.max_body_bytes
     check_declared_length(request, limit)
-    creds = auth.check_token(intake.credentials, source, auth.presented_token(request))
-    body = await read_limited(request, limit)
-    if creds is not None and creds.signing_secret:
-        auth.check_signature(request, body, creds.signing_secret)
+    guard = request.app.state.intake_guard  # 429s: notifier/operations/ratelimit.py
+    with guard.failures_of(request):  # a 401 counts against the client's address, not the source
+        creds = auth.check_token(intake.credentials, source, auth.presented_token(request))
+        body = await read_limited(request, limit)
+        if creds is not None and creds.signing_secret:
+            auth.check_signature(request, body, creds.signing_secret)
+    guard.admit(source)  # the source's budget, spent only by authenticated requests
     raw, value = parse_json(body)
     try:
         alert = adapter(value)
@@ -130,22 +131,13 @@ def list_sources(session: SessionDep, _: PrincipalDep):
 @admin_router.put("/{source}", response_model=SourceOut)
 def set_source(source: str, body: SourceCredentialsIn, request: Request, session: SessionDep, who: PrincipalDep):
     """Create or rotate the source's token (the new token is shown once) and set or clear its signing secret."""
-    _known(source)
-    row = session.get(IntakeSource, source) or IntakeSource(source=source, updated_by=who.actor)
-    token = secrets.token_urlsafe(32) if body.rotate_token else None
-    if token:
-        row.token_sha256 = hashlib.sha256(token.encode()).hexdigest()
-    if body.signing_secret is not None:
-        row.signing_secret = body.signing_secret
-    if body.clear_signing_secret:
-        row.signing_secret = None
-    row.updated_by, row.updated_at = who.actor, clock.now()
-    session.add(row)
-    chain.append(
+    row, token = sources.change_credentials(
         session,
+        source=source,
         actor=who.actor,
-        event_type="intake.source_credentials_changed",
-        payload={"source": source, "token_rotated": bool(token), "signature_required": bool(row.signing_secret)},
+        rotate_token=body.rotate_token,
+        signing_secret=body.signing_secret,
+        clear_signing_secret=body.clear_signing_secret,
     )
     session.commit()
     request.app.state.intake.credentials.clear()

@@ -35,6 +35,13 @@ def overdue_steps(due: datetime, ladder: ReminderLadder, now: datetime) -> list[
     return [PlannedStep(f"overdue:{n}", due + n * every, "overdue") for n in range(1, count + 1)]
 
 
+def next_overdue_at(due: datetime, ladder: ReminderLadder, now: datetime) -> datetime:
+    """The instant of the first overdue repeat that overdue_steps(due, ladder, now) does not yet return."""
+    every = timedelta(hours=ladder.overdue_every_hours)
+    done = max(0, (now - due) // every)
+    return due + (done + 1) * every
+
+
 def kind_of(step_key: str) -> str:
     return step_key.partition(":")[0]
 

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from notifier import clock
@@ -17,7 +17,11 @@ class ReminderStep(SQLModel, table=True):
     """
 
     __tablename__ = "reminder_step"
-    __table_args__ = (UniqueConstraint("incident_id", "regime", "stage", "sequence", "step_key"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "regime", "stage", "sequence", "step_key"),
+        # The sweep's "pending and due by now, oldest first" is one index range scan.
+        Index("ix_reminder_step_status_due_at", "status", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)

@@ -1,7 +1,8 @@
 """Keep the reminder steps of an incident in line with its deadline rows.
 
-Called right after deadlines.recompute (an event changed the deadlines) and by every sweep (overdue repeats come
-due, and deadlines older than this module get their steps). Rules:
+Called right after deadlines.recompute (an event changed the deadlines) and by every sweep for the deadlines whose
+`replan_at` has come: recompute sets it to "now", planning moves it to the deadline's next overdue repeat (or clears
+it once the deadline is filed or gone), and the migration that added it set it on every older row. Rules:
 - a deadline that is met, late-but-filed, has no due instant or is gone: its pending steps are dropped;
 - a "before" step already past when the deadline became known is skipped (never sent); the step at the deadline
   is always kept, because it tells the officers the deadline passed unfiled;
@@ -13,6 +14,7 @@ due, and deadlines older than this module get their steps). Rules:
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from notifier.deadlines.models import Deadline
@@ -46,15 +48,12 @@ def sync_incident(session: Session, *, incident_id: int, registry: Registry, now
 
 
 def sync_all(session: Session, *, registry: Registry, now: datetime) -> list[dict]:
-    """Every incident with an open deadline or a pending step (the sweep's view)."""
-    ids = set(
-        session.exec(
-            select(Deadline.incident_id).where(Deadline.status.in_(OPEN_DEADLINE), Deadline.due.is_not(None))
-        ).all()
-    )
-    ids |= set(session.exec(select(ReminderStep.incident_id).where(ReminderStep.status == "pending")).all())
-    # Two queries for all of them, not two per incident: with thousands of open incidents the per-incident round
-    # trips were most of a sweep's time (bench/scale.py).
+    """The sweep's view: every incident with a deadline whose replan_at has come (changed, or a repeat is due).
+
+    An incident whose deadlines did not change and owe no new overdue repeat is not read at all, so a quiet sweep
+    costs one indexed query however many deadlines are open (bench/scale.py).
+    """
+    ids = set(session.exec(select(Deadline.incident_id).where(Deadline.replan_at <= now)).all())
     deadlines: dict[int, list[Deadline]] = {i: [] for i in ids}
     steps: dict[int, list[ReminderStep]] = {i: [] for i in ids}
     chunk = sorted(ids)
@@ -75,6 +74,11 @@ def _sync(session: Session, deadlines: list[Deadline], steps: list[ReminderStep]
     for step in steps:
         by_deadline.setdefault((step.regime, step.stage, step.sequence), []).append(step)
     rows = {(d.regime, d.stage, d.sequence): d for d in deadlines}
+    # Deadline rows first, in id order, then steps: the order recompute writes them in, so a sweep and an event on
+    # the same incident (two replicas on PostgreSQL) wait for each other instead of deadlocking.
+    for d in sorted(deadlines, key=lambda d: d.id or 0):
+        ladder = ladder_for(registry, d.regime)
+        _planned(session, d, rules.next_overdue_at(d.due, ladder, now) if is_open(d) else None)
     actions: list[dict] = []
     for key in set(rows) | set(by_deadline):
         deadline, existing = rows.get(key), by_deadline.get(key, [])
@@ -84,6 +88,19 @@ def _sync(session: Session, deadlines: list[Deadline], steps: list[ReminderStep]
         actions += _plan(session, deadline, {s.step_key: s for s in existing}, ladder_for(registry, key[0]), now)
     session.flush()
     return actions
+
+
+def _planned(session: Session, deadline: Deadline, replan_at: datetime | None) -> None:
+    """Record when this deadline next needs planning, unless it changed meanwhile (a concurrent recompute wins)."""
+    if deadline.replan_at == replan_at:
+        return
+    seen = [Deadline.id == deadline.id, Deadline.status == deadline.status]
+    for column, value in ((Deadline.due, deadline.due), (Deadline.submitted_at, deadline.submitted_at)):
+        seen.append(column.is_(None) if value is None else column == value)
+    session.execute(
+        update(Deadline).where(*seen).values(replan_at=replan_at).execution_options(synchronize_session=False)
+    )
+    set_committed_value(deadline, "replan_at", replan_at)
 
 
 def _drop(session: Session, steps: list[ReminderStep], deadline: Deadline | None, now: datetime) -> list[dict]:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from notifier.incidents.models import Submission
 from notifier.submissions.context import filed_submissions
 from notifier.workflow.schema import Registry
 
@@ -33,8 +34,13 @@ class Inconsistency(BaseModel):
 
 
 def inconsistencies(session: Session, registry: Registry, incident_id: int) -> list[Inconsistency]:
+    return among(registry, filed_submissions(session, incident_id))
+
+
+def among(registry: Registry, filed: list[Submission]) -> list[Inconsistency]:
+    """The same, for one incident's submissions already read (ordered by submitted_at, id)."""
     latest: dict[str, dict[str, FiledValue]] = {}
-    for sub in filed_submissions(session, incident_id):
+    for sub in filed:
         facts = (sub.json_copy or {}).get("facts") or {}
         for key, value in facts.items():
             fact = registry.facts.get(key)

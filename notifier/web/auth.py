@@ -1,7 +1,9 @@
 """Users, roles, argon2 passwords, the signed session, CSRF tokens and TOTP for the web pages.
 
 The session lives in a signed cookie (Starlette's SessionMiddleware, keyed by NOTIFIER_SECRET_KEY). It carries the
-user id, a per-session CSRF token, whether the second factor was passed, and the last activity for the idle timeout.
+user id, a per-session CSRF token, whether the second factor was passed, the last activity for the idle timeout, and
+the user's session generation: sign-out and a password change bump the number on the user row, which turns every
+cookie issued before into a stranger (a signed cookie cannot be recalled otherwise).
 """
 
 import contextlib
@@ -126,6 +128,8 @@ def change_password(session: Session, *, user: User, current: str, new: str) -> 
         raise FieldProblem("current_password", "is not your current password") from exc
     check_password_strength(new)
     user.password_hash = hash_password(new)
+    # Other sessions of this user (a stolen cookie among them) end; the route keeps the caller's own session.
+    user.session_generation += 1
     session.add(user)
     session.flush()
     chain.append(session, actor=actor(user), event_type="user.password_changed", payload={"email": user.email})
@@ -158,7 +162,16 @@ def start_session(request: Request, user: User, *, second_factor_done: bool) -> 
         csrf=secrets.token_urlsafe(32),
         mfa=second_factor_done,
         seen=clock.now().timestamp(),
+        gen=user.session_generation,
     )
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign-out: every session cookie of the user issued so far stops working, copies included."""
+    user.session_generation += 1
+    session.add(user)
+    session.flush()
+    chain.append(session, actor=actor(user), event_type="user.signed_out", payload={"email": user.email})
 
 
 def csrf_token(request: Request) -> str:
@@ -191,7 +204,11 @@ def pending_user(request: Request, session: Session) -> User | None:
     uid = request.session.get("uid")
     if uid is None or _idle_expired(request):
         return None
-    return session.get(User, uid)
+    user = session.get(User, uid)
+    # Cookies from before this change carry no "gen": they belong to generation 0, which the column starts at.
+    if user is None or request.session.get("gen", 0) != user.session_generation:
+        return None
+    return user
 
 
 def current_user(request: Request, session: Session) -> User | None:

@@ -4,19 +4,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
 from notifier.incidents import service as incidents
-from notifier.incidents.models import Incident
+from notifier.incidents.models import Incident, Submission, Track
+from notifier.incidents.state_machine import INCIDENT_STATES
 from notifier.organisation import service as organisation
+from notifier.organisation.models import Organisation
 from notifier.web.i18n import t
 from notifier.web.timeline import Mark, svg, urgency
 from notifier.workflow.schema import Registry
 
 CLOSED = ("closed", "merged")
+# Triage incidents have no clock yet (a declaration moves them to open); they are listed in the triage queue.
+ON_BOARD = tuple(s for s in INCIDENT_STATES if s not in CLOSED + ("triage",))
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -41,6 +47,22 @@ class BoardRow:
     next: DeadlineRow | None
     deadlines: list[DeadlineRow]
     timeline: str
+
+
+@dataclass
+class BoardPage:
+    """One page of the board, most urgent first, with the counts over every open incident."""
+
+    rows: list[BoardRow]
+    open_count: int
+    overdue_count: int
+    page: int
+    pages: int
+    first: int  # position of the first row among all open incidents, from 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
 
 
 def countdown(due: datetime | None, now: datetime, lang: str) -> str:
@@ -71,21 +93,40 @@ def when(value: datetime | None, zone: ZoneInfo, lang: str) -> str:
 
 
 def recipients(session: Session, registry: Registry, regime: str, stage: str) -> list[str]:
+    return _recipients(registry, organisation.get(session), regime, stage)
+
+
+def _recipients(registry: Registry, org: Organisation | None, regime: str, stage: str) -> list[str]:
     wf = registry.get(regime)
     if wf is None or stage not in wf.stages:
         return []
-    org = organisation.get(session)
     return [party.name for _, party in wf.recipients.for_stage(wf.stages[stage], org.sector if org else None)]
 
 
 def deadline_rows(
     session: Session, registry: Registry, incident_id: int, zone: ZoneInfo, now: datetime, lang: str
 ) -> list[DeadlineRow]:
+    return rows_of(deadlines.for_incident(session, incident_id), registry, organisation.get(session), zone, now, lang)
+
+
+def rows_of(
+    found: list[Deadline],
+    registry: Registry,
+    org: Organisation | None,
+    zone: ZoneInfo,
+    now: datetime,
+    lang: str,
+    parties: dict[tuple[str, str], list[str]] | None = None,
+) -> list[DeadlineRow]:
+    """The shown rows of one incident's deadlines; `parties` caches the recipients per stage across incidents."""
+    parties = {} if parties is None else parties
     rows: list[DeadlineRow] = []
-    for d in deadlines.for_incident(session, incident_id):
+    for d in found:
         wf = registry.get(d.regime)
         title = wf.stages[d.stage].title.get(lang) if wf and d.stage in wf.stages else d.stage
         status = status_of(d.due, d.submitted_at, now)
+        if (d.regime, d.stage) not in parties:
+            parties[(d.regime, d.stage)] = _recipients(registry, org, d.regime, d.stage)
         rows.append(
             DeadlineRow(
                 regime=d.regime,
@@ -97,7 +138,7 @@ def deadline_rows(
                 urgency=urgency(d.due, status, now),
                 countdown=countdown(d.due, now, lang) if status in {"open", "overdue"} else "",
                 submitted_at=d.submitted_at,
-                recipients=recipients(session, registry, d.regime, d.stage),
+                recipients=list(parties[(d.regime, d.stage)]),
                 provisional=d.provisional,
                 submitted_text=when(d.submitted_at, zone, lang),
             )
@@ -112,8 +153,19 @@ def next_due(rows: list[DeadlineRow]) -> DeadlineRow | None:
 
 
 def marks(session: Session, registry: Registry, incident: Incident, rows: list[DeadlineRow], lang: str) -> list[Mark]:
+    filed = [(s.regime, s.stage, s.submitted_at) for s in incidents.submissions(session, incident.id)]
+    return _marks(registry, incidents.tracks(session, incident.id), filed, rows, lang)
+
+
+def _marks(
+    registry: Registry,
+    tracks: list[Track],
+    filed: list[tuple[str, str, datetime]],
+    rows: list[DeadlineRow],
+    lang: str,
+) -> list[Mark]:
     out: list[Mark] = []
-    for track in incidents.tracks(session, incident.id):
+    for track in tracks:
         if track.aware_at is not None:
             wf = registry.get(track.regime)
             name = wf.title.get(lang) if wf else track.regime
@@ -121,10 +173,10 @@ def marks(session: Session, registry: Registry, incident: Incident, rows: list[D
     for r in rows:
         if r.due is not None:
             out.append(Mark(r.due, "deadline", r.regime, f"{r.title}: {r.due_text} ({t(r.status, lang)})", r.urgency))
-    for s in incidents.submissions(session, incident.id):
-        wf = registry.get(s.regime)
-        title = wf.stages[s.stage].title.get(lang) if wf and s.stage in wf.stages else s.stage
-        out.append(Mark(s.submitted_at, "submission", s.regime, f"{t('filed', lang)}: {title}"))
+    for regime, stage, submitted_at in filed:
+        wf = registry.get(regime)
+        title = wf.stages[stage].title.get(lang) if wf and stage in wf.stages else stage
+        out.append(Mark(submitted_at, "submission", regime, f"{t('filed', lang)}: {title}"))
     return out
 
 
@@ -137,8 +189,12 @@ def timeline(
     lang: str,
     zone: ZoneInfo | None = None,
 ) -> str:
+    return _svg(incident, marks(session, registry, incident, rows, lang), now, lang, zone)
+
+
+def _svg(incident: Incident, found: list[Mark], now: datetime, lang: str, zone: ZoneInfo | None) -> str:
     return svg(
-        marks(session, registry, incident, rows, lang),
+        found,
         now,
         title=f"{t('timeline', lang)}: {incident.title}",
         now_label=t("now", lang),
@@ -146,16 +202,72 @@ def timeline(
     )
 
 
-def board(session: Session, registry: Registry, zone: ZoneInfo, now: datetime, lang: str) -> list[BoardRow]:
-    found = session.exec(select(Incident).where(Incident.state.not_in(CLOSED + ("triage",)))).all()
-    # Triage incidents have no clock yet (a declaration moves them to open); they are listed in the triage queue.
+def board(
+    session: Session,
+    registry: Registry,
+    zone: ZoneInfo,
+    now: datetime,
+    lang: str,
+    *,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> BoardPage:
+    """A page of open incidents by their next unfiled deadline (overdue first), and the counts over all of them.
+
+    The order, the page and the counts are worked out in SQL, and the shown incidents' deadlines, tracks and
+    filings are read in one query each: the cost follows the page size, not the number of open incidents.
+    """
+    open_count = session.exec(select(func.count()).select_from(Incident).where(Incident.state.in_(ON_BOARD))).one()
+    # Materialised, so PostgreSQL reads the few open incidents by their state index instead of choosing a parallel
+    # scan of every incident for the join (35 ms against 10 at 100,000 incidents; bench/scale.py).
+    on_board = select(Incident.id).where(Incident.state.in_(ON_BOARD)).cte("on_board").prefix_with("MATERIALIZED")
+    unfiled = and_(Deadline.submitted_at.is_(None), Deadline.due.is_not(None))
+    overdue_count = session.exec(
+        select(func.count(func.distinct(Deadline.incident_id)))
+        .join(on_board, on_board.c.id == Deadline.incident_id)
+        .where(unfiled, Deadline.due < now)
+    ).one()
+    pages = max(1, -(-open_count // size))
+    page = min(max(page, 1), pages)
+    next_at = func.min(Deadline.due)
+    ids = session.exec(
+        select(on_board.c.id)
+        .outerjoin(Deadline, and_(Deadline.incident_id == on_board.c.id, unfiled))
+        .group_by(on_board.c.id)
+        .order_by(next_at.is_(None), next_at, on_board.c.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    rows = _rows_for(session, registry, list(ids), zone, now, lang)
+    return BoardPage(rows, open_count, overdue_count, page, pages, (page - 1) * size + 1)
+
+
+def _rows_for(
+    session: Session, registry: Registry, ids: list[int], zone: ZoneInfo, now: datetime, lang: str
+) -> list[BoardRow]:
+    if not ids:
+        return []
+    found = {i.id: i for i in session.exec(select(Incident).where(Incident.id.in_(ids))).all()}
+    by_incident: dict[int, list[Deadline]] = {i: [] for i in ids}
+    for d in session.exec(select(Deadline).where(Deadline.incident_id.in_(ids)).order_by(Deadline.due, Deadline.id)):
+        by_incident[d.incident_id].append(d)
+    tracks: dict[int, list[Track]] = {i: [] for i in ids}
+    for tr in session.exec(select(Track).where(Track.incident_id.in_(ids)).order_by(Track.id)):
+        tracks[tr.incident_id].append(tr)
+    filed: dict[int, list[tuple[str, str, datetime]]] = {i: [] for i in ids}
+    for incident_id, regime, stage, submitted_at in session.exec(
+        select(Submission.incident_id, Submission.regime, Submission.stage, Submission.submitted_at)
+        .where(Submission.incident_id.in_(ids))
+        .order_by(Submission.submitted_at, Submission.id)
+    ):
+        filed[incident_id].append((regime, stage, submitted_at))
+    org, parties = organisation.get(session), {}
     out = []
-    for incident in found:
-        rows = deadline_rows(session, registry, incident.id, zone, now, lang)
-        out.append(
-            BoardRow(incident, next_due(rows), rows, timeline(session, registry, incident, rows, now, lang, zone))
-        )
-    out.sort(key=lambda b: (b.next is None, b.next.due if b.next else now, -(b.incident.id or 0)))
+    for incident_id in ids:  # already in board order
+        incident = found[incident_id]
+        rows = rows_of(by_incident[incident_id], registry, org, zone, now, lang, parties)
+        shown = _svg(incident, _marks(registry, tracks[incident_id], filed[incident_id], rows, lang), now, lang, zone)
+        out.append(BoardRow(incident, next_due(rows), rows, shown))
     return out
 
 
@@ -174,4 +286,4 @@ def recent_alerts(session: Session, limit: int = 10) -> list:
 
 
 def open_deadline_count(session: Session) -> int:
-    return len(session.exec(select(Deadline.id).where(Deadline.submitted_at.is_(None))).all())
+    return session.exec(select(func.count()).select_from(Deadline).where(Deadline.submitted_at.is_(None))).one()

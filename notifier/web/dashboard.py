@@ -14,14 +14,16 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def dashboard(request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep):
+def dashboard(request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep, page: str = "1"):
     zone, now = ctx.zone(session), clock.now()
-    rows = board.board(session, ctx.registry, zone, now, viewer.lang)
+    # A page number that is not one shows the first page (a hand-edited address is not worth an error page).
+    shown = board.board(session, ctx.registry, zone, now, viewer.lang, page=int(page) if page.isdigit() else 1)
     return render(
         request,
         "dashboard.html.j2",
         viewer=viewer,
-        rows=rows,
+        rows=shown.rows,
+        board=shown,
         triage=board.triage(session),
         alerts=board.recent_alerts(session),
         severities=SEVERITIES,

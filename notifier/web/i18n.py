@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Account tijdelijk geblokkeerd; probeer het over 15 minuten opnieuw.",
         "Account locked for now; try again in 15 minutes.",
     ),
+    "too_many_signins": (
+        "Te veel mislukte inlogpogingen vanaf uw adres. Probeer het over {minutes} minuten opnieuw.",
+        "Too many failed sign-ins from your address. Try again in {minutes} minutes.",
+    ),
     "totp_code": ("Code uit de authenticator-app", "Code from the authenticator app"),
     "totp_title": ("Tweestapsverificatie", "Two-factor authentication"),
     "totp_wrong": ("Deze code klopt niet of is verlopen.", "This code is wrong or has expired."),
@@ -46,6 +50,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "next_deadline": ("Eerstvolgende termijn", "Next deadline"),
     "recipient": ("Ontvanger", "Recipient"),
     "no_open_incidents": ("Geen open incidenten.", "No open incidents."),
+    "board_counts": (
+        "{open} open, waarvan {overdue} met een verlopen termijn",
+        "{open} open, {overdue} with an overdue deadline",
+    ),
+    "board_showing": (
+        "{first}–{last} getoond, de meest dringende eerst",
+        "showing {first}–{last}, the most urgent first",
+    ),
+    "board_more": ("Nog {n} open incidenten: volgende pagina", "{n} more open incidents: next page"),
+    "board_previous": ("Vorige pagina", "Previous page"),
+    "board_page": ("Pagina {page} van {pages}", "Page {page} of {pages}"),
     "triage_queue": ("Te beoordelen (triage)", "Triage queue"),
     "triage_empty": ("Niets te beoordelen.", "Nothing to triage."),
     "recent_alerts": ("Recente SIEM-meldingen", "Recent SIEM alerts"),
@@ -247,18 +262,19 @@ STATES: dict[str, tuple[str, str]] = {
 }
 
 
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Dutch or the English of a (nl, en) pair."""
+    return pair[0] if lang == "nl" else pair[1]
+
+
 def state_label(state: str, lang: str) -> str:
     pair = STATES.get(state)
-    if pair is None:
-        return state.replace("_", " ")
-    return pair[0] if lang == "nl" else pair[1]
+    return state.replace("_", " ") if pair is None else pick(pair, lang)
 
 
 def t(key: str, lang: str) -> str:
     pair = MESSAGES.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "nl" else pair[1]
+    return key if pair is None else pick(pair, lang)
 
 
 def from_browser(header: str | None) -> str:

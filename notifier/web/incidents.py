@@ -25,7 +25,7 @@ from notifier.web import board
 from notifier.web.assistant import state as assistant_state
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep, actor
 from notifier.web.forms import REQUIRED, FormErrors, event_from_form, fact_changes, fact_form_values, local_input
-from notifier.web.i18n import t
+from notifier.web.i18n import pick, t
 from notifier.web.pages import render, see_other
 from notifier.workflow.schema import Workflow
 
@@ -106,7 +106,7 @@ def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> li
                 name="fact_" + key,
                 type=fact.type,
                 label=fact.label.get(lang),
-                help=(help_pair[0] if lang == "nl" else help_pair[1]) if help_pair else "",
+                help=pick(help_pair, lang) if help_pair else "",
                 choices=choices,
             )
         )

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from notifier import clock
@@ -26,3 +27,19 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Bumped on sign-out and password change; a session cookie carrying an older number is refused, so a copied
+    # cookie dies with the sign-out instead of living on until the idle timeout.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class SignInFailure(SQLModel, table=True):
+    """One failed (or still running) sign-in attempt of a client address; rows older than the window are deleted.
+
+    Kept in the database so every replica counts the same failures (notifier/web/throttle.py)."""
+
+    __tablename__ = "signin_failure"
+    __table_args__ = (Index("ix_signin_failure_client_at", "client", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64)
+    failed_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -1,8 +1,5 @@
 """Settings (administrators): organisation profile and contacts, users, processors, SIEM sources."""
 
-import hashlib
-import secrets
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ValidationError
 from sqlmodel import select
@@ -169,6 +166,8 @@ def users_change(user_id: int, request: Request, session: SessionDep, viewer: Ad
     if form.get("reset_totp") == "yes":
         user.totp_enabled, user.totp_secret = False, None
         changes["totp"] = ["enabled", "reset"]
+        if user.id != viewer.user.id:
+            user.session_generation += 1  # a lost or stolen phone: that user's sessions end as well
     if form.get("unlock") == "yes":
         user.failed_logins, user.locked_until = 0, None
         changes["unlocked"] = [None, True]
@@ -292,23 +291,9 @@ def sources_page(request: Request, session: SessionDep, viewer: AdminDep):
 @router.post("/sources/{source}")
 def sources_rotate(source: str, request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
     """A new token for one source, shown once; the same record and audit event as PUT /api/v1/intake/sources."""
-    from notifier.intake.adapters import SOURCES
-    from notifier.intake.models import IntakeSource
+    from notifier.intake import sources
 
-    if source not in SOURCES:
-        raise NotFound(f"intake source {source!r}")
-    who = auth.actor(viewer.user)
-    row = session.get(IntakeSource, source) or IntakeSource(source=source, updated_by=who)
-    token = secrets.token_urlsafe(32)
-    row.token_sha256 = hashlib.sha256(token.encode()).hexdigest()
-    row.updated_by, row.updated_at = who, clock.now()
-    session.add(row)
-    chain.append(
-        session,
-        actor=who,
-        event_type="intake.source_credentials_changed",
-        payload={"source": source, "token_rotated": True, "signature_required": bool(row.signing_secret)},
-    )
+    _, token = sources.change_credentials(session, source=source, actor=auth.actor(viewer.user), rotate_token=True)
     session.commit()
     intake = getattr(request.app.state, "intake", None)
     if intake is not None:

@@ -2,19 +2,23 @@
 
 import base64
 import io
+import math
 
+import structlog
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from notifier import clock
 from notifier.audit import chain
 from notifier.deps import SessionDep
-from notifier.web import auth
+from notifier.operations.ratelimit import retry_after_header
+from notifier.web import auth, throttle
 from notifier.web.auth import EnrollingDep, FormDep
 from notifier.web.i18n import LANGUAGES, t
 from notifier.web.pages import render, see_other
 
 router = APIRouter(include_in_schema=False)
+log = structlog.get_logger("notifier.web")
 
 
 @router.get("/signin")
@@ -22,11 +26,35 @@ def signin_page(request: Request):
     return render(request, "signin.html.j2", values={}, error=None)
 
 
+def _too_many(request: Request, exc: throttle.TooManySignIns, template: str, **context) -> Response:  # noqa: ANN003
+    """429 with Retry-After: the page again with the message, or JSON for a client that asks for JSON."""
+    log.warning("signin.throttled", client=throttle.client_of(request), retry_after=round(exc.retry_after))
+    headers = {"Retry-After": retry_after_header(exc.retry_after)}
+    accept = request.headers.get("accept", "")
+    if "application/json" in accept and "text/html" not in accept:
+        detail = "too many failed sign-ins from this address; retry later"
+        body = {"detail": detail, "retry_after": int(headers["Retry-After"])}
+        return JSONResponse(body, status_code=429, headers=headers)
+    lang = context.pop("lang", None) or _lang(request, None)
+    minutes = max(1, math.ceil(exc.retry_after / 60))
+    # An already translated text: t() hands back any string that is not a catalogue key unchanged.
+    message = t("too_many_signins", lang).format(minutes=minutes)
+    page = render(request, template, lang=lang, error=message, status_code=429, **context)
+    page.headers.update(headers)
+    return page
+
+
 @router.post("/signin")
 def signin(request: Request, session: SessionDep, form: FormDep):
     email = form.get("email", "")
+    try:
+        attempt = throttle.begin(session, request)  # before the password is even looked at
+    except throttle.TooManySignIns as exc:
+        return _too_many(request, exc, "signin.html.j2", values={"email": email})
     user = auth.authenticate(session, email, form.get("password", ""))
     session.commit()
+    if user is not None:
+        attempt.succeeded()
     if user is None:
         from sqlmodel import select
 
@@ -68,15 +96,25 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
     user = auth.pending_user(request, session)
     if user is None:
         return see_other("/signin")
+    try:
+        attempt = throttle.begin(session, request)  # six digits are guessable too: wrong codes count as failed sign-ins
+    except throttle.TooManySignIns as exc:
+        return _too_many(request, exc, "signin_totp.html.j2", lang=_lang(request, user))
     if not auth.totp_ok(user.totp_secret, form.get("code", "")):
         return render(request, "signin_totp.html.j2", lang=_lang(request, user), error="totp_wrong", status_code=401)
+    attempt.succeeded()
     auth.start_session(request, user, second_factor_done=True)
     _signed_in(session, user)
     return see_other("/")
 
 
 @router.post("/signout")
-def signout(request: Request, form: FormDep):
+def signout(request: Request, session: SessionDep, form: FormDep):
+    # Also a session waiting for its second factor: a copy of that cookie must not finish the sign-in later.
+    user = auth.pending_user(request, session)
+    if user is not None:
+        auth.end_sessions(session, user)
+        session.commit()
     request.session.clear()
     return see_other("/signin")
 
@@ -105,6 +143,7 @@ def password_change(request: Request, session: SessionDep, viewer: EnrollingDep,
             session, user=viewer.user, current=form.get("current_password", ""), new=form.get("password", "")
         )
         session.commit()
+        request.session["gen"] = viewer.user.session_generation  # this session goes on; all others ended
     except FieldProblem as exc:
         session.rollback()
         return render(

@@ -28,6 +28,21 @@ def test_production_refuses_a_placeholder(field, value, variable):
     assert Settings(**{**values, "env": "development"}).env == "development"
 
 
+@pytest.mark.parametrize("password", ["change-me", "CHANGE_ME", "changeme", "password", "secret", " ", ""])
+def test_production_refuses_a_placeholder_smtp_password(password):
+    values = {"env": "production", "secret_key": GOOD, "smtp_user": "meldplicht", "smtp_password": password}
+    with pytest.raises(ValidationError, match="NOTIFIER_SMTP_PASSWORD is empty or a placeholder") as refused:
+        Settings(**values)
+    assert "NOTIFIER_SECRET_KEY" not in str(refused.value)
+    assert Settings(**{**values, "env": "development"}).smtp_password == password
+
+
+def test_production_accepts_a_real_smtp_password_or_no_smtp_login():
+    # The provider decides the password's length, so a short real one is fine; without a user none is sent.
+    assert Settings(env="production", secret_key=GOOD, smtp_user="m", smtp_password="Xq7-vL2p").smtp_user == "m"
+    assert Settings(env="production", secret_key=GOOD, smtp_password="").smtp_user is None
+
+
 def test_serve_in_production_with_the_default_secret_key_does_not_start(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "NOTIFIER_ENV": "production", "NOTIFIER_VAR_DIR": str(tmp_path),
            "NOTIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'n.db'}", "NOTIFIER_API_TOKEN": GOOD}  # fmt: skip

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -18,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from notifier import migrate
 from proof.harness import INTAKE_TOKEN, ORGANISATION, ROOT, Server, SmtpSink, api, base_env
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("NOTIFIER_TEST_DATABASE_URL"),
@@ -29,44 +29,27 @@ REPLICAS = 3
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("replicas")
-    gen = _fresh_database()
-    url = next(gen)
-    migrate.upgrade(url)  # once, before the replicas start, so they do not race to migrate
-    sink = SmtpSink()
-    servers = []
-    try:
-        for n in range(REPLICAS):
-            env = base_env(
-                url,
-                tmp / f"var{n}",
-                NOTIFIER_SWEEP_INTERVAL_SECONDS="1",
-                NOTIFIER_SMTP_HOST="127.0.0.1",
-                NOTIFIER_SMTP_PORT=str(sink.port),
-                NOTIFIER_MAIL_FROM="meldplicht@zrl.example",
-                NOTIFIER_INTAKE_WRITER="thread",
-            )
-            servers.append(Server(env, log_path=tmp / f"replica{n}.log").start())
-        yield url, servers, sink
-    finally:
-        for server in servers:
-            server.stop()
-        sink.close()
-        next(gen, None)
-
-
-def _fresh_database():
-    """A throwaway database on the test server (the recipe of tests/conftest.py's db_url, module-scoped)."""
-    server = os.environ["NOTIFIER_TEST_DATABASE_URL"]
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    from sqlalchemy.engine import make_url
-
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(tmp) as url:
+        migrate.upgrade(url)  # once, before the replicas start, so they do not race to migrate
+        sink = SmtpSink()
+        servers = []
+        try:
+            for n in range(REPLICAS):
+                env = base_env(
+                    url,
+                    tmp / f"var{n}",
+                    NOTIFIER_SWEEP_INTERVAL_SECONDS="1",
+                    NOTIFIER_SMTP_HOST="127.0.0.1",
+                    NOTIFIER_SMTP_PORT=str(sink.port),
+                    NOTIFIER_MAIL_FROM="meldplicht@zrl.example",
+                    NOTIFIER_INTAKE_WRITER="thread",
+                )
+                servers.append(Server(env, log_path=tmp / f"replica{n}.log").start())
+            yield url, servers, sink
+        finally:
+            for server in servers:
+                server.stop()
+            sink.close()
 
 
 def _concurrently(calls) -> list:  # noqa: ANN001
