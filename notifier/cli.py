@@ -75,7 +75,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from notifier.main import create_app
+    from notifier.main import create_served_app
 
     workers = getattr(args, "workers", 1)
     if workers > 1:
@@ -86,7 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         migrate.upgrade(get_settings().database_url)
         uvicorn.run(
-            "notifier.main:create_app",
+            "notifier.main:create_served_app",
             factory=True,
             workers=workers,
             host=args.host,
@@ -95,7 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             proxy_headers=True,
         )
         return 0
-    app = create_app()
+    app = create_served_app()
     print(
         f"meldplicht serving on http://{args.host}:{args.port} (API token: NOTIFIER_API_TOKEN or "
         f"{app.state.settings.var_dir}/api-token)",

@@ -17,7 +17,7 @@ down_revision: str | Sequence[str] | None = (
     "7b3e5c1d9a20",
     "c4a1e8f2b610",
     "7c3e9a51d2f4",
-    "f1019f0900a5",  # signin throttle, on top of 5b8d0e2f7a61 (web users); if it is not merged, name 5b8d0e2f7a61
+    "f1019f0900a5",  # signin throttle and session generation, on top of 5b8d0e2f7a61 (web users)
 )
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from notifier import clock
@@ -21,6 +21,11 @@ class Incident(SQLModel, table=True):
     created_by: str
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # Set when an officer merged this incident (still in triage) into another: where its alerts went.
+    merged_into_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("incident.id", name="fk_incident_merged_into_id"), nullable=True),
+    )
 
 
 class Track(SQLModel, table=True):

@@ -66,6 +66,7 @@ class IncidentOut(BaseModel):
     created_by: str
     created_at: datetime
     updated_at: datetime
+    merged_into_id: int | None = Field(default=None, description="State `merged`: the incident its alerts went to")
     tracks: list[TrackOut]
     deadlines: list[DeadlineOut]
     submissions: list[SubmissionOut]

@@ -85,6 +85,7 @@ def _incident(
         created_by=incident.created_by,
         created_at=local(incident.created_at, zone),
         updated_at=local(incident.updated_at, zone),
+        merged_into_id=incident.merged_into_id,
         tracks=track_out,
         deadlines=[_deadline(d, registry, zone, now) for d in rows],
         submissions=[

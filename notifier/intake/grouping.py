@@ -34,7 +34,7 @@ def merge(session: Session, *, into: Incident, source: Incident, actor: str) -> 
     before = source.state
     source.state = incident_transition(source.state, "incident.merged")
     source.updated_at = into.updated_at = now
-    source.facts = {**source.facts, "merged_into": into.id}
+    source.merged_into_id = into.id
     session.add(source)
     session.add(into)
     session.flush()

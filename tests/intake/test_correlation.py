@@ -110,7 +110,10 @@ def test_merge_moves_alerts_and_marks_the_source_merged(client):
     assert response.status_code == 200, response.text
     assert {x["external_id"] for x in client.get(f"/api/v1/incidents/{a}/alerts").json()} == {"m-1", "m-2"}
     assert client.get(f"/api/v1/incidents/{b}/alerts").json() == []
-    assert client.get(f"/api/v1/incidents/{b}").json()["state"] == "merged"
+    merged = client.get(f"/api/v1/incidents/{b}").json()
+    assert (merged["state"], merged["merged_into_id"]) == ("merged", a)
+    assert "merged_into" not in merged["facts"]  # its own column, not a fact
+    assert client.get(f"/api/v1/incidents/{a}").json()["merged_into_id"] is None
     assert "incident.merged" in [r["event_type"] for r in client.get(f"/api/v1/incidents/{b}/audit").json()]
     assert "incident.merge_received" in [r["event_type"] for r in client.get(f"/api/v1/incidents/{a}/audit").json()]
     # Later alerts with the merged incident's key now land on the surviving incident.
