@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
-from proof.harness import INTAKE_TOKEN, Server, base_env
+from proof.harness import INTAKE_TOKEN, Server, base_env, report
 
 
 async def _generate(url_of, stop: threading.Event, acked: set, stats: dict, concurrency: int) -> None:  # noqa: ANN001
@@ -115,10 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="meldplicht-crash-") as tmp:
         problems = run(args.database_url, args.kills, args.seconds, args.concurrency, Path(tmp))
-    for problem in problems:
-        print("BROKEN:", problem)
-    print("crash test:", "FAILED" if problems else "ok: every acknowledged alert is stored exactly once")
-    return 1 if problems else 0
+    return report("crash test", problems, "every acknowledged alert is stored exactly once")
 
 
 if __name__ == "__main__":

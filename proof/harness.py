@@ -115,6 +115,10 @@ class SmtpSink:
         with self._lock:
             return [str(m["X-Meldplicht-Key"]) for m in self.messages]
 
+    def env(self) -> dict[str, str]:
+        """The settings that send the service's mail here."""
+        return {"NOTIFIER_SMTP_HOST": "127.0.0.1", "NOTIFIER_SMTP_PORT": str(self.port)}
+
     def close(self) -> None:
         self._controller.stop()
 
@@ -138,6 +142,14 @@ ORGANISATION = {
         },
     ],
 }
+
+
+def report(name: str, problems: list[str], ok: str) -> int:
+    """A proof script's verdict on stdout; its exit status."""
+    for problem in problems:
+        print("BROKEN:", problem)
+    print(f"{name}:", "FAILED" if problems else f"ok: {ok}")
+    return 1 if problems else 0
 
 
 def api(url: str) -> httpx.Client:

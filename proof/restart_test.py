@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from proof.harness import ORGANISATION, Server, SmtpSink, api, base_env
+from proof.harness import ORGANISATION, Server, SmtpSink, api, base_env, report
 
 EXPECTED = ["before:12h", "before:4h", "before:1h", "at"]
 
@@ -44,8 +44,7 @@ def run(database_url: str | None, down_hours: float, workdir: Path) -> list[str]
         database_url,
         workdir / "var",
         NOTIFIER_SWEEP_INTERVAL_SECONDS="1",
-        NOTIFIER_SMTP_HOST="127.0.0.1",
-        NOTIFIER_SMTP_PORT=str(sink.port),
+        **sink.env(),
         NOTIFIER_MAIL_FROM="meldplicht@zrl.example",
     )
     log_path = workdir / "server.log"
@@ -124,10 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="meldplicht-restart-") as tmp:
         problems = run(args.database_url, args.down_hours, Path(tmp))
-    for problem in problems:
-        print("BROKEN:", problem)
-    print("restart test:", "FAILED" if problems else "ok: every missed step went out once, marked late")
-    return 1 if problems else 0
+    return report("restart test", problems, "every missed step went out once, marked late")
 
 
 if __name__ == "__main__":

@@ -28,5 +28,4 @@ def freeze_once() -> None:
     if _frozen:
         return
     _frozen = True
-    gc.collect()
-    gc.freeze()
+    freeze_start_up()

@@ -92,11 +92,7 @@ def when(value: datetime | None, zone: ZoneInfo, lang: str) -> str:
     return f"{local:%d %b %Y %H:%M} {local:%Z}"
 
 
-def recipients(session: Session, registry: Registry, regime: str, stage: str) -> list[str]:
-    return _recipients(registry, organisation.get(session), regime, stage)
-
-
-def _recipients(registry: Registry, org: Organisation | None, regime: str, stage: str) -> list[str]:
+def recipients(registry: Registry, org: Organisation | None, regime: str, stage: str) -> list[str]:
     wf = registry.get(regime)
     if wf is None or stage not in wf.stages:
         return []
@@ -126,7 +122,7 @@ def rows_of(
         title = wf.stages[d.stage].title.get(lang) if wf and d.stage in wf.stages else d.stage
         status = status_of(d.due, d.submitted_at, now)
         if (d.regime, d.stage) not in parties:
-            parties[(d.regime, d.stage)] = _recipients(registry, org, d.regime, d.stage)
+            parties[(d.regime, d.stage)] = recipients(registry, org, d.regime, d.stage)
         rows.append(
             DeadlineRow(
                 regime=d.regime,
@@ -283,7 +279,3 @@ def recent_alerts(session: Session, limit: int = 10) -> list:
     except ImportError:  # the SIEM intake is optional
         return []
     return list(session.exec(select(IntakeAlert).order_by(IntakeAlert.received_at.desc()).limit(limit)).all())
-
-
-def open_deadline_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Deadline).where(Deadline.submitted_at.is_(None))).one()

@@ -39,8 +39,7 @@ def cluster(tmp_path_factory):
                     url,
                     tmp / f"var{n}",
                     NOTIFIER_SWEEP_INTERVAL_SECONDS="1",
-                    NOTIFIER_SMTP_HOST="127.0.0.1",
-                    NOTIFIER_SMTP_PORT=str(sink.port),
+                    **sink.env(),
                     NOTIFIER_MAIL_FROM="meldplicht@zrl.example",
                     NOTIFIER_INTAKE_WRITER="thread",
                 )
