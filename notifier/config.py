@@ -58,9 +58,11 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = Field(default=30, ge=1)
     scheduler_enabled: bool = True
     reply_link_days: int = Field(default=14, ge=1)
-    # Web pages (notifier/web): roles that must enrol TOTP before anything else, idle timeout of a session.
+    # Web pages (notifier/web): roles that must enrol TOTP before anything else, idle timeout of a session, and its
+    # absolute lifetime (activity does not extend it).
     totp_required_roles: str = "administrator,officer"
     session_idle_minutes: int = Field(default=60, ge=1)
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
     # Rate limits (notifier/operations/ratelimit.py, notifier/web/throttle.py). The client address is the peer's;
     # X-Forwarded-For counts only when the peer is one of these proxies (comma-separated addresses or networks).
     trusted_proxies: str = ""

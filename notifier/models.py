@@ -8,12 +8,14 @@ from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.intake.models import IntakeAlert, IntakeSource
 from notifier.mail.models import OutboxMail
 from notifier.organisation.models import Contact, Organisation
-from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
 from notifier.reminders.models import ReminderStep, SchedulerHeartbeat
-from notifier.web.models import SignInFailure, User
+from notifier.web.models import RecoveryCode, SignInFailure, User
 
 __all__ = [
     "User",
+    "RecoveryCode",
+    "ReplyLink",
     "SignInFailure",
     "SchedulerHeartbeat",
     "ReminderStep",

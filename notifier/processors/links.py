@@ -1,4 +1,6 @@
-"""Signed, expiring reply links: base64url(JSON {link id, expiry}) + "." + HMAC-SHA256 under NOTIFIER_SECRET_KEY."""
+"""Signed, expiring reply links: base64url(JSON {link id, reply link id, expiry}) + "." + HMAC-SHA256 under
+NOTIFIER_SECRET_KEY. The reply link id names the row that can revoke it (notifier/processors/reply_links.py); links
+mailed before those rows existed carry none."""
 
 import base64
 import hashlib
@@ -27,9 +29,16 @@ def _mac(secret: str, payload: str) -> str:
     return _b64(hmac.new(secret.encode(), b"processor-reply:" + payload.encode(), hashlib.sha256).digest())
 
 
-def sign(secret: str, *, link_id: int, expires_at: datetime) -> str:
-    payload = _b64(json.dumps({"l": link_id, "e": int(expires_at.timestamp())}, separators=(",", ":")).encode())
+def sign(secret: str, *, link_id: int, expires_at: datetime, reply_id: int | None = None) -> str:
+    data = {"l": link_id, "e": int(expires_at.timestamp())} | ({"r": reply_id} if reply_id is not None else {})
+    payload = _b64(json.dumps(data, separators=(",", ":")).encode())
     return f"{payload}.{_mac(secret, payload)}"
+
+
+def reply_id(token: str) -> int | None:
+    """The reply link id of a token that `verify` accepted already (None in links from before reply link rows)."""
+    value = json.loads(_unb64(token.partition(".")[0])).get("r")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def verify(secret: str, token: str, *, now: datetime) -> int:

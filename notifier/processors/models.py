@@ -44,6 +44,21 @@ class IncidentProcessor(SQLModel, table=True):
     linked_by: str
 
 
+class ReplyLink(SQLModel, table=True):
+    """One mailed reply link: a level of the chase has its own, and it stops at expiry, when the chase moves up a
+    level (revoked) and when the incident closes (checked when it is used)."""
+
+    __tablename__ = "processor_reply_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="incident_processor.id", index=True)
+    level: int
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_reason: str | None = None
+
+
 class ProcessorAnswer(SQLModel, table=True):
     """What a processor answered through the reply page, kept as given; applied only where the incident was empty."""
 
@@ -55,4 +70,6 @@ class ProcessorAnswer(SQLModel, table=True):
     author: str
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     applied: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The reply link it came through; None for links mailed before reply links had rows of their own.
+    reply_link_id: int | None = Field(default=None, foreign_key="processor_reply_link.id")
     received_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -14,7 +14,7 @@ from notifier import clock
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
-from notifier.processors import links, service
+from notifier.processors import links, reply_links, service
 from notifier.processors.models import IncidentProcessor, Processor
 
 router = APIRouter(prefix="/api/v1", tags=["processors"], responses={401: {"description": "Missing token"}})
@@ -184,7 +184,24 @@ def _resolve(request: Request, session, token: str):  # noqa: ANN001, ANN202
     link = session.get(IncidentProcessor, link_id)
     if link is None:
         return None, _page("Ongeldige link / invalid link", "<p>Onbekend verzoek / unknown request.</p>", 403)
+    try:
+        request.state.reply_link = reply_links.check(session, link=link, token=token, now=clock.now())
+    except reply_links.Gone as exc:
+        return None, _page("Link niet meer geldig / link no longer valid", GONE[exc.reason], 410)
+    except links.BadLink:
+        return None, _page("Ongeldige link / invalid link", "<p>Onbekend verzoek / unknown request.</p>", 403)
     return link, None
+
+
+GONE = {
+    "expired": "<p>Deze link is verlopen. Neem contact op met de afzender voor een nieuwe link.</p>"
+    "<p>This link has expired; ask the sender for a new one.</p>",
+    "superseded": "<p>Deze link is niet meer geldig: het verzoek is doorgezet naar een ander contact, dat een eigen "
+    "link kreeg.</p><p>This link is no longer valid: the request was passed on to another contact, who received a "
+    "link of their own.</p>",
+    "closed": "<p>Deze link is niet meer geldig: het incident is gesloten en er worden geen gegevens meer gevraagd.</p>"
+    "<p>This link is no longer valid: the incident is closed and nothing more is asked.</p>",
+}
 
 
 def _form(request: Request, link: IncidentProcessor, token: str, message: str = "") -> str:
@@ -233,7 +250,14 @@ async def reply_submit(token: str, request: Request, session: SessionDep):
         return _page("Te groot / too large", "<p>Te veel tekst / too much text.</p>", 413)
     raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     try:
-        service.answer(session, link=link, raw=raw, registry=request.app.state.registry, now=clock.now())
+        service.answer(
+            session,
+            link=link,
+            raw=raw,
+            registry=request.app.state.registry,
+            now=clock.now(),
+            via=request.state.reply_link,
+        )
     except FieldProblem as exc:
         return _page("Informatieverzoek / information request", _form(request, link, token, exc.message), 422)
     session.commit()

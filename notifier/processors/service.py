@@ -13,8 +13,8 @@ from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.models import Incident
 from notifier.mail import outbox
 from notifier.mail.render import render
-from notifier.processors import links
-from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+from notifier.processors import reply_links
+from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
 from notifier.reminders.content import field_label
 from notifier.submissions import completeness
 from notifier.workflow.schema import Registry
@@ -138,11 +138,6 @@ def link(
     return row
 
 
-def reply_url(settings: Settings, link_id: int, now: datetime) -> str:
-    token = links.sign(settings.secret_key, link_id=link_id, expires_at=now + timedelta(days=settings.reply_link_days))
-    return f"{settings.base_url.rstrip('/')}/reply/{token}"
-
-
 def queue_request(
     session: Session,
     *,
@@ -167,7 +162,7 @@ def queue_request(
         "requested_local": link.requested_at.strftime("%Y-%m-%d %H:%M UTC"),
         "incident": {"id": incident.id, "title": incident.title},
         "facts": [field_label(registry, name, lang) for name in link.requested_facts],
-        "reply_url": reply_url(settings, link.id, now),
+        "reply_url": reply_links.issue(session, link=link, settings=settings, now=now),
         "reply_days": settings.reply_link_days,
     }
     key = f"processor:{link.id}:level:{link.current_level}"
@@ -215,9 +210,17 @@ def _convert(registry: Registry, name: str, raw: str) -> tuple[Any, bool]:
 
 
 def answer(
-    session: Session, *, link: IncidentProcessor, raw: dict[str, str], registry: Registry, now: datetime
+    session: Session,
+    *,
+    link: IncidentProcessor,
+    raw: dict[str, str],
+    registry: Registry,
+    now: datetime,
+    via: ReplyLink | None = None,
 ) -> ProcessorAnswer:
-    """Store the answers as given and fill only facts the incident does not have yet (never overwrite ours)."""
+    """Store the answers as given and fill only facts the incident does not have yet (never overwrite ours).
+
+    `via` is the reply link the answer came through (None: a link mailed before reply links had rows)."""
     processor = session.get(Processor, link.processor_id)
     incident = session.get(Incident, link.incident_id)
     given = {k: v for k, v in raw.items() if k in link.requested_facts and v and v.strip()}
@@ -232,7 +235,13 @@ def answer(
             applied.append(name)
     author = f"processor:{processor.name}"
     row = ProcessorAnswer(
-        link_id=link.id, incident_id=incident.id, author=author, answers=given, applied=applied, received_at=now
+        link_id=link.id,
+        incident_id=incident.id,
+        author=author,
+        answers=given,
+        applied=applied,
+        received_at=now,
+        reply_link_id=via.id if via else None,
     )
     session.add(row)
     incident.facts, incident.updated_at = facts, now
@@ -245,7 +254,14 @@ def answer(
         actor=author,
         event_type="processor.answered",
         incident_id=incident.id,
-        payload={"link_id": link.id, "answers": given, "applied": applied},
+        payload={
+            "link_id": link.id,
+            # Which mailed link it came through (its id, never the token): the level it went to tells who answered.
+            "reply_link_id": via.id if via else None,
+            "level": via.level if via else link.current_level,
+            "answers": given,
+            "applied": applied,
+        },
         at=now,
     )
     log.info("processor.answered", incident_id=incident.id, processor=processor.name, applied=applied)

@@ -1,19 +1,18 @@
-"""Users, roles, argon2 passwords, the signed session, CSRF tokens and TOTP for the web pages.
+"""Users, roles, argon2 passwords, the signed session and CSRF tokens for the web pages (TOTP: notifier/web/totp.py).
 
-The session lives in a signed cookie (Starlette's SessionMiddleware, keyed by NOTIFIER_SECRET_KEY). It carries the
-user id, a per-session CSRF token, whether the second factor was passed, the last activity for the idle timeout, and
-the user's session generation: sign-out and a password change bump the number on the user row, which turns every
-cookie issued before into a stranger (a signed cookie cannot be recalled otherwise).
+The session lives in a signed cookie (Starlette's SessionMiddleware, keyed by NOTIFIER_SECRET_KEY). Signed is not
+secret: anyone holding the cookie can read it, so it carries nothing confidential. It carries the user id, a
+per-session CSRF token, whether the second factor was passed, the last activity (idle timeout), when the session
+began (absolute lifetime) and the user's session generation: sign-out and a password change bump the number on the
+user row, which turns every cookie issued before into a stranger (a signed cookie cannot be recalled otherwise).
 """
 
-import contextlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
@@ -29,7 +28,6 @@ MIN_PASSWORD = 12
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 RANK = {role: i for i, role in enumerate(ROLES)}
-ISSUER = "meldplicht"
 _hasher = PasswordHasher()
 # Verifying against a dummy hash for unknown e-mail addresses keeps the answer time the same for both cases.
 _DUMMY_HASH = _hasher.hash("not-a-password-" + secrets.token_hex(8))
@@ -94,18 +92,20 @@ def create_user(
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user when the password fits and the account is not locked; counts failures and locks after five."""
+    """The user when the password fits and the account is not locked; counts failures and locks after five.
+
+    Unknown, locked and existing accounts cost one argon2 verification each and give the caller the same None, so
+    neither the answer nor its time tells whether an account exists or is locked."""
     now = clock.now()
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    if user is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+        fits = user is not None
     except (VerificationError, InvalidHashError):
+        fits = False
+    if user is None or is_locked(user):
+        return None
+    if not fits:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILURES:
             user.locked_until = now + LOCKOUT
@@ -139,19 +139,6 @@ def is_locked(user: User | None) -> bool:
     return bool(user and user.locked_until and user.locked_until > clock.now())
 
 
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
-def totp_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def totp_ok(secret: str | None, code: str) -> bool:
-    code = "".join(code.split())
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, for_time=clock.now(), valid_window=1)
-
-
 # --- the session -----------------------------------------------------------------------------------------------
 
 
@@ -162,6 +149,7 @@ def start_session(request: Request, user: User, *, second_factor_done: bool) -> 
         csrf=secrets.token_urlsafe(32),
         mfa=second_factor_done,
         seen=clock.now().timestamp(),
+        born=clock.now().timestamp(),
         gen=user.session_generation,
     )
 
@@ -189,11 +177,17 @@ def check_csrf(request: Request, given: str | None) -> None:
         raise Forbidden("csrf")
 
 
-def _idle_expired(request: Request) -> bool:
-    seen = request.session.get("seen")
-    idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
+def _expired(request: Request) -> bool:
+    """Idle too long, or older than the absolute lifetime (activity renews the first, never the second)."""
+    settings = request.app.state.settings
+    seen, born = request.session.get("seen"), request.session.get("born")
     now = clock.now()
-    if seen is None or now - datetime.fromtimestamp(seen, tz=now.tzinfo) > idle:
+    # A cookie without "born" was issued before the absolute lifetime existed: its age is unknown, so it ends.
+    if seen is None or born is None:
+        return True
+    if now - datetime.fromtimestamp(born, tz=now.tzinfo) > timedelta(hours=settings.session_max_hours):
+        return True
+    if now - datetime.fromtimestamp(seen, tz=now.tzinfo) > timedelta(minutes=settings.session_idle_minutes):
         return True
     request.session["seen"] = now.timestamp()
     return False
@@ -202,7 +196,7 @@ def _idle_expired(request: Request) -> bool:
 def pending_user(request: Request, session: Session) -> User | None:
     """The user who gave the right password but not (yet) the second factor."""
     uid = request.session.get("uid")
-    if uid is None or _idle_expired(request):
+    if uid is None or _expired(request):
         return None
     user = session.get(User, uid)
     # Cookies from before this change carry no "gen": they belong to generation 0, which the column starts at.

@@ -22,9 +22,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "language": ("Taal", "Language"),
     "language_browser": ("Zoals de browser", "As the browser"),
     "save": ("Opslaan", "Save"),
+    # One answer for a wrong password, an unknown address and a locked account: it must not tell which accounts exist.
     "bad_credentials": (
-        "E-mailadres of wachtwoord klopt niet (na vijf pogingen wordt het account 15 minuten geblokkeerd).",
-        "E-mail address or password is wrong (after five attempts the account is locked for 15 minutes).",
+        "E-mailadres of wachtwoord klopt niet, of het account is tijdelijk geblokkeerd "
+        "(na vijf mislukte pogingen 15 minuten).",
+        "E-mail address or password is wrong, or the account is locked for now (for 15 minutes after five failed "
+        "attempts).",
     ),
     "locked": (
         "Account tijdelijk geblokkeerd; probeer het over 15 minuten opnieuw.",
@@ -36,7 +39,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "totp_code": ("Code uit de authenticator-app", "Code from the authenticator app"),
     "totp_title": ("Tweestapsverificatie", "Two-factor authentication"),
-    "totp_wrong": ("Deze code klopt niet of is verlopen.", "This code is wrong or has expired."),
+    "totp_wrong": (
+        "Deze code klopt niet, is verlopen of is al gebruikt.",
+        "This code is wrong, has expired or was used already.",
+    ),
+    "totp_or_recovery": (
+        "Telefoon kwijt? Vul een van uw herstelcodes in.",
+        "Lost your phone? Enter one of your recovery codes instead.",
+    ),
+    "recovery_codes": ("Herstelcodes", "Recovery codes"),
+    "recovery_codes_help": (
+        "Bewaar deze codes op papier of in een wachtwoordkluis. Elke code werkt één keer in plaats van een code uit "
+        "de app. Ze worden alleen nu getoond.",
+        "Keep these codes on paper or in a password manager. Each works once instead of a code from the app. They are "
+        "shown only now.",
+    ),
+    "recovery_codes_left": ("Ongebruikte herstelcodes", "Unused recovery codes"),
+    "recovery_codes_new": ("Nieuwe herstelcodes maken (de oude vervallen)", "New recovery codes (the old ones stop)"),
+    "continue": ("Verder", "Continue"),
     "totp_setup": ("Tweestapsverificatie instellen", "Set up two-factor authentication"),
     "totp_setup_help": (
         "Scan de QR-code of voer de geheime sleutel in een authenticator-app in, en vul daarna de code van zes cijfers in. Voor uw rol is dit verplicht (NIS2 art. 21).",

@@ -21,6 +21,12 @@ class User(SQLModel, table=True):
     password_hash: str
     totp_secret: str | None = None
     totp_enabled: bool = False
+    # Enrolment: the secret waits here (never in the readable session cookie) until a code proves the app has it.
+    totp_pending_secret: str | None = None
+    # The TOTP time step of the last code accepted: a code (or an older one) is never accepted twice.
+    totp_last_step: int | None = None
+    # Wrong TOTP or recovery codes since the last right one; not reset by a right password (the attacker has it).
+    totp_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # None: follow the browser's Accept-Language.
     language: str | None = None
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
@@ -43,3 +49,15 @@ class SignInFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     client: str = Field(max_length=64)
     failed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time recovery code, usable instead of a TOTP code; only its SHA-256 is kept (the code has 100 bits)."""
+
+    __tablename__ = "user_recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -11,7 +11,7 @@ from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.organisation import service as organisation
 from notifier.organisation.classification import ENTITY_TYPES, SECTORS
 from notifier.organisation.models_api import OrganisationIn
-from notifier.web import auth
+from notifier.web import auth, totp
 from notifier.web.auth import AdminDep, FormDep
 from notifier.web.forms import validation_errors
 from notifier.web.i18n import LANGUAGES
@@ -164,12 +164,12 @@ def users_change(user_id: int, request: Request, session: SessionDep, viewer: Ad
     changes = {"role": [user.role, role]} if role != user.role else {}
     user.role = role
     if form.get("reset_totp") == "yes":
-        user.totp_enabled, user.totp_secret = False, None
+        totp.reset(user, session)
         changes["totp"] = ["enabled", "reset"]
         if user.id != viewer.user.id:
             user.session_generation += 1  # a lost or stolen phone: that user's sessions end as well
     if form.get("unlock") == "yes":
-        user.failed_logins, user.locked_until = 0, None
+        user.failed_logins, user.locked_until, user.totp_failures = 0, None, 0
         changes["unlocked"] = [None, True]
     session.add(user)
     if changes:

@@ -12,7 +12,7 @@ from notifier import clock
 from notifier.audit import chain
 from notifier.deps import SessionDep
 from notifier.operations.ratelimit import retry_after_header
-from notifier.web import auth, throttle
+from notifier.web import auth, throttle, totp
 from notifier.web.auth import EnrollingDep, FormDep
 from notifier.web.i18n import LANGUAGES, t
 from notifier.web.pages import render, see_other
@@ -56,13 +56,8 @@ def signin(request: Request, session: SessionDep, form: FormDep):
     if user is not None:
         attempt.succeeded()
     if user is None:
-        from sqlmodel import select
-
-        from notifier.web.models import User
-
-        known = session.exec(select(User).where(User.email == email.strip().lower())).first()
-        key = "locked" if auth.is_locked(known) else "bad_credentials"
-        return render(request, "signin.html.j2", values={"email": email}, error=key, status_code=401)
+        # The same answer for an unknown address, a wrong password and a locked account (no enumeration).
+        return render(request, "signin.html.j2", values={"email": email}, error="bad_credentials", status_code=401)
     auth.start_session(request, user, second_factor_done=not user.totp_enabled)
     if user.totp_enabled:
         return see_other("/signin/totp")
@@ -100,8 +95,11 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
         attempt = throttle.begin(session, request)  # six digits are guessable too: wrong codes count as failed sign-ins
     except throttle.TooManySignIns as exc:
         return _too_many(request, exc, "signin_totp.html.j2", lang=_lang(request, user))
-    if not auth.totp_ok(user.totp_secret, form.get("code", "")):
-        return render(request, "signin_totp.html.j2", lang=_lang(request, user), error="totp_wrong", status_code=401)
+    right = totp.second_factor(session, user, form.get("code", ""), now=clock.now())
+    session.commit()
+    if not right:
+        error = "locked" if auth.is_locked(user) else "totp_wrong"
+        return render(request, "signin_totp.html.j2", lang=_lang(request, user), error=error, status_code=401)
     attempt.succeeded()
     auth.start_session(request, user, second_factor_done=True)
     _signed_in(session, user)
@@ -119,9 +117,22 @@ def signout(request: Request, session: SessionDep, form: FormDep):
     return see_other("/signin")
 
 
+def _account_page(request: Request, session, viewer, *, saved: bool, errors: dict, status_code: int = 200):  # noqa: ANN001
+    return render(
+        request,
+        "account.html.j2",
+        viewer=viewer,
+        languages=LANGUAGES,
+        saved=saved,
+        errors=errors,
+        recovery_left=totp.recovery_codes_left(session, viewer.user) if viewer.user.totp_enabled else None,
+        status_code=status_code,
+    )
+
+
 @router.get("/account")
-def account(request: Request, viewer: EnrollingDep):
-    return render(request, "account.html.j2", viewer=viewer, languages=LANGUAGES, saved=False, errors={})
+def account(request: Request, session: SessionDep, viewer: EnrollingDep):
+    return _account_page(request, session, viewer, saved=False, errors={})
 
 
 @router.post("/account")
@@ -146,16 +157,19 @@ def password_change(request: Request, session: SessionDep, viewer: EnrollingDep,
         request.session["gen"] = viewer.user.session_generation  # this session goes on; all others ended
     except FieldProblem as exc:
         session.rollback()
-        return render(
-            request,
-            "account.html.j2",
-            viewer=viewer,
-            languages=LANGUAGES,
-            saved=False,
-            errors={exc.field: exc.message},
-            status_code=422,
-        )
-    return render(request, "account.html.j2", viewer=viewer, languages=LANGUAGES, saved=True, errors={})
+        return _account_page(request, session, viewer, saved=False, errors={exc.field: exc.message}, status_code=422)
+    return _account_page(request, session, viewer, saved=True, errors={})
+
+
+@router.post("/account/recovery-codes")
+def recovery_codes_new(request: Request, session: SessionDep, viewer: EnrollingDep, form: FormDep):
+    """A fresh set of recovery codes, shown once; the old set stops working."""
+    user = viewer.user
+    if not user.totp_enabled:
+        return see_other("/account/totp")
+    codes = totp.new_recovery_codes(session, user, now=clock.now())
+    session.commit()
+    return render(request, "recovery_codes.html.j2", viewer=viewer, codes=codes)
 
 
 def _qr_svg(uri: str) -> str:
@@ -166,15 +180,8 @@ def _qr_svg(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-@router.get("/account/totp")
-def totp_setup(request: Request, session: SessionDep, viewer: EnrollingDep):
-    user = viewer.user
-    if user.totp_enabled:
-        return render(request, "totp_setup.html.j2", viewer=viewer, enabled=True, secret=None, uri=None, qr=None)
-    # The secret waits in the session until a code proves the app has it; only then is it stored.
-    secret = request.session.get("totp_pending") or auth.new_totp_secret()
-    request.session["totp_pending"] = secret
-    uri = auth.totp_uri(user, secret)
+def _setup_page(request: Request, viewer, secret: str, error: str | None = None, status_code: int = 200):  # noqa: ANN001
+    uri = totp.uri(viewer.user, secret)
     return render(
         request,
         "totp_setup.html.j2",
@@ -183,35 +190,39 @@ def totp_setup(request: Request, session: SessionDep, viewer: EnrollingDep):
         secret=secret,
         uri=uri,
         qr=_qr_svg(uri),
-        error=None,
+        error=error,
+        status_code=status_code,
     )
+
+
+def _pending_secret(session, user) -> str:  # noqa: ANN001
+    """The secret waits on the user row, not in the (readable) session cookie, until a code proves the app has it."""
+    if not user.totp_pending_secret:
+        user.totp_pending_secret = totp.new_secret()
+        session.add(user)
+        session.commit()
+    return user.totp_pending_secret
+
+
+@router.get("/account/totp")
+def totp_setup(request: Request, session: SessionDep, viewer: EnrollingDep):
+    user = viewer.user
+    if user.totp_enabled:
+        return render(request, "totp_setup.html.j2", viewer=viewer, enabled=True, secret=None, uri=None, qr=None)
+    return _setup_page(request, viewer, _pending_secret(session, user))
 
 
 @router.post("/account/totp")
 def totp_enrol(request: Request, session: SessionDep, viewer: EnrollingDep, form: FormDep) -> Response:
     user = viewer.user
-    secret = request.session.get("totp_pending")
     if user.totp_enabled:
         return see_other("/account/totp")
-    if not secret or not auth.totp_ok(secret, form.get("code", "")):
-        secret = secret or auth.new_totp_secret()
-        request.session["totp_pending"] = secret
-        uri = auth.totp_uri(user, secret)
-        return render(
-            request,
-            "totp_setup.html.j2",
-            viewer=viewer,
-            enabled=False,
-            secret=secret,
-            uri=uri,
-            qr=_qr_svg(uri),
-            error=t("totp_wrong", viewer.lang),
-            status_code=422,
-        )
-    user.totp_secret, user.totp_enabled = secret, True
-    session.add(user)
-    chain.append(session, actor=auth.actor(user), event_type="user.totp_enabled", payload={"email": user.email})
+    request.session.pop("totp_pending", None)  # where cookies from before kept it
+    secret = _pending_secret(session, user)
+    codes = totp.enrol(session, user, form.get("code", ""), now=clock.now())
+    if codes is None:
+        return _setup_page(request, viewer, secret, error=t("totp_wrong", viewer.lang), status_code=422)
     session.commit()
-    request.session.pop("totp_pending", None)
     request.session["mfa"] = True
-    return see_other("/")
+    # Shown once, in this answer only: the recovery codes are stored as hashes.
+    return render(request, "recovery_codes.html.j2", viewer=viewer, codes=codes)

@@ -28,6 +28,7 @@ POST_ROLES = {
     "/account": "viewer",
     "/account/totp": "viewer",
     "/account/password": "viewer",
+    "/account/recovery-codes": "viewer",
     "/signout": None,
     "/incidents/new": "officer",
     "/incidents/{incident_id}/facts": "officer",
@@ -150,7 +151,8 @@ def test_totp_enrolment_is_forced_for_officers(app, web_client):
     wrong = web_client.post("/account/totp", data={"csrf_token": token, "code": "000000"})
     assert wrong.status_code == 422
     done = web_client.post("/account/totp", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
-    assert done.url.path == "/"
+    assert done.status_code == 200 and done.text.count('<code class="recovery">') == 10  # shown once, here
+    assert web_client.get("/", follow_redirects=False).status_code == 200
     with Session(app.state.engine) as s:
         user = s.exec(select(User).where(User.email == "olga@example.org")).one()
         assert user.totp_enabled and user.totp_secret == secret
