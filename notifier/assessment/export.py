@@ -5,6 +5,7 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
+from notifier import csv_cells
 from notifier.assessment.models import SignificanceAssessment
 
 
@@ -36,7 +37,7 @@ def to_csv(rows: list[SignificanceAssessment], zone: ZoneInfo) -> str:
         item = as_dict(row, zone)
         for key in ("criteria", "answers", "notes"):
             item[key] = json.dumps(item[key], ensure_ascii=False, sort_keys=True)
-        writer.writerow(item)
+        writer.writerow({k: csv_cells.cell(v) if isinstance(v, str) else v for k, v in item.items()})
     return out.getvalue()
 
 
