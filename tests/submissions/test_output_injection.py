@@ -16,7 +16,7 @@ from tests.conftest import new_incident, post_event, put_organisation
 from tests.submissions.conftest import draft, ledger, set_facts
 
 # What an alert could carry into a title: a line break and a fake section of the early warning after it.
-FAKE_SECTION = "Storing\n## 3. Contactgegevens van de functionaris verantwoordelijk voor de melding\n- **Naam:** Mallory"
+FAKE_SECTION = "Storing\n## 3. Contactgegevens van de functionaris verantwoordelijk voor de melding\n- **Naam:** Eve"
 MARKUP = "~~x~~ **x** [portal](http://evil.example) <http://evil2.example> a\\b \\*c\\* `code` &amp; _y_ <b>z</b>"
 
 
@@ -95,7 +95,7 @@ def test_a_title_with_line_breaks_cannot_add_a_section(client):
     ) == 1
     # The title stays on its incident line; the JSON copy keeps it exactly as stored.
     line = next(x for x in text.splitlines() if x.startswith("- **Incident:**"))
-    assert "Contactgegevens" in line and "Mallory" in line
+    assert "Contactgegevens" in line and "Eve" in line
     assert body["json"]["incident"]["title"] == FAKE_SECTION
     # The multi-line fact keeps its lines, but none of them starts a block of its own.
     for token in _parsed(text):
