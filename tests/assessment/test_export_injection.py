@@ -22,7 +22,7 @@ def _row(**overrides) -> SignificanceAssessment:
         "significant": True,
         "criteria": [],
         "notes": [],
-        "assessor": "=HYPERLINK(\"http://evil.example\",\"klik\")",
+        "assessor": '=HYPERLINK("http://evil.example","klik")',
         "assessed_at": datetime(2026, 11, 23, 9, tzinfo=UTC),
         "decision": "significant",
         "confirmed_by": "@SUM(1+1)",
@@ -36,7 +36,7 @@ def test_csv_cells_cannot_start_a_formula():
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     for row in rows:
         assert all(not cell or cell[0] not in "=+-@\t\r" for cell in row.values()), row
-    assert rows[0]["assessor"] == "'=HYPERLINK(\"http://evil.example\",\"klik\")"
+    assert rows[0]["assessor"] == '\'=HYPERLINK("http://evil.example","klik")'
     assert rows[0]["confirmed_by"] == "'@SUM(1+1)" and rows[1]["assessor"] == "'\t=1"
     # Instants with a negative offset and the JSON answers stay as they were.
     assert rows[0]["assessed_at"] == "2026-11-23T04:00:00-05:00" and rows[0]["version"] == "1"
