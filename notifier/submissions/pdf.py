@@ -10,7 +10,7 @@ unavailable, not wrong.
 import os
 from pathlib import Path
 
-from fpdf import FPDF, TextStyle
+from fpdf import FPDF, FontFace, TextStyle
 from fpdf.enums import XPos, YPos
 
 from notifier.submissions import markdown as md
@@ -37,7 +37,7 @@ def _font(name: str, fallback: str) -> str:
     return str(FONT_DIR / name) if (FONT_DIR / name).exists() else str(FONT_DIR / fallback)
 
 
-def _styles() -> dict[str, TextStyle]:
+def _styles() -> dict[str, TextStyle | FontFace]:
     styles = {
         tag: TextStyle(font_family="DejaVu", font_style="B", font_size_pt=size, color=BLACK, t_margin=4, b_margin=1)
         for tag, size in HEADINGS.items()
@@ -47,6 +47,7 @@ def _styles() -> dict[str, TextStyle]:
     styles["li"] = TextStyle(t_margin=1, l_margin=5)
     styles["blockquote"] = TextStyle(color=BLACK, t_margin=2, l_margin=5, b_margin=2)
     styles["pre"] = TextStyle(font_family="DejaVuMono", t_margin=2, b_margin=0)
+    styles["code"] = FontFace(family="DejaVuMono")
     return styles
 
 

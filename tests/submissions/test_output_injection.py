@@ -177,3 +177,20 @@ def test_pdf_shows_user_text_literally_and_hides_no_link(client):
     filed = client.get(f"/api/v1/incidents/{iid}/submissions/filed/{sub_id}/pdf")
     text, links = _pdf_text_and_links(filed.content)
     assert links == [] and "[portal](http://evil.example)" in re.sub(r"\s+", " ", text)
+
+
+def test_pdf_of_a_text_filed_before_escaping_draws_without_links_or_errors():
+    """A filed text is never rewritten, so one filed before this fix may hold raw Markdown: still drawn, no link."""
+    if not pdf.available():
+        pytest.skip("DejaVu Sans (fonts-dejavu-core) not installed")
+    filed = (
+        "# Titel\n\nSome `code €` and _em_ and ***bi*** and ~~s~~\n> quote €\n\n---\n1. a\n   - nested\n\n"
+        "```\npre block € ë\n```\n\n    indented code\n\n<b>raw</b> [link](http://evil.example) "
+        "![img](http://evil.example/y.png) <http://evil.example>\n\n[portal][a]\n\n[a]: http://evil.example\n"
+        + "A" * 2000
+    )
+    text, links = _pdf_text_and_links(pdf.render(filed, title="t", footer="f"))
+    assert links == []
+    flat = re.sub(r"\s+", " ", text)
+    assert "code €" in flat and "pre block € ë" in flat and "<b>raw</b> [link](http://evil.example)" in flat
+    assert "[portal][a]" in flat and "[a]: http://evil.example" in flat
