@@ -187,7 +187,8 @@ def test_pdf_of_a_text_filed_before_escaping_draws_without_links_or_errors():
         "# Titel\n\nSome `code €` and _em_ and ***bi*** and ~~s~~\n> quote €\n\n---\n1. a\n   - nested\n\n"
         "```\npre block € ë\n```\n\n    indented code\n\n<b>raw</b> [link](http://evil.example) "
         "![img](http://evil.example/y.png) <http://evil.example>\n\n[portal][a]\n\n[a]: http://evil.example\n"
-        + "A" * 2000
+        + "A"
+        * 2000
     )
     text, links = _pdf_text_and_links(pdf.render(filed, title="t", footer="f"))
     assert links == []
