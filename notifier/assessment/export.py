@@ -5,7 +5,9 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
+from notifier import csv_cells
 from notifier.assessment.models import SignificanceAssessment
+from notifier.submissions.markdown import escape_line
 
 
 def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
@@ -36,17 +38,18 @@ def to_csv(rows: list[SignificanceAssessment], zone: ZoneInfo) -> str:
         item = as_dict(row, zone)
         for key in ("criteria", "answers", "notes"):
             item[key] = json.dumps(item[key], ensure_ascii=False, sort_keys=True)
-        writer.writerow(item)
+        writer.writerow({k: csv_cells.cell(v) if isinstance(v, str) else v for k, v in item.items()})
     return out.getvalue()
 
 
 def to_markdown(rows: list[SignificanceAssessment], zone: ZoneInfo, incident_title: str) -> str:
-    lines = [f"# Significance assessment: {incident_title}", ""]
+    # The title comes from an alert and the names from accounts: escaped, they cannot add a heading or markup.
+    lines = [f"# Significance assessment: {escape_line(incident_title)}", ""]
     for row in rows:
         item = as_dict(row, zone)
         verdict = "significant" if row.significant else "not significant"
         lines += [
-            f"## Version {row.version} ({item['assessed_at']}, {row.assessor})",
+            f"## Version {row.version} ({item['assessed_at']}, {escape_line(row.assessor)})",
             "",
             f"Entity type `{row.entity_type}`, rule: {row.rule}. Proposal: **{verdict}**.",
             "",
@@ -56,8 +59,9 @@ def to_markdown(rows: list[SignificanceAssessment], zone: ZoneInfo, incident_tit
         if not row.criteria:
             lines.append("| (none fired) | | | |")
         lines += ["", "Answers:", ""] + [f"- {k}: {v}" for k, v in sorted(row.answers.items())]
-        lines += [f"- note: {n}" for n in row.notes]
+        lines += [f"- note: {escape_line(n)}" for n in row.notes]
         if row.decision:
-            lines += ["", f"Decision: **{row.decision}** by {row.confirmed_by} at {item['confirmed_at']}."]
+            by = escape_line(row.confirmed_by or "")
+            lines += ["", f"Decision: **{row.decision}** by {by} at {item['confirmed_at']}."]
         lines.append("")
     return "\n".join(lines)

@@ -1,7 +1,13 @@
 """A minimal, correct iCalendar (RFC 5545) writer: CRLF, folding at 75 octets, escaping, UTC instants."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+# RFC 5545 TEXT allows no control character but HTAB. Line breaks of any kind (a bare CR too, which some clients
+# take as the end of the content line) become the escaped \n; every other control character is dropped.
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -14,9 +20,8 @@ class Event:
 
 
 def escape_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return CONTROL.sub("", LINE_BREAK.sub("\\\\n", escaped))
 
 
 def fold(line: str) -> str:

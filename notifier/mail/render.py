@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 
 @dataclass(frozen=True)
@@ -15,12 +15,15 @@ class Rendered:
     html: str
 
 
-@lru_cache(maxsize=8)
-def _environment(templates_dir: str) -> Environment:
+@lru_cache(maxsize=16)
+def _environment(templates_dir: str, html: bool) -> Environment:
+    # The HTML part gets an environment of its own that escapes everything it outputs, included templates too:
+    # with one environment that escapes by file name, `{% include "x.subject.j2" %}` in an HTML part came out raw
+    # (a processor named <script> ended up as markup). Subject and text parts are not HTML and are never escaped.
     return Environment(
         loader=FileSystemLoader(str(Path(templates_dir) / "email")),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -28,10 +31,10 @@ def _environment(templates_dir: str) -> Environment:
 
 
 def render(templates_dir: Path, name: str, lang: str, context: dict[str, Any]) -> Rendered:
-    env = _environment(str(templates_dir))
-    subject = env.get_template(f"{name}.{lang}.subject.j2").render(context)
+    text_env, html_env = _environment(str(templates_dir), False), _environment(str(templates_dir), True)
+    subject = text_env.get_template(f"{name}.{lang}.subject.j2").render(context)
     return Rendered(
         subject=" ".join(subject.split()),
-        text=env.get_template(f"{name}.{lang}.txt.j2").render(context),
-        html=env.get_template(f"{name}.{lang}.html.j2").render(context),
+        text=text_env.get_template(f"{name}.{lang}.txt.j2").render(context),
+        html=html_env.get_template(f"{name}.{lang}.html.j2").render(context),
     )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from notifier import csv_cells
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, Submission, Track
 
@@ -135,5 +136,5 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
+        writer.writerow([csv_cells.cell(_cell(row[c])) for c in COLUMNS])
     return buffer.getvalue()

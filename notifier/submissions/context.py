@@ -3,7 +3,8 @@
 One model serves every report kind: organisation, contacts, incident, track declaration, this stage's deadline,
 recipients, earlier filings and the facts. The facts come as a FactSheet that knows the catalogue: a template that
 names an unknown fact fails (StrictUndefined), and the sheet records which facts the text used so the JSON copy
-carries exactly those.
+carries exactly those. Text that comes from outside (titles, names, facts, reasoning) is marked md.Line or
+md.Block here, so the template environment escapes it; our labels, dates and placeholders are left as written.
 """
 
 from datetime import datetime
@@ -17,17 +18,21 @@ from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness
+from notifier.submissions import markdown as md
 from notifier.submissions import present as fmt
+from notifier.submissions.markdown import Text
 from notifier.workflow.schema import FactDef, Registry, Workflow
 
 CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
+# Fact types whose text we write (dates, Ja/Nee, numbers, choice labels); every other type is the sender's text.
+FORMATTED = ("datetime", "bool", "int", "choice", "multichoice")
 
 
 class Shown(BaseModel):
     """A value as the report shows it: the human text, or a placeholder naming what is missing."""
 
     present: bool
-    text: str
+    text: Text
     value: Any = None
 
 
@@ -41,10 +46,10 @@ class Person(BaseModel):
     role: str
     label: str
     present: bool
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    text: str
+    name: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    text: Text
 
 
 class Contacts(BaseModel):
@@ -65,8 +70,8 @@ class OrganisationItem(BaseModel):
 
 class IncidentItem(BaseModel):
     id: int
-    title: str
-    summary: str
+    title: Text
+    summary: Text
     detected_at: Shown
     resolved_at: Shown
     ongoing: bool
@@ -178,9 +183,15 @@ def _person(session: Session, role: str, labels: fmt.Labels, lang: str) -> Perso
     contact = organisation.contact_for(session, role)
     if contact is None:
         return Person(role=role, label=label, present=False, text=fmt.placeholder(label, lang))
-    text = ", ".join(p for p in (contact.name, contact.email, contact.phone) if p)
+    text = md.line(", ".join(p for p in (contact.name, contact.email, contact.phone) if p))
     return Person(
-        role=role, label=label, present=True, name=contact.name, email=contact.email, phone=contact.phone, text=text
+        role=role,
+        label=label,
+        present=True,
+        name=md.line(contact.name),
+        email=md.line(contact.email),
+        phone=md.line(contact.phone),
+        text=text,
     )
 
 
@@ -201,8 +212,8 @@ def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInf
         )
     return OrganisationItem(
         present=True,
-        name=ref("organisation.name", org.name),
-        kvk_number=ref("organisation.kvk_number", org.kvk_number),
+        name=ref("organisation.name", md.line(org.name)),
+        kvk_number=ref("organisation.kvk_number", md.line(org.kvk_number)),
         sector=ref("organisation.sector", labels.choice("sector", org.sector, lang), org.sector),
         entity_type=Shown(
             present=True, text=labels.choice("entity_type", org.entity_type, lang), value=org.entity_type
@@ -219,13 +230,16 @@ def _facts(
         label = fact.label.get(lang)
         value = values.get(key)
         filled = completeness.filled(value)
+        text = fmt.fact_text(key, fact, value, lang, zone, labels) if filled else fmt.placeholder(label, lang)
+        if filled and fact.type not in FORMATTED:
+            text = md.block(text)
         items[key] = FactItem(
             key=key,
             label=label,
             required=key in required,
             present=filled,
             value=value if filled else None,
-            text=fmt.fact_text(key, fact, value, lang, zone, labels) if filled else fmt.placeholder(label, lang),
+            text=text,
         )
     return FactSheet(items)
 
@@ -307,7 +321,7 @@ def build(
             stage=sub.stage,
             title=title,
             submitted_at=_shown(fmt.instant(sub.submitted_at, zone, lang), title, lang, sub.submitted_at.isoformat()),
-            reference=_shown(sub.reference, "kenmerk" if lang == "nl" else "reference", lang),
+            reference=_shown(md.line(sub.reference), "kenmerk" if lang == "nl" else "reference", lang),
         )
     declaration = {}
     for key, value in ((track.declaration or {}) if track else {}).items():
@@ -329,8 +343,8 @@ def build(
         contacts=Contacts(**{role: _person(session, role, labels, lang) for role in CONTACT_ROLES}),
         incident=IncidentItem(
             id=incident.id,
-            title=incident.title,
-            summary=incident.summary,
+            title=md.line(incident.title),
+            summary=md.block(incident.summary),
             detected_at=_shown(
                 fmt.instant(incident.detected_at, zone, lang), "detected", lang, _iso(incident.detected_at)
             ),
@@ -348,13 +362,13 @@ def build(
                 track.aware_at.isoformat() if track and track.aware_at else None,
             ),
             declared_by=track.declared_by if track else None,
-            reasoning=_shown(track.reasoning if track else None, reasoning_label, lang),
+            reasoning=_shown(md.block(track.reasoning) if track else None, reasoning_label, lang),
             declaration=declaration,
         ),
         deadline=deadline,
         recipients=recipients,
         filed=filed,
-        delay_reason=_shown(delay_reason, labels.reference("delay_reason", lang), lang),
+        delay_reason=_shown(md.block(delay_reason), labels.reference("delay_reason", lang), lang),
         required=required,
         facts=_facts(registry.facts, incident.facts or {}, set(stage_def.fields), lang, zone, labels),
     )

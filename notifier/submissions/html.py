@@ -1,15 +1,12 @@
 """A printable, self-contained HTML page of a report.
 
-The Markdown comes from our own templates, so a small converter for the subset they use (headings, lists, bold,
-paragraphs with line breaks) is enough and needs no dependency. Everything is escaped before markup is added.
+The body comes from the one Markdown-to-HTML path (submissions.markdown, also behind the PDF), which escapes
+everything and adds only the markup our templates write; user text in the Markdown was escaped when rendered.
 """
-
-import html
-import re
 
 from jinja2 import Environment, StrictUndefined
 
-BOLD = re.compile(r"\*\*(.+?)\*\*")
+from notifier.submissions import markdown as md
 
 PAGE = Environment(undefined=StrictUndefined, autoescape=True).from_string(
     """<!doctype html>
@@ -46,55 +43,11 @@ PAGE = Environment(undefined=StrictUndefined, autoescape=True).from_string(
 )
 
 
-def _inline(text: str) -> str:
-    return BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False))
-
-
-def markdown_to_html(text: str) -> str:
-    out: list[str] = []
-    paragraph: list[str] = []
-    in_list = False
-
-    def flush() -> None:
-        nonlocal in_list
-        if paragraph:
-            out.append("<p>" + "<br>\n".join(_inline(line) for line in paragraph) + "</p>")
-            paragraph.clear()
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-
-    for line in text.splitlines():
-        heading = re.match(r"^(#{1,3}) (.*)$", line)
-        if heading:
-            flush()
-            level = len(heading.group(1))
-            out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
-        elif line.startswith("- "):
-            if paragraph:
-                out.append("<p>" + "<br>\n".join(_inline(p) for p in paragraph) + "</p>")
-                paragraph.clear()
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{_inline(line[2:])}</li>")
-        elif not line.strip():
-            flush()
-        elif in_list and line.startswith("  "):
-            out[-1] = out[-1][: -len("</li>")] + "<br>\n" + _inline(line.strip()) + "</li>"
-        else:
-            if in_list:
-                flush()
-            paragraph.append(line)
-    flush()
-    return "\n".join(out)
-
-
 def page(text: str, *, title: str, lang: str, missing: list[str], footer: str, show_status: bool = True) -> str:
     return PAGE.render(
         lang=lang,
         title=title,
-        body=markdown_to_html(text),
+        body=md.to_html(text),
         missing=missing,
         show_status=show_status,
         missing_label="Ontbrekende verplichte gegevens" if lang == "nl" else "Required information missing",

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from notifier import clock
+from notifier.submissions import markdown as md
 from notifier.submissions.context import ReportContext
 
 SCHEMA = "meldplicht.submission/v1"
@@ -36,11 +37,14 @@ class Rendered:
 
 @lru_cache
 def environment(templates_dir: Path) -> Environment:
-    # Markdown is not HTML: no autoescape here; the printable HTML view escapes everything itself.
+    # Markdown is not HTML: no HTML autoescape (the print view escapes everything itself). Markdown escaping is
+    # done by `finalize` on every `{{ }}` that outputs marked user text (md.Line, md.Block, see context.py); a
+    # filter applied to such a value in a template (`| upper`) would drop the mark, so templates use them as is.
     return Environment(
         loader=FileSystemLoader(str(Path(templates_dir) / "submissions")),
         undefined=StrictUndefined,
         autoescape=False,
+        finalize=md.finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -55,3 +55,29 @@ def test_folding_and_escaping():
     summary = next(line for line in lines if line.startswith("SUMMARY:"))
     assert summary == "SUMMARY:Eindverslag\\; één\\, twee \\\\ drie " + "é" * 80
     assert "DESCRIPTION:a\\nb" in lines
+
+
+def test_every_control_character_is_escaped_or_dropped():
+    """RFC 5545 TEXT: backslash, semicolon, comma and newline escaped; no other control character but HTAB."""
+    from datetime import UTC, datetime
+
+    import icalendar
+
+    from notifier.calendar.ics import Event, calendar
+
+    title = "Storing\rDESCRIPTION:nep\r\nBEGIN:VALARM;x,y\\z\x00\x07\x1b\x7f\x85\u2028\ttab"
+    body = calendar(
+        "feed\rX-INJECTED:1",
+        [Event("u@x", datetime(2026, 1, 1, tzinfo=UTC), title, "a\rb\nc\r\nd\x0be", "https://x")],
+        stamp=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    lines = _lines(body)  # only CRLF line ends, none longer than 75 octets
+    assert not any(ch in body.decode("utf-8") for ch in "\x00\x07\x0b\x1b\x7f\x85\u2028")
+    assert not [line for line in lines if line.startswith(("X-INJECTED", "DESCRIPTION:nep", "BEGIN:VALARM;"))]
+    parsed = icalendar.Calendar.from_ical(body)
+    assert "X-WR-CALNAME:feed\\nX-INJECTED:1" in lines  # an X- property: icalendar keeps it unparsed
+    [event] = parsed.walk("VEVENT")
+    # Line separators (CR, VT, FF, NEL, U+2028) are line breaks; other controls are dropped; the tab stays.
+    assert str(event["SUMMARY"]) == "Storing\nDESCRIPTION:nep\nBEGIN:VALARM;x,y\\z\n\n\ttab"
+    assert str(event["DESCRIPTION"]) == "a\nb\nc\nd\ne"
+    assert len(event.walk("VALARM")) == 1
