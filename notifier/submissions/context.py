@@ -16,11 +16,10 @@ from sqlmodel import Session, select
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.organisation import service as organisation
+from notifier.organisation.roles import CONTACT_ROLES
 from notifier.submissions import completeness
 from notifier.submissions import present as fmt
 from notifier.workflow.schema import FactDef, Registry, Workflow
-
-CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
 
 
 class Shown(BaseModel):
@@ -298,7 +297,9 @@ def build(
             name=labels.party(pid, party.name, lang),
             channel=party.channel.get(lang),
         )
-        for pid, party in workflow.recipients.for_stage(stage_def, org.sector if org else None)
+        for pid, party in workflow.recipients.for_stage(
+            stage_def, org.sector if org else None, org.entity_type if org else None
+        )
     ]
     filed: dict[str, FiledItem] = {}
     for sub in filed_submissions(session, incident.id, workflow.regime):
