@@ -21,8 +21,15 @@ def _instant(flag: str, value: str | None) -> datetime | None:
     except ValueError as exc:
         raise CliError(f"{flag}: not an ISO 8601 time: {value!r}") from exc
     if parsed.tzinfo is None:
-        raise CliError(f"{flag}: {value!r} has no UTC offset; give one, e.g. {value}+01:00 or {value}Z")
+        # Suggest the value itself written with an offset (a bare date gets its midnight), so the hint always parses.
+        plain = parsed.isoformat()
+        raise CliError(f"{flag}: {value!r} has no UTC offset; give one, e.g. {plain}+01:00 or {plain}Z")
     return parsed
+
+
+def _not_before(flag: str, value: datetime | None, anchor_flag: str, anchor: datetime | None) -> None:
+    if value is not None and anchor is not None and value < anchor:
+        raise CliError(f"{flag}: {value.isoformat()} lies before {anchor_flag} {anchor.isoformat()}")
 
 
 def _zone(value: str) -> ZoneInfo:
@@ -35,12 +42,15 @@ def _zone(value: str) -> ZoneInfo:
 def cmd_deadlines(args: argparse.Namespace) -> int:
     from notifier.config import PROJECT_ROOT
     from notifier.deadlines.rules import Anchors, compute_due
+    from notifier.organisation.service import conditions_for
     from notifier.workflow import load_registry
 
     zone = _zone(args.timezone)
     aware = _instant("--aware-at", args.aware_at)
     notified = _instant("--notification-submitted-at", args.notification_submitted_at)
     resolved = _instant("--resolved-at", args.resolved_at)
+    _not_before("--notification-submitted-at", notified, "--aware-at", aware)
+    _not_before("--resolved-at", resolved, "--aware-at", aware)
     registry = load_registry(PROJECT_ROOT / "workflows")
     workflow = registry.get(args.regime)
     if workflow is None:
@@ -51,7 +61,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         resolved_at=resolved,
         submitted=submitted,
         declaration={"risk": "risk"},  # the CLI answers for a breach that must be notified
-        conditions={"organisation.trust_service_provider": args.trust_service},
+        conditions=conditions_for(sector=None, entity_type=args.entity_type, trust_service_provider=args.trust_service),
     )
     items = [
         {
@@ -243,14 +253,51 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="target database URL (migrated, must be empty)")
     copy.set_defaults(func=cmd_db_copy)
 
-    deadlines = sub.add_parser("deadlines", help="compute the deadlines of a regime (no database needed)")
-    deadlines.add_argument("--regime", required=True, help="a regime from workflows/ (cbw, avg)")
-    deadlines.add_argument("--aware-at", required=True, help="ISO 8601 with offset")
-    deadlines.add_argument("--trust-service", action="store_true", help="trust service provider (24 h notification)")
-    deadlines.add_argument("--notification-submitted-at", help="ISO 8601 with offset")
-    deadlines.add_argument("--resolved-at", help="ISO 8601 with offset")
-    deadlines.add_argument("--timezone", default="Europe/Amsterdam")
-    deadlines.add_argument("--json", action="store_true", help="print a JSON array")
+    from notifier.organisation.classification import ENTITY_TYPES
+
+    deadlines = sub.add_parser(
+        "deadlines",
+        help="compute the deadlines of a regime (no database needed)",
+        description="Print the deadlines of one regime's track from its awareness time (reference section 5). "
+        "Times are ISO 8601 with a UTC offset, e.g. 2026-03-28T23:30:00+01:00 or 2026-03-28T22:30:00Z. "
+        "Bad input exits 2 with one line naming the flag.",
+    )
+    deadlines.add_argument("--regime", required=True, metavar="REGIME", help="a regime from workflows/ (cbw, avg)")
+    deadlines.add_argument(
+        "--aware-at", required=True, metavar="ISO", help="when the organisation became aware (starts the clock)"
+    )
+    deadlines.add_argument(
+        "--entity-type",
+        choices=ENTITY_TYPES,
+        metavar="TYPE",
+        help="the organisation's entity type, for the variants that depend on it: trust_service or "
+        "qualified_trust_service (Cbw notification 24 h), public_electronic_communications (AVG: AP within 24 h, "
+        f"whatever the risk). One of: {', '.join(ENTITY_TYPES)}",
+    )
+    deadlines.add_argument(
+        "--trust-service",
+        action="store_true",
+        help="trust service provider (Cbw incident notification within 24 h); same as --entity-type trust_service",
+    )
+    deadlines.add_argument(
+        "--notification-submitted-at",
+        metavar="ISO",
+        help="when the Cbw incident notification was submitted (the final report runs from it; not before "
+        "--aware-at); without it the final report is provisional",
+    )
+    deadlines.add_argument(
+        "--resolved-at",
+        metavar="ISO",
+        help="when the incident was resolved (not before --aware-at); an incident still ongoing when the final "
+        "report falls due owes a progress report then and the final report one month after this",
+    )
+    deadlines.add_argument(
+        "--timezone",
+        default="Europe/Amsterdam",
+        metavar="TZ",
+        help="IANA zone for calendar months and for the output (default Europe/Amsterdam)",
+    )
+    deadlines.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
     deadlines.set_defaults(func=cmd_deadlines)
 
     tick = sub.add_parser("tick", help="run one reminder sweep and one delivery pass now; one JSON line per action")

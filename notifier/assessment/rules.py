@@ -141,7 +141,8 @@ OPEN_RULE = [
 
 
 def effective_type(entity_type: str, trust_service_provider: bool = False) -> str:
-    return "trust_service" if trust_service_provider else entity_type
+    # 2024/2690 art. 14 covers every trust service provider, qualified or not.
+    return "trust_service" if trust_service_provider or entity_type == "qualified_trust_service" else entity_type
 
 
 def has_thresholds(entity_type: str) -> bool:

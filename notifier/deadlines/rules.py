@@ -44,17 +44,34 @@ def add_offset(anchor: datetime, rule: DueRule, zone: ZoneInfo) -> datetime:
     local = anchor.astimezone(zone)
     shifted = local + relativedelta(months=rule.months)
     # relativedelta keeps the wall clock and tzinfo; re-attach to let zoneinfo pick the offset of the new date.
-    wall = shifted.replace(tzinfo=None)
-    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    return local_instant(shifted.replace(tzinfo=None), zone)
 
 
-def _matches(when: dict[str, Any], values: dict[str, Any]) -> bool:
-    for key, expected in when.items():
-        actual = values.get(key)
-        allowed = expected if isinstance(expected, list) else [expected]
-        if actual not in allowed:
-            return False
-    return True
+def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a naive local wall-clock time (reference section 5).
+
+    An ambiguous autumn time takes its first occurrence (fold=0, the earlier instant). A time in the spring-forward
+    gap does not exist; it becomes the first instant after the gap, i.e. the moment of the transition itself.
+    zoneinfo would instead read it with the offset from before the gap, which lands as far past the gap as the time
+    lay inside it (02:30 -> 03:30 CEST instead of 03:00).
+    """
+    first = wall.replace(tzinfo=zone, fold=0)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
+        return first.astimezone(UTC)
+    # In the gap: the transition lies between the reading with the later offset (fold=1, before the transition)
+    # and the one with the earlier offset (fold=0, after it). Bisect to the second where the offset changes.
+    before = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    after = first.astimezone(UTC)
+    if before > after:
+        before, after = after, before
+    offset_after = after.astimezone(zone).utcoffset()
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) / 2
+        if middle.astimezone(zone).utcoffset() == offset_after:
+            after = middle
+        else:
+            before = middle
+    return after.replace(microsecond=0)  # transitions fall on whole seconds
 
 
 class _Computer:
@@ -63,13 +80,10 @@ class _Computer:
         self._memo: dict[str, tuple[datetime | None, bool] | None] = {}
 
     def rule_for(self, stage: StageDef) -> tuple[DueRule | None, str]:
-        for variant in stage.variants:
-            if _matches(variant.when, self.a.conditions):
-                return variant.due, variant.legal_basis or stage.legal_basis
-        return stage.due, stage.legal_basis
+        return stage.rule_for(self.a.conditions)
 
     def applies(self, stage: StageDef) -> bool:
-        return _matches(stage.applies_when, self.a.declaration)
+        return stage.applies(self.a.declaration, self.a.conditions)
 
     def anchor(self, name: str) -> tuple[datetime | None, bool]:
         if name == "aware":

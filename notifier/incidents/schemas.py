@@ -36,6 +36,9 @@ class TrackOut(BaseModel):
     declaration: dict[str, Any]
     reasoning: str | None
     allowed_events: list[str]
+    notice: str | None = Field(
+        default=None, description="Why this regime's track does not open here (e.g. a DORA financial entity: no Cbw)"
+    )
 
 
 class SubmissionOut(BaseModel):

@@ -106,6 +106,14 @@ def _not_future(field: str, value: datetime, now: datetime) -> None:
         raise FieldProblem(field, "lies in the future; only confirm what has happened")
 
 
+def _not_before_awareness(session: Session, incident: Incident, resolved_at: datetime, zone: ZoneInfo) -> None:
+    """An incident cannot end before anyone knew of it: the earliest awareness of any track bounds it."""
+    aware = [t.aware_at for t in tracks(session, incident.id) if t.aware_at is not None]
+    if aware and resolved_at < min(aware):
+        earliest = min(aware).astimezone(zone).isoformat()
+        raise FieldProblem("resolved_at", f"lies before the earliest awareness time of this incident ({earliest})")
+
+
 def apply_event(session: Session, ctx: Context, *, incident: Incident, event: Any, actor: str) -> Incident:
     """Validate one event against the state machine, apply it, recompute deadlines and audit it."""
     now = clock.now()
@@ -114,15 +122,20 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
     if event.type == "incident.resolved":
         before = _snapshot(incident, None)
         _not_future("resolved_at", event.resolved_at, now)
+        _not_before_awareness(session, incident, event.resolved_at, ctx.zone(session))
         incident.state = incident_transition(incident.state, "incident.resolved")
         incident.resolved_at = event.resolved_at
         track = None
     else:
         regime, _, name = event.type.partition(".")
         workflow = ctx.registry.workflows[regime]
+        org = organisation.get(session)
+        notice = organisation.regime_notice(org, regime)
+        if notice:
+            raise Conflict(f"{event.type} refused: no {regime} track for this organisation. {notice}")
         track = _track(session, incident, workflow)
         before = _snapshot(incident, track)
-        new_state = track_transition(workflow, track.state, name, payload)
+        new_state = track_transition(workflow, track.state, name, payload, organisation.conditions(org))
         _apply_track_event(session, ctx, incident, track, workflow, name, payload, actor, now)
         track.state, track.updated_at = new_state, now
         session.add(track)

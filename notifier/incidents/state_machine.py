@@ -7,7 +7,7 @@ Incident level: the table below. Track level: one table per regime, read from th
 from dataclasses import dataclass, field
 from typing import Any
 
-from notifier.workflow.schema import SAME, Workflow
+from notifier.workflow.schema import SAME, Workflow, matches
 
 INCIDENT_STATES = ("triage", "open", "resolved", "closed", "merged")
 # Internal events: track_activated (a regime's clock started), tracks_settled (no track has a duty left).
@@ -46,21 +46,38 @@ def _when_text(when: dict[str, list[str]]) -> str:
     return ",".join(f"{k}={'|'.join(v)}" for k, v in when.items())
 
 
-def allowed_track_events(workflow: Workflow, state: str) -> list[str]:
+def allowed_track_events(workflow: Workflow, state: str, conditions: dict[str, Any] | None = None) -> list[str]:
+    """The events allowed in this state; rows with organisation conditions (`if`) only when those hold."""
     out = []
     for tr in workflow.track.transitions:
-        if state in tr.from_:
+        if state in tr.from_ and matches(tr.if_, conditions or {}):
             name = workflow.event_type(tr.event)
-            out.append(f"{name}({_when_text(tr.when)})" if tr.when else name)
+            shown = f"{name}({_when_text(tr.when)})" if tr.when else name
+            if shown not in out:
+                out.append(shown)
     return out
 
 
-def track_transition(workflow: Workflow, state: str, event: str, payload: dict[str, Any]) -> str:
-    """The state a track moves to, or TransitionNotAllowed naming the current state and what is allowed."""
+def track_transition(
+    workflow: Workflow, state: str, event: str, payload: dict[str, Any], conditions: dict[str, Any] | None = None
+) -> str:
+    """The state a track moves to, or TransitionNotAllowed naming the current state and what is allowed.
+
+    The first row that matches wins, so a row with organisation conditions (`if`) placed before the general one
+    overrides it for those organisations.
+    """
+    conditions = conditions or {}
     for tr in workflow.track.transitions:
-        if state in tr.from_ and tr.event == event and all(payload.get(k) in v for k, v in tr.when.items()):
+        if (
+            state in tr.from_
+            and tr.event == event
+            and all(payload.get(k) in v for k, v in tr.when.items())
+            and matches(tr.if_, conditions)
+        ):
             return state if tr.to == SAME else tr.to
     shown = workflow.event_type(event)
     if "stage" in payload:
         shown += f"(stage={payload['stage']})"
-    raise TransitionNotAllowed(f"the {workflow.regime} track", state, shown, allowed_track_events(workflow, state))
+    raise TransitionNotAllowed(
+        f"the {workflow.regime} track", state, shown, allowed_track_events(workflow, state, conditions)
+    )

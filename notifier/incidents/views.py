@@ -12,6 +12,7 @@ from notifier.incidents import service
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut
 from notifier.incidents.state_machine import allowed_track_events
+from notifier.organisation import service as organisation
 from notifier.submissions import consistency
 from notifier.workflow.schema import Registry
 
@@ -34,8 +35,11 @@ def incidents_out(session: Session, ctx: service.Context, incidents: list[Incide
     tracks = _by_incident(session, Track, ids, Track.id)
     filed = _by_incident(session, Submission, ids, Submission.submitted_at, Submission.id)
     requests = _by_incident(session, ReportRequest, ids, ReportRequest.id)
+    org = organisation.get(session)
+    profile = (organisation.conditions(org), {r: organisation.regime_notice(org, r) for r in ctx.registry.workflows})
     return [
-        _incident(ctx.registry, zone, now, i, rows[i.id], tracks[i.id], filed[i.id], requests[i.id]) for i in incidents
+        _incident(ctx.registry, zone, now, i, rows[i.id], tracks[i.id], filed[i.id], requests[i.id], profile)
+        for i in incidents
     ]
 
 
@@ -57,7 +61,9 @@ def _incident(
     tracks_found: list[Track],
     filed: list[Submission],
     requests: list[ReportRequest],
+    profile: tuple[dict, dict[str, str | None]] = ({}, {}),
 ) -> IncidentOut:
+    conditions, notices = profile
     rows = sorted(rows, key=lambda d: (d.due is None, d.due or now, d.id))
     tracks = {t.regime: t for t in tracks_found}
     track_out = []
@@ -72,7 +78,8 @@ def _incident(
                 declared_by=t.declared_by if t else None,
                 declaration=t.declaration if t else {},
                 reasoning=t.reasoning if t else None,
-                allowed_events=allowed_track_events(wf, state),
+                allowed_events=[] if notices.get(regime) else allowed_track_events(wf, state, conditions),
+                notice=notices.get(regime),
             )
         )
     return IncidentOut(

@@ -1,9 +1,10 @@
 """Essential / important / not covered, per reference section 2 ("Who is covered") and the seed guide's table 1.
 
-Where the law is open the stricter reading is taken and the reason says so.
+Where the law is open, or the profile does not say enough, the stricter reading is taken and the reason says so.
 """
 
 from dataclasses import dataclass
+from itertools import product
 
 ANNEX_I = {
     "energy",
@@ -23,6 +24,7 @@ SECTORS = sorted(ANNEX_I | ANNEX_II | {"other"})
 
 ENTITY_TYPES = [
     "healthcare_provider",
+    "medical_devices",
     "cloud_computing",
     "data_centre",
     "dns",
@@ -33,14 +35,61 @@ ENTITY_TYPES = [
     "online_marketplace",
     "search_engine",
     "social_network",
+    "qualified_trust_service",
     "trust_service",
     "public_electronic_communications",
+    "central_government",
+    "decentralised_government",
     "other",
 ]
-# Covered whatever their size (NIS2 art. 2(2)); DNS, TLD and (qualified) trust services are essential (art. 3(1)(b)).
-ESSENTIAL_REGARDLESS_OF_SIZE = {"dns", "tld", "trust_service"}
-COVERED_REGARDLESS_OF_SIZE = ESSENTIAL_REGARDLESS_OF_SIZE | {"public_electronic_communications"}
+# Types that only exist in one sector; the profile refuses another combination (naming the sector).
+SECTOR_OF_TYPE = {
+    "medical_devices": "manufacturing",  # Annex II 5(a): manufacture of medical devices
+    "central_government": "public_administration",
+    "decentralised_government": "public_administration",
+}
+TRUST_SERVICE_TYPES = {"qualified_trust_service", "trust_service"}
+
+# Essential whatever their size (NIS2 art. 3(1)), with the reason each gets.
+ESSENTIAL_REGARDLESS_OF_SIZE = {
+    "qualified_trust_service": "Qualified trust service providers are essential entities regardless of size "
+    "(NIS2 art. 2(2)(b), 3(1)(b)).",
+    "dns": "DNS service providers are essential entities regardless of size (NIS2 art. 2(2)(c), 3(1)(b)).",
+    "tld": "TLD name registries are essential entities regardless of size (NIS2 art. 2(2)(c), 3(1)(b)).",
+    "central_government": "Public administration entities of central government are essential entities regardless "
+    "of size (NIS2 art. 2(2)(f)(i), 3(1)(d)).",
+    # NIS2 art. 2(5)(a) lets a member state bring local government in. The Cbw's memorandum of explanation
+    # (Kamerstukken II 2024/25, 36 764, nr. 3, section 5.1.2 "Overheidsinstanties", p. 15-20;
+    # https://www.tweedekamer.nl/kamerstukken/detail?did=2025D26060&id=2025Z11344) explains the Dutch choice to
+    # treat provinces, municipalities and water boards as overheidsinstanties under the Cbw, as essential entities
+    # (so read by Europa Decentraal, "Praktijkvraag", 4 June 2024, and wetgevingswerken.nl, "Uitzonderingen voor de
+    # overheid in de Cyberbeveiligingswet"). Essential is also the stricter reading.
+    "decentralised_government": "Decentralised government (provinces, municipalities, water boards) is treated as "
+    "an essential entity regardless of size (Cbw memorandum of explanation, Kamerstuk 36 764 nr. 3, section 5.1.2 "
+    "'Overheidsinstanties'; NIS2 art. 2(5)(a)).",
+}
+# Covered whatever their size (NIS2 art. 2(2)); essential from the size given, important below it.
+COVERED_REGARDLESS_OF_SIZE = {
+    # Non-qualified: essential only as a large Annex I entity (art. 3(1)(a)).
+    "trust_service": (
+        {"large"},
+        "Non-qualified trust service providers are covered regardless of size "
+        "(NIS2 art. 2(2)(b)); essential when large (art. 3(1)(a)), important otherwise.",
+    ),
+    "public_electronic_communications": (
+        {"large", "medium"},
+        "Providers of public electronic communications are covered regardless of size (NIS2 art. 2(2)(a)); "
+        "essential when at least medium-sized (art. 3(1)(c)), important otherwise.",
+    ),
+}
 DORA_SECTORS = {"banking", "financial_market_infrastructure"}
+DORA_NOTICE = (
+    "Financial entities in the banking and financial market infrastructure sectors report major ICT-related "
+    "incidents under DORA (Regulation (EU) 2022/2554 art. 19), not under the Cbw (NIS2 art. 4, lex specialis); "
+    "meldplicht does not yet draft DORA reports: report through your supervisor's portal (DNB or AFM)."
+)
+STRICTNESS = {"not_covered": 0, "important": 1, "essential": 2}
+FIGURES = {"staff": "staff count", "turnover": "annual turnover", "balance": "balance sheet total"}
 
 
 @dataclass(frozen=True)
@@ -50,17 +99,71 @@ class Classification:
     reason: str
 
 
-def size_class(staff: int | None, turnover: int | None, balance: int | None) -> str:
+def _size(staff: int, turnover: int, balance: int) -> str:
     """EU Recommendation 2003/361 as the reference states it (financial thresholds both exceeded)."""
-    if staff is None and (turnover is None or balance is None):
-        return "unknown"
-    staff = staff or 0
-    both = turnover is not None and balance is not None
-    if staff >= 250 or (both and turnover > 50_000_000 and balance > 43_000_000):
+    if staff >= 250 or (turnover > 50_000_000 and balance > 43_000_000):
         return "large"
-    if staff >= 50 or (both and turnover > 10_000_000 and balance > 10_000_000):
+    if staff >= 50 or (turnover > 10_000_000 and balance > 10_000_000):
         return "medium"
     return "small"
+
+
+# A missing figure can lie in any band between the thresholds; one value per band covers every outcome.
+_BANDS = {"staff": (0, 50, 250), "turnover": (0, 10_000_001, 50_000_001), "balance": (0, 10_000_001, 43_000_001)}
+
+
+def _outcomes(given: dict[str, int | None]) -> dict[tuple[int, ...], str]:
+    choices = [(v,) if v is not None else _BANDS[k] for k, v in given.items()]
+    return {combo: _size(*combo) for combo in product(*choices)}
+
+
+def possible_sizes(staff: int | None, turnover: int | None, balance: int | None) -> set[str]:
+    """Every size class the figures given still allow."""
+    return set(_outcomes({"staff": staff, "turnover": turnover, "balance": balance}).values())
+
+
+def size_class(staff: int | None, turnover: int | None, balance: int | None) -> str:
+    sizes = possible_sizes(staff, turnover, balance)
+    return next(iter(sizes)) if len(sizes) == 1 else "unknown"
+
+
+def settling_figures(staff: int | None, turnover: int | None, balance: int | None) -> list[str]:
+    """The missing figures whose value changes the size class (entering them settles it)."""
+    given = {"staff": staff, "turnover": turnover, "balance": balance}
+    outcomes = _outcomes(given)
+    keys = list(given)
+    out = []
+    for i, key in enumerate(keys):
+        if given[key] is not None:
+            continue
+        by_rest: dict[tuple, set[str]] = {}
+        for combo, size in outcomes.items():
+            by_rest.setdefault(combo[:i] + combo[i + 1 :], set()).add(size)
+        if any(len(sizes) > 1 for sizes in by_rest.values()):
+            out.append(FIGURES[key])
+    return out
+
+
+def _given(staff: int | None, turnover: int | None, balance: int | None) -> str:
+    """The figures as entered, and only those."""
+    parts = []
+    if staff is not None:
+        parts.append(f"{staff} staff")
+    if turnover is not None:
+        parts.append(f"annual turnover EUR {turnover:,}")
+    if balance is not None:
+        parts.append(f"balance sheet total EUR {balance:,}")
+    return ", ".join(parts) if parts else "no staff count or financial figures"
+
+
+def regimes(sector: str) -> list[str]:
+    """The reporting regimes that apply to the organisation (dora and cra once they exist)."""
+    return ["avg"] if sector in DORA_SECTORS else ["cbw", "avg"]
+
+
+def regime_notices(sector: str) -> dict[str, str]:
+    """Regimes replaced by another one, with what the officer must be told."""
+    return {"cbw": DORA_NOTICE} if sector in DORA_SECTORS else {}
 
 
 def classify(
@@ -71,49 +174,62 @@ def classify(
     annual_turnover_eur: int | None,
     balance_sheet_eur: int | None,
     trust_service_provider: bool = False,
+    cer_critical_entity: bool = False,
 ) -> Classification:
-    size = size_class(staff_count, annual_turnover_eur, balance_sheet_eur)
-    dora = (
-        " Incidents in this sector are reported under DORA; the Cbw regime here is kept for reference."
-        if sector in DORA_SECTORS
-        else ""
-    )
-    if entity_type in ESSENTIAL_REGARDLESS_OF_SIZE or trust_service_provider:
-        kind = "trust_service" if trust_service_provider else entity_type
+    figures = (staff_count, annual_turnover_eur, balance_sheet_eur)
+    sizes = possible_sizes(*figures)
+    size = next(iter(sizes)) if len(sizes) == 1 else "unknown"
+    dora = f" {DORA_NOTICE}" if sector in DORA_SECTORS else ""
+    if entity_type in ESSENTIAL_REGARDLESS_OF_SIZE:
+        return Classification("essential", size, ESSENTIAL_REGARDLESS_OF_SIZE[entity_type] + dora)
+    if cer_critical_entity:
         return Classification(
             "essential",
             size,
-            f"{kind} providers are essential entities regardless of size "
-            "(NIS2 art. 3(1)(b); trust services read strictly as qualified)." + dora,
+            "Critical entities under the CER Directive (Wwke) are essential entities regardless of size "
+            "(NIS2 art. 2(3), 3(1)(f))." + dora,
+        )
+    if trust_service_provider and entity_type not in TRUST_SERVICE_TYPES:
+        # The profile's older yes/no field does not say whether the trust services are qualified.
+        return Classification(
+            "essential",
+            size,
+            "Provides trust services without saying whether they are qualified: read strictly as qualified, "
+            "essential regardless of size (NIS2 art. 3(1)(b)). Set the entity type to qualified_trust_service or "
+            "trust_service (non-qualified) to settle it." + dora,
         )
     if entity_type in COVERED_REGARDLESS_OF_SIZE:
-        kind = "essential" if size in {"large", "medium"} else "important"
-        return Classification(
-            kind,
-            size,
-            f"{entity_type} is covered regardless of size (NIS2 art. 2(2)); {size} size makes it {kind}." + dora,
-        )
+        essential_sizes, why = COVERED_REGARDLESS_OF_SIZE[entity_type]
+        return _by_size(sizes, figures, why + dora, lambda s: "essential" if s in essential_sizes else "important")
     if sector not in ANNEX_I and sector not in ANNEX_II:
         return Classification("not_covered", size, f"Sector {sector!r} is not in Annex I or II of NIS2 / the Cbw.")
     annex = "Annex I (high criticality)" if sector in ANNEX_I else "Annex II (other critical)"
-    if size == "unknown":
-        return Classification(
-            "important",
-            size,
-            f"Sector {sector} is in {annex} but staff count and financial "
-            "figures are missing; treated as covered (important) until they are given." + dora,
+
+    def by_annex(s: str) -> str:
+        if s == "small":
+            return "not_covered"
+        return "essential" if s == "large" and sector in ANNEX_I else "important"
+
+    return _by_size(sizes, figures, f"Sector {sector} is in {annex}." + dora, by_annex)
+
+
+def _by_size(sizes: set[str], figures: tuple, why: str, kind_of) -> Classification:  # noqa: ANN001
+    given = _given(*figures)
+    if len(sizes) == 1:
+        size = next(iter(sizes))
+        kind = kind_of(size)
+        verdict = (
+            "below the medium-size thresholds of Recommendation 2003/361, not covered"
+            if kind == "not_covered"
+            else kind
         )
-    if size == "small":
-        return Classification(
-            "not_covered",
-            size,
-            f"Sector {sector} is in {annex}, but the organisation is "
-            "below the medium-size thresholds (< 50 staff, turnover and balance sheet <= EUR 10 m)." + dora,
-        )
-    if sector in ANNEX_I and size == "large":
-        return Classification(
-            "essential",
-            size,
-            f"Large entity (>= 250 staff, or turnover > EUR 50 m and balance sheet > EUR 43 m) in {annex}." + dora,
-        )
-    return Classification("important", size, f"{size.capitalize()} entity in {annex}." + dora)
+        return Classification(kind, size, f"{why} {size.capitalize()} entity ({given}): {verdict}.")
+    kind = max((kind_of(s) for s in sizes), key=STRICTNESS.__getitem__)
+    order = [s for s in ("small", "medium", "large") if s in sizes]
+    settle = " and ".join(settling_figures(*figures))
+    return Classification(
+        kind,
+        "unknown",
+        f"{why} Size unknown: with {given} it can be {' or '.join(order)}; treated as the strictest this allows "
+        f"({kind}). Entering the {settle} would settle it.",
+    )

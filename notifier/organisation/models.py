@@ -19,7 +19,10 @@ class Organisation(SQLModel, table=True):
     staff_count: int | None = None
     annual_turnover_eur: int | None = None
     balance_sheet_eur: int | None = None
+    # Kept from before entity_type knew trust services: "also provides trust services, qualification not said".
     trust_service_provider: bool = False
+    # Critical entity under the CER Directive / Wwke: essential under the Cbw whatever its size (NIS2 art. 3(1)(f)).
+    cer_critical_entity: bool = False
     timezone: str = "Europe/Amsterdam"
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 

@@ -4,7 +4,7 @@ from sqlmodel import Session, delete, select
 
 from notifier import clock
 from notifier.audit import chain
-from notifier.organisation.classification import classify
+from notifier.organisation.classification import TRUST_SERVICE_TYPES, classify, regime_notices, regimes
 from notifier.organisation.models import Contact, Organisation
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 
@@ -29,6 +29,7 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
         annual_turnover_eur=org.annual_turnover_eur,
         balance_sheet_eur=org.balance_sheet_eur,
         trust_service_provider=org.trust_service_provider,
+        cer_critical_entity=org.cer_critical_entity,
     )
     return OrganisationOut(
         name=org.name,
@@ -39,11 +40,14 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
         annual_turnover_eur=org.annual_turnover_eur,
         balance_sheet_eur=org.balance_sheet_eur,
         trust_service_provider=org.trust_service_provider,
+        cer_critical_entity=org.cer_critical_entity,
         timezone=org.timezone,
         contacts=[{"name": c.name, "email": c.email, "phone": c.phone, "role": c.role} for c in people],
         classification=result.classification,
         classification_reason=result.reason,
         size=result.size,
+        regimes=regimes(org.sector),
+        regime_notices=regime_notices(org.sector),
     )
 
 
@@ -79,8 +83,20 @@ def conditions(org: Organisation | None) -> dict:
     """The values workflow variants may depend on."""
     if org is None:
         return {}
+    return conditions_for(
+        sector=org.sector, entity_type=org.entity_type, trust_service_provider=org.trust_service_provider
+    )
+
+
+def conditions_for(*, sector: str | None, entity_type: str | None, trust_service_provider: bool = False) -> dict:
+    # NIS2 art. 23(4)(b)'s 24 h notification is for every trust service provider, qualified or not.
     return {
-        "organisation.trust_service_provider": org.trust_service_provider or org.entity_type == "trust_service",
-        "organisation.sector": org.sector,
-        "organisation.entity_type": org.entity_type,
+        "organisation.trust_service_provider": trust_service_provider or entity_type in TRUST_SERVICE_TYPES,
+        "organisation.sector": sector,
+        "organisation.entity_type": entity_type,
     }
+
+
+def regime_notice(org: Organisation | None, regime: str) -> str | None:
+    """Why a regime's track is not opened for this organisation (e.g. the Cbw for a DORA financial entity)."""
+    return regime_notices(org.sector).get(regime) if org else None

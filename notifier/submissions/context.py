@@ -17,13 +17,13 @@ from sqlmodel import Session, select
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.organisation import service as organisation
+from notifier.organisation.roles import CONTACT_ROLES
 from notifier.submissions import completeness
 from notifier.submissions import markdown as md
 from notifier.submissions import present as fmt
 from notifier.submissions.markdown import Text
 from notifier.workflow.schema import FactDef, Registry, Workflow
 
-CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
 # Fact types whose text we write (dates, Ja/Nee, numbers, choice labels); every other type is the sender's text.
 FORMATTED = ("datetime", "bool", "int", "choice", "multichoice")
 
@@ -312,7 +312,9 @@ def build(
             name=labels.party(pid, party.name, lang),
             channel=party.channel.get(lang),
         )
-        for pid, party in workflow.recipients.for_stage(stage_def, org.sector if org else None)
+        for pid, party in workflow.recipients.for_stage(
+            stage_def, org.sector if org else None, org.entity_type if org else None
+        )
     ]
     filed: dict[str, FiledItem] = {}
     for sub in filed_submissions(session, incident.id, workflow.regime):

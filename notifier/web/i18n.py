@@ -223,7 +223,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff_count": ("Aantal medewerkers", "Staff count"),
     "turnover": ("Jaaromzet (EUR)", "Annual turnover (EUR)"),
     "balance": ("Balanstotaal (EUR)", "Balance sheet total (EUR)"),
-    "trust_service": ("Verlener van vertrouwensdiensten", "Trust service provider"),
+    "trust_service": (
+        "Verleent (ook) vertrouwensdiensten; niet gezegd of ze gekwalificeerd zijn (dan streng gelezen: gekwalificeerd). Kies liever de soort entiteit.",
+        "Also provides trust services; not said whether qualified (then read strictly: qualified). Prefer choosing the entity type.",
+    ),
+    "cer_critical_entity": (
+        "Kritieke entiteit onder de CER-richtlijn / Wwke (essentieel, ongeacht de omvang)",
+        "Critical entity under the CER Directive / Wwke (essential regardless of size)",
+    ),
+    "regime_notice_cbw": (
+        "Deze organisatie meldt grote ICT-gerelateerde incidenten onder DORA (Verordening (EU) 2022/2554, art. 19), niet onder de Cbw (NIS2 art. 4). meldplicht stelt DORA-meldingen nog niet op: meld via het portaal van uw toezichthouder (DNB of AFM).",
+        "This organisation reports major ICT-related incidents under DORA (Regulation (EU) 2022/2554 art. 19), not under the Cbw (NIS2 art. 4). meldplicht does not yet draft DORA reports: report through your supervisor's portal (DNB or AFM).",
+    ),
     "timezone": ("Tijdzone", "Time zone"),
     "phone": ("Telefoon", "Phone"),
     "notification_term": ("Meldtermijn van de verwerker (uren)", "Processor's notification term (hours)"),

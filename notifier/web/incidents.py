@@ -20,6 +20,7 @@ from notifier.incidents import views
 from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
 from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.organisation import service as organisation
 from notifier.submissions import completeness, facts, ledger
 from notifier.web import board
 from notifier.web.assistant import state as assistant_state
@@ -240,6 +241,7 @@ def _submittable(wf: Workflow, state: str) -> list[str]:
 def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str):
     tracks = {tr.regime: tr for tr in incidents.tracks(session, incident.id)}
     now = clock.now()
+    conditions = organisation.conditions(organisation.get(session))
     out: dict[str, list[StageView]] = {}
     for regime, wf in ctx.registry.workflows.items():
         track = tracks.get(regime)
@@ -247,7 +249,7 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
         views_: list[StageView] = []
         declaration = track.declaration if track else {}
         for stage in _submittable(wf, state):
-            if not all(declaration.get(k) in v for k, v in wf.stages[stage].applies_when.items()):
+            if not wf.stages[stage].applies(declaration, conditions):
                 continue  # e.g. the art. 34 communication only when the risk is high
             pending = [r for r in rows if r.regime == regime and r.stage == stage and r.submitted_at is None]
             deadline = pending[0] if pending else None

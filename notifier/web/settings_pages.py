@@ -11,6 +11,7 @@ from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.organisation import service as organisation
 from notifier.organisation.classification import ENTITY_TYPES, SECTORS
 from notifier.organisation.models_api import OrganisationIn
+from notifier.organisation.roles import CONTACT_ROLES
 from notifier.web import auth, totp
 from notifier.web.auth import AdminDep, FormDep
 from notifier.web.forms import validation_errors
@@ -19,7 +20,6 @@ from notifier.web.models import ROLES, User
 from notifier.web.pages import render, see_other
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
-CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
 
 
 def _org_values(session) -> dict[str, str]:  # noqa: ANN001
@@ -28,9 +28,12 @@ def _org_values(session) -> dict[str, str]:  # noqa: ANN001
         return {"timezone": "Europe/Amsterdam"}
     values = {
         k: ("" if v is None else str(v))
-        for k, v in org.model_dump(exclude={"id", "updated_at", "trust_service_provider"}).items()
+        for k, v in org.model_dump(
+            exclude={"id", "updated_at", "trust_service_provider", "cer_critical_entity"}
+        ).items()
     }
     values["trust_service_provider"] = "yes" if org.trust_service_provider else ""
+    values["cer_critical_entity"] = "yes" if org.cer_critical_entity else ""
     for c in organisation.contacts(session):
         for part in ("name", "email", "phone"):
             values[f"{c.role}_{part}"] = getattr(c, part) or ""
@@ -87,6 +90,7 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
         "annual_turnover_eur": _int(form.get("annual_turnover_eur")),
         "balance_sheet_eur": _int(form.get("balance_sheet_eur")),
         "trust_service_provider": form.get("trust_service_provider") == "yes",
+        "cer_critical_entity": form.get("cer_critical_entity") == "yes",
         "timezone": form.get("timezone", "Europe/Amsterdam").strip(),
         "contacts": contacts,
     }

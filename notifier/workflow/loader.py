@@ -5,20 +5,17 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from notifier.workflow.schema import SAME, FactCatalogue, Registry, Workflow
+from notifier.organisation.classification import ENTITY_TYPES, SECTORS
+from notifier.organisation.roles import CONTACT_ROLES
+from notifier.workflow.schema import CONDITION_KEYS, SAME, FactCatalogue, Registry, Workflow
 
 # Field references a stage may name besides the facts: things the organisation profile provides.
-PROFILE_REFERENCES = {
-    "contact.reporting_officer",
-    "contact.deputy",
-    "contact.ciso",
-    "contact.dpo",
+PROFILE_REFERENCES = {f"contact.{role}" for role in CONTACT_ROLES} | {
     "organisation.name",
     "organisation.kvk_number",
     "organisation.sector",
 }
 ANCHORS = {"aware", "request", "resolved"}
-CONDITION_KEYS = {"organisation.trust_service_provider", "organisation.sector", "organisation.entity_type"}
 
 
 class WorkflowError(Exception):
@@ -75,6 +72,7 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
             raise WorkflowError(file, f"{base}.to", f"unknown state {tr.to!r}")
         if tr.event not in track.events:
             raise WorkflowError(file, f"{base}.event", f"unknown event {tr.event!r}")
+        _check_conditions(file, f"{base}.if", tr.if_)
         fields = track.events[tr.event].fields
         for key, values in tr.when.items():
             if key not in fields:
@@ -109,33 +107,49 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
                 raise WorkflowError(file, path, "give exactly one of hours or months")
         if stage.provisional_from:
             _check_anchor(file, f"{base}.provisional_from", stage.provisional_from, stages)
+        applies = [(f"{base}.applies_when", stage.applies_when)]
         for i, variant in enumerate(stage.variants):
-            for key in variant.when:
-                if key not in CONDITION_KEYS:
+            _check_conditions(file, f"{base}.variants[{i}].when", variant.when)
+            if variant.applies_when is not None:
+                applies.append((f"{base}.variants[{i}].applies_when", variant.applies_when))
+        for path, when in applies:
+            for key, values in when.items():
+                if key not in choice_fields or not set(values) <= choice_fields[key]:
                     raise WorkflowError(
-                        file,
-                        f"{base}.variants[{i}].when.{key}",
-                        f"unknown condition; use one of {sorted(CONDITION_KEYS)}",
+                        file, f"{path}.{key}", "must name a choice field of a track event and its values"
                     )
-        for key, values in stage.applies_when.items():
-            if key not in choice_fields or not set(values) <= choice_fields[key]:
-                raise WorkflowError(
-                    file, f"{base}.applies_when.{key}", "must name a choice field of a track event and its values"
-                )
         for i, pid in enumerate(stage.recipients or []):
             if pid not in wf.recipients.parties:
                 raise WorkflowError(file, f"{base}.recipients[{i}]", f"unknown party {pid!r}")
         for i, fname in enumerate(stage.fields):
             if fname not in facts and fname not in PROFILE_REFERENCES:
                 raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
-    for sector, ids in list(wf.recipients.by_sector.items()) + [("default", wf.recipients.default)]:
-        for pid in ids:
-            if pid not in wf.recipients.parties:
-                raise WorkflowError(
-                    file,
-                    f"recipients.by_sector.{sector}" if sector != "default" else "recipients.default",
-                    f"unknown party {pid!r}",
-                )
+    _check_recipients(file, wf)
+
+
+def _check_conditions(file: Path, path: str, when: dict) -> None:
+    for key in when:
+        if key not in CONDITION_KEYS:
+            raise WorkflowError(file, f"{path}.{key}", f"unknown condition; use one of {sorted(CONDITION_KEYS)}")
+
+
+def _check_recipients(file: Path, wf: Workflow) -> None:
+    # A misspelt sector or entity type would silently fall back to the default recipients: refuse it instead.
+    routes = [
+        ("by_sector", wf.recipients.by_sector, SECTORS, "sector"),
+        ("by_entity_type", wf.recipients.by_entity_type, ENTITY_TYPES, "entity type"),
+    ]
+    for table, mapping, known, kind in routes:
+        for key, ids in mapping.items():
+            path = f"recipients.{table}.{key}"
+            if key not in known:
+                raise WorkflowError(file, path, f"unknown {kind} {key!r} (see notifier/organisation/classification.py)")
+            for pid in ids:
+                if pid not in wf.recipients.parties:
+                    raise WorkflowError(file, path, f"unknown party {pid!r}")
+    for pid in wf.recipients.default:
+        if pid not in wf.recipients.parties:
+            raise WorkflowError(file, "recipients.default", f"unknown party {pid!r}")
 
 
 def load_registry(directory: Path) -> Registry:

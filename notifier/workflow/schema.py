@@ -4,7 +4,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from notifier.organisation.roles import ContactRole
+
 SAME = "same"
+# What a variant or a transition may depend on besides the event itself: the organisation profile
+# (notifier/organisation/service.py conditions()).
+CONDITION_KEYS = {"organisation.trust_service_provider", "organisation.sector", "organisation.entity_type"}
+
+
+def matches(when: dict[str, Any], values: dict[str, Any]) -> bool:
+    """Every key's value is the expected one (or one of the expected list)."""
+    for key, expected in when.items():
+        allowed = expected if isinstance(expected, list) else [expected]
+        if values.get(key) not in allowed:
+            return False
+    return True
 
 
 class Strict(BaseModel):
@@ -52,6 +66,8 @@ class Transition(Strict):
     from_: list[str] = Field(alias="from")
     event: str
     when: dict[str, list[str]] = Field(default_factory=dict)
+    # Organisation conditions (CONDITION_KEYS), e.g. a telecom provider's breach is notifiable whatever the risk.
+    if_: dict[str, Any] = Field(default_factory=dict, alias="if")
     to: str
 
 
@@ -72,6 +88,8 @@ class Variant(Strict):
     when: dict[str, Any]
     due: DueRule
     legal_basis: str = ""
+    # Replaces the stage's applies_when when given; {} means the stage applies to every declaration.
+    applies_when: dict[str, list[str]] | None = None
 
 
 class IfOngoing(Strict):
@@ -92,6 +110,22 @@ class StageDef(Strict):
     # Parties (recipients.parties) this stage goes to instead of the sector routing, e.g. data subjects (art. 34).
     recipients: list[str] | None = None
 
+    def variant_for(self, conditions: dict[str, Any]) -> Variant | None:
+        """The first variant whose organisation conditions hold, if any."""
+        return next((v for v in self.variants if matches(v.when, conditions)), None)
+
+    def rule_for(self, conditions: dict[str, Any]) -> tuple[DueRule | None, str]:
+        variant = self.variant_for(conditions)
+        if variant is not None:
+            return variant.due, variant.legal_basis or self.legal_basis
+        return self.due, self.legal_basis
+
+    def applies(self, declaration: dict[str, Any], conditions: dict[str, Any]) -> bool:
+        """Whether this stage is owed for that declaration (e.g. the AP notification only for a breach with risk)."""
+        variant = self.variant_for(conditions)
+        when = variant.applies_when if variant is not None and variant.applies_when is not None else self.applies_when
+        return matches(when, declaration)
+
 
 class Party(Strict):
     role: str
@@ -101,20 +135,21 @@ class Party(Strict):
 
 class Recipients(Strict):
     parties: dict[str, Party]
+    # An entity type routed apart from its sector (medical devices: a manufacturing type supervised in health care).
+    by_entity_type: dict[str, list[str]] = Field(default_factory=dict)
     by_sector: dict[str, list[str]] = Field(default_factory=dict)
     default: list[str]
 
-    def for_sector(self, sector: str | None) -> list[tuple[str, Party]]:
-        ids = self.by_sector.get(sector or "", self.default)
+    def for_sector(self, sector: str | None, entity_type: str | None = None) -> list[tuple[str, Party]]:
+        ids = self.by_entity_type.get(entity_type or "") or self.by_sector.get(sector or "", self.default)
         return [(pid, self.parties[pid]) for pid in ids]
 
-    def for_stage(self, stage: "StageDef", sector: str | None) -> list[tuple[str, Party]]:
+    def for_stage(
+        self, stage: "StageDef", sector: str | None, entity_type: str | None = None
+    ) -> list[tuple[str, Party]]:
         if stage.recipients is not None:
             return [(pid, self.parties[pid]) for pid in stage.recipients]
-        return self.for_sector(sector)
-
-
-ContactRole = Literal["reporting_officer", "deputy", "ciso", "dpo"]  # organisation contact roles
+        return self.for_sector(sector, entity_type)
 
 
 class ReminderLadder(Strict):

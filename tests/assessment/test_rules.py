@@ -175,3 +175,7 @@ def test_only_relevant_questions_per_type():
     assert "annual_turnover_eur" not in rules.question_ids("dns", turnover_known=True)
     assert "annual_turnover_eur" in rules.question_ids("dns", turnover_known=False)
     assert rules.effective_type("other", trust_service_provider=True) == "trust_service"
+
+
+def test_qualified_trust_service_uses_the_trust_service_thresholds():
+    assert rules.effective_type("qualified_trust_service") == "trust_service"

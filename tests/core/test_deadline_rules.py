@@ -82,10 +82,23 @@ def test_one_month_is_local_even_when_utc_is_on_another_day():
 
 def test_month_target_in_a_spring_forward_gap_moves_past_the_gap():
     rule = DueRule(**{"from": "aware", "months": 1})
-    # 26 March 2028 02:30 does not exist in Amsterdam (clocks jump 02:00 -> 03:00): 03:30 CEST is the instant.
+    # 26 March 2028 02:30 does not exist in Amsterdam (clocks jump 02:00 -> 03:00): the first instant after the
+    # gap, 03:00 CEST, is the deadline (reference section 5; it was 03:30 before issue 12).
     due = add_offset(t("2028-02-26T02:30:00+01:00"), rule, AMS)
     assert due.tzinfo == UTC
-    assert due.astimezone(AMS).isoformat() == "2028-03-26T03:30:00+02:00"
+    assert due.astimezone(AMS).isoformat() == "2028-03-26T03:00:00+02:00"
+
+
+def test_a_gap_of_a_whole_day_resolves_to_the_transition():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from notifier.deadlines.rules import local_instant
+
+    apia = ZoneInfo("Pacific/Apia")  # skipped 30 December 2011 entirely
+    assert local_instant(datetime(2011, 12, 30, 12, 0), apia).astimezone(apia).isoformat() == (
+        "2011-12-31T00:00:00+14:00"
+    )
 
 
 def test_month_target_on_an_ambiguous_autumn_time_takes_the_earlier_instant():

@@ -288,3 +288,18 @@ def test_every_api_endpoint_needs_the_token(app):
                     assert response.status_code == 401, (method, url, response.status_code)
                     checked += 1
     assert checked > 40
+
+
+@freeze_time("2026-06-01T10:00:00Z")
+def test_resolved_before_the_earliest_awareness_is_422_naming_resolved_at(client):
+    iid = new_incident(client)["id"]
+    post_event(client, iid, type="cbw.significant", aware_at="2026-06-01T08:00:00Z", reasoning="x")
+    post_event(client, iid, type="avg.breach", aware_at="2026-06-01T06:00:00Z", risk="risk", reasoning="y")
+    response = client.post(
+        f"/api/v1/incidents/{iid}/events", json={"type": "incident.resolved", "resolved_at": "2026-06-01T05:59:00Z"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "resolved_at"]
+    assert client.get(f"/api/v1/incidents/{iid}").json()["state"] == "open"
+    # between the two awareness times is fine: the earliest one counts
+    post_event(client, iid, type="incident.resolved", resolved_at="2026-06-01T07:00:00Z")

@@ -108,3 +108,20 @@ def test_incident_table_over_every_pair(state, event):
 def test_resolving_twice_is_refused():
     with pytest.raises(TransitionNotAllowed):
         incident_transition("resolved", "incident.resolved")
+
+
+TELECOM = {"organisation.entity_type": "public_electronic_communications"}
+
+
+@pytest.mark.parametrize(("state", "risk"), itertools.product(["pending", "not_notifiable"], ["none", "risk", "high"]))
+def test_a_telecom_providers_breach_is_notifiable_whatever_the_risk(state, risk):
+    avg = REGISTRY.workflows["avg"]
+    assert track_transition(avg, state, "breach", {"risk": risk}, TELECOM) == "notification_due"
+    assert "avg.breach" in allowed_track_events(avg, state, TELECOM)
+
+
+def test_without_the_telecom_condition_risk_none_is_not_notifiable():
+    avg = REGISTRY.workflows["avg"]
+    other = {"organisation.entity_type": "cloud_computing"}
+    assert track_transition(avg, "pending", "breach", {"risk": "none"}, other) == "not_notifiable"
+    assert "avg.breach" not in allowed_track_events(avg, "pending", other)

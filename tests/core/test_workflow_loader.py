@@ -116,3 +116,45 @@ def test_serve_exits_with_the_error(workflows, tmp_path):
     )
     assert result.returncode == 1
     assert "cbw.yaml: track.transitions[7].to: unknown state 'shut'" in result.stderr
+
+
+def test_by_sector_naming_an_unknown_sector_is_refused(workflows):
+    path = _break(workflows, "cbw.yaml", "health: [z_cert, igj]", "helth: [z_cert, igj]")
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path
+    assert error.value.path == "recipients.by_sector.helth"
+    assert "unknown sector 'helth'" in error.value.problem
+
+
+def test_by_entity_type_naming_an_unknown_type_is_refused(workflows):
+    path = _break(workflows, "cbw.yaml", "medical_devices: [z_cert, igj]", "medical_device: [z_cert, igj]")
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path
+    assert error.value.path == "recipients.by_entity_type.medical_device"
+    assert "unknown entity type 'medical_device'" in error.value.problem
+
+
+def test_a_reminder_role_that_is_no_contact_role_is_refused(workflows):
+    _break(workflows, "cbw.yaml", "cc: [deputy, ciso]", "cc: [deputy, cfo]")
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.path.startswith("reminders.cc")
+
+
+def test_contact_roles_are_defined_once():
+    """The profile API, the workflow schema, the loader's field references and the settings form share one list."""
+    import typing
+
+    from notifier.organisation import models_api
+    from notifier.organisation.roles import CONTACT_ROLES
+    from notifier.web import settings_pages
+    from notifier.workflow import loader, schema
+
+    assert typing.get_args(models_api.ContactRole) == CONTACT_ROLES
+    assert typing.get_args(schema.ContactRole) == CONTACT_ROLES
+    assert settings_pages.CONTACT_ROLES is CONTACT_ROLES
+    assert {f"contact.{r}" for r in CONTACT_ROLES} <= loader.PROFILE_REFERENCES
+    sources = [p.read_text() for p in (PROJECT_ROOT / "notifier").rglob("*.py") if p.name != "roles.py"]
+    assert not [s for s in sources if '"reporting_officer", "deputy", "ciso", "dpo"' in s]
