@@ -85,14 +85,16 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from notifier.config import get_settings
     from notifier.main import create_served_app
+    from notifier.operations.serving import uvicorn_options
 
+    options = uvicorn_options(get_settings())
     workers = getattr(args, "workers", 1)
     if workers > 1:
         # Each worker is its own process (and its own intake writer; SQLite's write lock serialises their batches).
         # Migrate once here so the workers do not race to do it.
         from notifier import migrate
-        from notifier.config import get_settings
 
         migrate.upgrade(get_settings().database_url)
         uvicorn.run(
@@ -102,7 +104,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level="warning",
-            proxy_headers=True,
+            **options,
         )
         return 0
     app = create_served_app()
@@ -111,7 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"{app.state.settings.var_dir}/api-token)",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **options)
     return 0
 
 

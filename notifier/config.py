@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     intake_rate_limit: float = Field(default=2000, ge=0, description="alerts per second per source; 0: no limit")
     intake_rate_burst: int = Field(default=4000, ge=1)
     intake_auth_failures_per_minute: int = Field(default=60, ge=0, description="per client address; 0: no limit")
+    # `notifier serve` (notifier/operations/serving.py): how long a slow or idle client may hold a connection.
+    serve_header_timeout_seconds: float = Field(default=10, gt=0, description="request line and headers")
+    serve_body_timeout_seconds: float = Field(default=60, gt=0, description="the whole body, after the headers")
+    serve_keep_alive_seconds: int = Field(default=5, ge=1, description="idle kept-alive connection")
+    serve_max_header_bytes: int = Field(default=65_536, ge=1024, description="request line and headers")
+    serve_max_connections: int = Field(default=1000, ge=0, description="per process, then 503; 0: no limit")
+    serve_graceful_shutdown_seconds: int = Field(default=30, ge=0, description="wait for running requests")
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":

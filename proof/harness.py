@@ -49,6 +49,7 @@ class Server:
     env: dict[str, str]
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
+    args: tuple[str, ...] = ()  # more `serve` arguments, e.g. ("--workers", "2")
     process: subprocess.Popen | None = None
 
     @property
@@ -58,7 +59,7 @@ class Server:
     def start(self, timeout: float = 60) -> "Server":
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "proof.serve", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "proof.serve", "serve", "--port", str(self.port), *self.args],
             cwd=ROOT,
             env=self.env,
             stdout=out,
