@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     intake_rate_limit: float = Field(default=2000, ge=0, description="alerts per second per source; 0: no limit")
     intake_rate_burst: int = Field(default=4000, ge=1)
     intake_auth_failures_per_minute: int = Field(default=60, ge=0, description="per client address; 0: no limit")
+    # Signed audit checkpoints (notifier/audit/checkpoint.py). The key is never stored in the database: this setting
+    # (PEM, or base64 of the 32-byte Ed25519 seed), else <var_dir>/audit-signing-key.pem, created 0600 on first use.
+    audit_signing_key: str | None = Field(default=None, repr=False)
+    audit_checkpoint_file: Path | None = Field(default=None, description="default <var_dir>/audit-checkpoints.jsonl")
+    audit_checkpoint_email: str | None = Field(default=None, description="each checkpoint is mailed here (e.g. CISO)")
+    audit_checkpoint_interval_seconds: int = Field(default=3600, ge=60)
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":
