@@ -203,7 +203,10 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from notifier.audit import checkpoint
     from notifier.config import get_settings
     from notifier.db import make_engine
+    from notifier.logging import configure_logging
 
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)  # logs to stderr: stdout carries the line or the key
     witness = _witness()
     if args.public_key:
         try:
@@ -211,7 +214,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
         except checkpoint.KeyProblem as exc:
             raise CliError(str(exc)) from exc
         return 0
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(settings.database_url)
     try:
         written = checkpoint.write(engine, witness)
     except checkpoint.KeyProblem as exc:

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
 from notifier import __version__, migrate, scheduler
-from notifier.audit import checkpoint
 from notifier.assessment import routes as assessment_routes
+from notifier.audit import checkpoint
 from notifier.calendar import routes as calendar_routes
 from notifier.config import Settings, get_settings
 from notifier.db import make_engine

@@ -296,7 +296,7 @@ def verify(session: Session, path: Path, public: Ed25519PublicKey, batch: int = 
             problems.append(f"{where}: record seq {seq} is missing (records up to the checkpoint were removed)")
         elif present[seq] != signed_hash:
             problems.append(
-                f"{where}: record seq {seq} does not have the signed hash (records up to it were rewritten or re-linked)"
+                f"{where}: record seq {seq} does not have the signed hash (records up to it rewritten or re-linked)"
             )
     latest = max((c for _, c in valid), key=lambda c: c["seq"])
     return CheckpointResult(problems, checked=len(valid), latest=latest)
