@@ -48,11 +48,11 @@ def tamper(db_url: str, *statements: str | tuple[str, dict], restore: bool = Tru
     try:
         with engine.begin() as conn:
             for sql in drop:
-                conn.exec_driver_sql(sql)
+                conn.execute(text(sql))
             for sql, params in steps:
                 conn.execute(text(sql), params)
             if restore:
                 for sql in install:
-                    conn.exec_driver_sql(sql)
+                    conn.execute(text(sql))
     finally:
         engine.dispose()
