@@ -1,4 +1,4 @@
-"""The `notifier` command: serve, db upgrade, deadlines, audit verify."""
+"""The `notifier` command: serve, db upgrade, deadlines, audit verify and checkpoint."""
 
 import argparse
 import json
@@ -160,24 +160,82 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _witness():  # noqa: ANN202
+    from notifier.audit.checkpoint import Witness
+    from notifier.config import get_settings
+
+    return Witness.from_settings(get_settings())
+
+
+def _public_key(given: str | None):  # noqa: ANN202
+    from notifier.audit.checkpoint import KeyProblem, parse_public_key
+
+    try:
+        return parse_public_key(given) if given else _witness().public_key()
+    except KeyProblem as exc:
+        raise CliError(f"--public-key: {exc}") from exc
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from sqlmodel import Session
 
+    from notifier.audit import checkpoint, filings, guard
     from notifier.audit.chain import verify
     from notifier.config import get_settings
     from notifier.db import make_engine
 
+    public = _public_key(args.public_key) if args.checkpoints else None
     engine = make_engine(get_settings().database_url)
-    with Session(engine) as session:
-        result = verify(session)
-    engine.dispose()
-    if result.ok:
-        print(f"audit chain intact: {result.records} records")
+    try:
+        with Session(engine) as session:
+            result = verify(session)
+            problems = list(result.problems)
+            problems += filings.verify(session)
+            problems += guard.problems(session.connection())
+            pinned = checkpoint.verify(session, Path(args.checkpoints), public) if public is not None else None
+    finally:
+        engine.dispose()
+    if pinned is not None:
+        problems += pinned.problems
+    if not problems:
+        print(f"audit chain intact: {result.records} records; ledger matches its filing records")
+        if pinned is not None and pinned.latest is not None:
+            latest = pinned.latest
+            print(f"{pinned.checked} signed checkpoint(s) hold; latest: seq {latest['seq']} signed {latest['at']}")
         return 0
-    for problem in result.problems:
+    for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"audit chain BROKEN: {len(result.problems)} problem(s) in {result.records} records", file=sys.stderr)
+    print(f"audit chain BROKEN: {len(problems)} problem(s) in {result.records} records", file=sys.stderr)
     return 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from notifier.audit import checkpoint
+    from notifier.config import get_settings
+    from notifier.db import make_engine
+    from notifier.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)  # logs to stderr: stdout carries the line or the key
+    witness = _witness()
+    if args.public_key:
+        try:
+            print(checkpoint.public_key_text(witness.signing_key().public_key()))
+        except checkpoint.KeyProblem as exc:
+            raise CliError(str(exc)) from exc
+        return 0
+    engine = make_engine(settings.database_url)
+    try:
+        written = checkpoint.write(engine, witness)
+    except checkpoint.KeyProblem as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    print(json.dumps(written, sort_keys=True, separators=(",", ":")))
+    print(f"checkpoint of seq {written['seq']} appended to {witness.file}", file=sys.stderr)
+    return 0
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
@@ -318,8 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
-    verify = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if anything was changed")
+    verify = audit_sub.add_parser(
+        "verify", help="check the hash chain, its head, the ledger and the triggers; exit 1 if anything was changed"
+    )
+    verify.add_argument("--checkpoints", metavar="FILE", help="signed checkpoints (JSON lines) to hold the chain to")
+    verify.add_argument("--public-key", help="the signing key's public key (base64 or PEM; default: from the key)")
     verify.set_defaults(func=cmd_audit_verify)
+    checkpoint = audit_sub.add_parser("checkpoint", help="sign the chain's end now: checkpoint file and audit mail")
+    checkpoint.add_argument("--public-key", action="store_true", help="print the public key instead (base64)")
+    checkpoint.set_defaults(func=cmd_audit_checkpoint)
     return parser
 
 

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     serve_max_header_bytes: int = Field(default=65_536, ge=1024, description="request line and headers")
     serve_max_connections: int = Field(default=1000, ge=0, description="per process, then 503; 0: no limit")
     serve_graceful_shutdown_seconds: int = Field(default=30, ge=0, description="wait for running requests")
+    # Signed audit checkpoints (notifier/audit/checkpoint.py). The key is never stored in the database: this setting
+    # (PEM, or base64 of the 32-byte Ed25519 seed), else <var_dir>/audit-signing-key.pem, created 0600 on first use.
+    audit_signing_key: str | None = Field(default=None, repr=False)
+    audit_checkpoint_file: Path | None = Field(default=None, description="default <var_dir>/audit-checkpoints.jsonl")
+    audit_checkpoint_email: str | None = Field(default=None, description="each checkpoint is mailed here (e.g. CISO)")
+    audit_checkpoint_interval_seconds: int = Field(default=3600, ge=60)
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":

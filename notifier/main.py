@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 
 from notifier import __version__, migrate, scheduler
 from notifier.assessment import routes as assessment_routes
+from notifier.audit import checkpoint
 from notifier.calendar import routes as calendar_routes
 from notifier.config import Settings, get_settings
 from notifier.db import make_engine
@@ -171,7 +172,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.registry = registry
-    app.state.context = Context(registry=registry, default_zone=settings.zone, templates_dir=settings.templates_dir)
+    app.state.context = Context(
+        registry=registry,
+        default_zone=settings.zone,
+        templates_dir=settings.templates_dir,
+        witness=checkpoint.Witness.from_settings(settings),
+    )
     app.state.api_token = _bootstrap_token(settings)
     _error_handlers(app)
 

@@ -1,4 +1,5 @@
-"""The one periodic job: sweep reminder steps and processor escalations into the outbox, then deliver the outbox.
+"""The periodic jobs: sweep reminder steps and processor escalations into the outbox, then deliver the outbox; and
+every `audit_checkpoint_interval_seconds` (default hourly) a signed audit checkpoint (notifier/audit/checkpoint.py).
 
 Deadlines are rows, not timers, so nothing here holds state: a restart simply runs the job again, and steps whose
 time passed while the service was down are sent on the first run (marked late). APScheduler 3.x cannot share a job
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from notifier import clock
+from notifier.audit import checkpoint
 from notifier.config import Settings
 from notifier.db import session_scope
 from notifier.mail.delivery import deliver_due
@@ -60,6 +62,13 @@ def _job(engine: Engine, settings: Settings, registry: Registry) -> None:
         beat(engine, now)
 
 
+def _checkpoint_job(engine: Engine, settings: Settings) -> None:
+    try:
+        checkpoint.catch_up(engine, checkpoint.Witness.from_settings(settings))
+    except Exception:  # e.g. an unreadable key: log it, and try again at the next run
+        log.exception("scheduler.checkpoint_failed")
+
+
 def start(engine: Engine, settings: Settings, registry: Registry) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
@@ -71,6 +80,16 @@ def start(engine: Engine, settings: Settings, registry: Registry) -> BackgroundS
         coalesce=True,
         max_instances=1,
         next_run_time=clock.now(),
+    )
+    scheduler.add_job(
+        _checkpoint_job,
+        "interval",
+        seconds=settings.audit_checkpoint_interval_seconds,
+        args=(engine, settings),
+        id="audit_checkpoint",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=clock.now(),  # at start: catches up on a filing whose checkpoint a crash prevented
     )
     scheduler.start()
     log.info("scheduler.started", interval_seconds=settings.sweep_interval_seconds)

@@ -141,9 +141,18 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
             if record_hash(row) != row.hash:
                 problems.append(f"record seq {row.seq}: content does not match its hash (the record was changed)")
             expected_prev, expected_seq, last_id = row.hash, row.seq + 1, row.seq
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        problems.append(
-            f"chain head says seq {head.seq} but the last record is seq {expected_seq - 1} (records removed?)"
-        )
+    problems += _head_problems(session.get(AuditHead, 1), count, expected_seq - 1, expected_prev)
     return VerifyResult(records=count, problems=problems)
+
+
+def _head_problems(head: AuditHead | None, count: int, last_seq: int, last_hash: str) -> list[str]:
+    """The head is written with every append, so a missing or stale one means rows were removed or rewritten."""
+    if head is None:
+        if count == 0:
+            return []  # a database nobody has written to yet
+        return [f"chain head (audit_head) is missing but there are {count} records (records removed?)"]
+    if head.seq != last_seq:
+        return [f"chain head says seq {head.seq} but the last record is seq {last_seq} (records removed?)"]
+    if head.hash != last_hash:
+        return [f"chain head hash does not match the hash of the last record, seq {last_seq} (records rewritten?)"]
+    return []

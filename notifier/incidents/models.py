@@ -66,6 +66,10 @@ class Submission(SQLModel, table=True):
     sha256: str | None = None
     recipients: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     missing: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Version 2 of the ledger hash covers every column above that was filed (docs/submission-schema.md); rows filed
+    # before it have hash_version NULL (version 1: `sha256` alone, over text and JSON).
+    hash_version: int | None = None
+    ledger_sha256: str | None = None
 
 
 class ReportRequest(SQLModel, table=True):

@@ -30,6 +30,7 @@ class Context:
     registry: Registry
     default_zone: ZoneInfo
     templates_dir: Path = PROJECT_ROOT / "templates"
+    witness: Any = None  # notifier.audit.checkpoint.Witness: where a filing's signed checkpoint goes after commit
 
     def zone(self, session: Session) -> ZoneInfo:
         org = organisation.get(session)

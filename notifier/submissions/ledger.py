@@ -3,9 +3,12 @@
 When a person confirms a submission (event `<regime>.submitted`), the report is rendered once more for the filing
 moment and frozen on the Submission row: the Markdown text, the JSON copy, their SHA-256 (see render.canonical),
 the recipients and the required fields that were missing. A mapper guard refuses any later change to those columns,
-so editing the incident's facts afterwards never alters what was filed.
+so editing the incident's facts afterwards never alters what was filed; database triggers (migration 5a8d2c4e7f10)
+refuse UPDATE and DELETE of the table for every client. `ledger_sha256` (hash version 2) covers every filed column.
 """
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +16,7 @@ from sqlalchemy import event, inspect
 from sqlmodel import Session, select
 
 from notifier import clock
+from notifier.audit.checkpoint import CHECKPOINT_AFTER_COMMIT
 from notifier.errors import Conflict, NotFound
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.submissions import context as report_context
@@ -20,8 +24,40 @@ from notifier.submissions import present
 from notifier.submissions.render import Rendered, render, sha256
 from notifier.workflow.schema import Workflow
 
-LEDGER_COLUMNS = ("text", "json_copy", "sha256", "recipients", "missing", "language")
+LEDGER_COLUMNS = ("text", "json_copy", "sha256", "recipients", "missing", "language", "hash_version", "ledger_sha256")
 FILED_FACTS_COLUMNS = ("regime", "stage", "submitted_at", "incident_id")
+HASH_VERSION = 2
+# Hash version 2 covers these (the JSON copy under the key "json"); see docs/submission-schema.md.
+HASHED_COLUMNS = (
+    "incident_id",
+    "regime",
+    "stage",
+    "submitted_at",
+    "reference",
+    "delay_reason",
+    "confirmed_by",
+    "confirmed_at",
+    "language",
+    "text",
+    "json",
+    "recipients",
+    "missing",
+)
+
+
+def filed_fields(submission: Submission) -> dict[str, Any]:
+    """The filed columns as version 2 of the ledger hash sees them (instants as UTC ISO 8601)."""
+    fields = {name: getattr(submission, name) for name in HASHED_COLUMNS if name != "json"}
+    fields["json"] = submission.json_copy
+    for name in ("submitted_at", "confirmed_at"):
+        fields[name] = clock.as_utc(fields[name]).isoformat()
+    return fields
+
+
+def ledger_hash(submission: Submission) -> str:
+    body = {"hash_version": HASH_VERSION, **filed_fields(submission)}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class LedgerImmutable(Conflict):
@@ -101,7 +137,8 @@ def _render(
 def file(
     session: Session, ctx: Any, *, incident: Incident, track: Track, workflow: Workflow, submission: Submission
 ) -> dict[str, Any]:
-    """Freeze the filed report on `submission` (before it is added); returns what the audit record must carry."""
+    """Freeze the filed report on `submission`, add it and flush; returns what the audit record must carry (the
+    ledger hash and the row's id, so `notifier audit verify` can hold each ledger row against its filing record)."""
     language = submission.language or "nl"
     rendered = _render(
         session,
@@ -121,7 +158,20 @@ def file(
     submission.sha256 = sha256(rendered.text, rendered.json)
     submission.recipients = rendered.json["recipients"]
     submission.missing = rendered.context.missing
-    return {"language": language, "sha256": submission.sha256, "missing": list(submission.missing)}
+    submission.hash_version = HASH_VERSION
+    submission.ledger_sha256 = ledger_hash(submission)
+    session.add(submission)
+    session.flush()
+    # Sign the chain head outside the database once this filing is committed (never for a rolled-back one).
+    session.info[CHECKPOINT_AFTER_COMMIT] = getattr(ctx, "witness", None)
+    return {
+        "language": language,
+        "sha256": submission.sha256,
+        "missing": list(submission.missing),
+        "submission_id": submission.id,
+        "hash_version": HASH_VERSION,
+        "ledger_sha256": submission.ledger_sha256,
+    }
 
 
 def entries(session: Session, incident_id: int) -> list[Submission]:
@@ -129,7 +179,12 @@ def entries(session: Session, incident_id: int) -> list[Submission]:
 
 
 def intact(submission: Submission) -> bool | None:
-    """Whether the stored text and JSON still hash to the filed SHA-256 (None for rows from before the ledger)."""
+    """Whether the stored text and JSON still hash to the filed SHA-256 and, from hash version 2 on, every filed
+    column to ledger_sha256 (None for rows from before the ledger)."""
     if submission.sha256 is None or submission.text is None or submission.json_copy is None:
         return None
-    return sha256(submission.text, submission.json_copy) == submission.sha256
+    if sha256(submission.text, submission.json_copy) != submission.sha256:
+        return False
+    if submission.hash_version is None:
+        return True
+    return submission.hash_version == HASH_VERSION and ledger_hash(submission) == submission.ledger_sha256

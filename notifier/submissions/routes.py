@@ -72,6 +72,8 @@ def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:
         recipients=sub.recipients,
         missing=sub.missing,
         sha256=sub.sha256,
+        hash_version=sub.hash_version,
+        ledger_sha256=sub.ledger_sha256,
         intact=ledger.intact(sub),
         text=sub.text,
         json=sub.json_copy,

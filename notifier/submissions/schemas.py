@@ -63,7 +63,12 @@ class LedgerEntryOut(BaseModel):
     recipients: list[RecipientOut] | None
     missing: list[str] | None
     sha256: str | None
-    intact: bool | None = Field(description="The stored text and JSON still hash to sha256 (null: no filed text)")
+    hash_version: int | None = Field(default=None, description="2: ledger_sha256 covers every filed column")
+    ledger_sha256: str | None = Field(default=None, description="Hash version 2 (docs/submission-schema.md)")
+    intact: bool | None = Field(
+        description="The stored text and JSON still hash to sha256 and, from hash version 2, every filed column to "
+        "ledger_sha256 (null: no filed text)"
+    )
     text: str | None
     json_: dict[str, Any] | None = Field(alias="json")
 

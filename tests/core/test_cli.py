@@ -9,6 +9,7 @@ import sys
 import pytest
 from sqlalchemy import text
 
+from tests.audit.tampering import tamper
 from tests.conftest import new_incident, post_event
 
 
@@ -125,8 +126,7 @@ def test_audit_verify_detects_an_edited_row(client, app, db_url):
     intact = run("audit", "verify", env=env)
     assert intact.returncode == 0, intact.stderr
     assert "intact" in intact.stdout
-    with app.state.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_record SET actor = 'someone-else' WHERE seq = 2"))
+    tamper(db_url, "UPDATE audit_record SET actor = 'someone-else' WHERE seq = 2")
     broken = run("audit", "verify", env=env)
     assert broken.returncode == 1
     assert "record seq 2: content does not match its hash" in broken.stderr
@@ -137,7 +137,7 @@ def test_audit_verify_detects_a_removed_last_row(client, app, db_url):
     new_incident(client, title="Tweede")
     with app.state.engine.begin() as conn:
         last = conn.execute(text("SELECT max(seq) FROM audit_record")).scalar()
-        conn.execute(text("DELETE FROM audit_record WHERE seq = :seq"), {"seq": last})
+    tamper(db_url, ("DELETE FROM audit_record WHERE seq = :seq", {"seq": last}))
     broken = run("audit", "verify", env={"NOTIFIER_DATABASE_URL": db_url})
     assert broken.returncode == 1
     assert "chain head" in broken.stderr
@@ -146,8 +146,7 @@ def test_audit_verify_detects_a_removed_last_row(client, app, db_url):
 def test_audit_verify_detects_a_rewritten_chain_link(client, app, db_url):
     new_incident(client)
     new_incident(client, title="Tweede")
-    with app.state.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_record SET prev_hash = :h WHERE seq = 2"), {"h": "f" * 64})
+    tamper(db_url, ("UPDATE audit_record SET prev_hash = :h WHERE seq = 2", {"h": "f" * 64}))
     broken = run("audit", "verify", env={"NOTIFIER_DATABASE_URL": db_url})
     assert broken.returncode == 1
     assert "record seq 2" in broken.stderr
