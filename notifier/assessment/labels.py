@@ -80,6 +80,17 @@ WARNINGS: dict[str, tuple[str, str]] = {
 
 NOT_A_NUMBER = {"nl": "moet een getal zijn", "en": "must be a number"}
 
+# The rules' "missing answer" messages (rules.MissingAnswer) as the Dutch page gives them.
+MISSING_NL = {
+    "eu_users": "nodig om U = min(5 % van de EU-gebruikers; 1 000 000) of de drempels voor vertrouwensdiensten te "
+    "berekenen: vul het aantal EU-gebruikers in",
+}
+
+
+def problem(question_id: str, message: str, lang: str) -> str:
+    """A refused answer in the reader's language; messages without a Dutch version stay as the rules say them."""
+    return MISSING_NL.get(question_id, message) if lang == "nl" else message
+
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "nl" else pair[1]

@@ -71,6 +71,10 @@ def record(incident_id: int, request: Request, session: SessionDep, ctx: Context
             session, incident=incident, answers=answers_from(form, questions, viewer.lang), actor=actor(viewer.user)
         )
         session.commit()
+    except FieldProblem as exc:
+        if exc.field.startswith("answers."):
+            exc = FieldProblem(exc.field, labels.problem(exc.field.removeprefix("answers."), exc.message, viewer.lang))
+        return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
     return see_other(f"/incidents/{incident_id}#assistant")

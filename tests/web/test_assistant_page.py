@@ -99,3 +99,15 @@ def test_only_planned_effects_give_no_warning(client, officer):
     page = web.post(f"/incidents/{incident['id']}/assessment", data={"csrf_token": token, **answers})
     assert page.status_code == 200 and 'class="proposal no"' in page.text
     assert "assessment-warning-" not in page.text
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "needed to compute U"), ("nl", "nodig om U")])
+def test_a_missing_number_of_eu_users_is_asked_for_in_the_users_language(client, officer, lang, message):
+    put_organisation(client, sector="digital_infrastructure", entity_type="cloud_computing")
+    incident = new_incident(client)
+    web, token = officer(lang)
+    data = {"csrf_token": token, "q_users_limited": "10", "q_limited_minutes": "90"}
+    page = web.post(f"/incidents/{incident['id']}/assessment", data=data)
+    assert page.status_code == 422
+    assert errors(page.text).get("q_eu_users", "").startswith(message)
+    assert 'value="90"' in page.text
