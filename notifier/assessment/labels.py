@@ -69,11 +69,11 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "maintenance_contradiction": (
         "Gepland onderhoud is met ja beantwoord, maar dit is geen gepland gevolg van onderhoud: {criteria}. "
         "{article} sluit alleen de geplande onderbrekingen en de voorziene gevolgen van gepland onderhoud uit; "
-        "dit criterium is daarom toch beoordeeld. Controleer de antwoorden, en besluit met onderbouwing tegen het "
+        "wat niet gepland was, is daarom toch beoordeeld. Controleer de antwoorden, en besluit met onderbouwing tegen het "
         "voorstel als het toch een voorzien gevolg van het onderhoud was.",
         "Scheduled maintenance was answered yes, but this is not a planned effect of maintenance: {criteria}. "
         "{article} excludes only scheduled interruptions and the foreseen consequences of scheduled maintenance; "
-        "this criterion was therefore assessed all the same. Check the answers, and decide against the proposal "
+        "what was not planned was therefore assessed all the same. Check the answers, and decide against the proposal "
         "with the reasoning if it was a foreseen consequence of the maintenance after all.",
     ),
 }

@@ -293,7 +293,8 @@ def _loss(a: dict[str, Any], so_far: str, expected: str) -> tuple[float, Any]:
     and the value to record: the plain figure as in rules v1 when only the loss so far is known."""
     if a.get(expected) is None:
         return _num(a, so_far), a.get(so_far)
-    return max(_num(a, so_far), a[expected]), {"so_far_eur": a.get(so_far), "expected_eur": a[expected]}
+    value = {"so_far_eur": a[so_far]} if a.get(so_far) is not None else {}
+    return max(_num(a, so_far), a[expected]), {**value, "expected_eur": a[expected]}
 
 
 def _general(a: dict[str, Any], money: float) -> list[Fired]:
@@ -323,7 +324,9 @@ def _general(a: dict[str, Any], money: float) -> list[Fired]:
         )
     together, together_value = _loss(a, "recurrence_financial_loss_eur", "recurrence_financial_loss_expected_eur")
     if _num(a, "recurrence_count") >= 2 and together > money:
-        value = {"count": a["recurrence_count"], "financial_loss_eur": a.get("recurrence_financial_loss_eur")}
+        value = {"count": a["recurrence_count"]}
+        if a.get("recurrence_financial_loss_eur") is not None:
+            value["financial_loss_eur"] = a["recurrence_financial_loss_eur"]
         if isinstance(together_value, dict):
             value["expected_eur"] = together_value["expected_eur"]
         out.append(

@@ -197,6 +197,9 @@ def test_expected_financial_loss_counts_like_the_loss_so_far(turnover, line):
     proposal = rules.assess("cloud_computing", {**so_far, "financial_loss_expected_eur": line + 1}, turnover=turnover)
     assert [f.criterion for f in proposal.fired] == ["financial_loss"]
     assert proposal.fired[0].value == {"so_far_eur": 1_000, "expected_eur": line + 1}
+    only_expected = rules.assess("cdn", {"financial_loss_expected_eur": line + 1}, turnover=turnover).fired[0]
+    assert only_expected.value == {"expected_eur": line + 1}
+    assert rules.assess("cdn", {"financial_loss_eur": line + 1}, turnover=turnover).fired[0].value == line + 1  # v1
 
 
 @pytest.mark.parametrize(
@@ -218,6 +221,10 @@ def test_recurrence_counts_the_expected_combined_loss():
     base = {"recurrence_count": 2, "recurrence_financial_loss_eur": 100}
     assert not significant("cdn", {**base, "recurrence_financial_loss_expected_eur": 500_000})
     assert fired("cdn", {**base, "recurrence_financial_loss_expected_eur": 500_001}) == {"recurring"}
+    value = (
+        rules.assess("cdn", {**base, "recurrence_financial_loss_expected_eur": 500_001}, turnover=None).fired[0].value
+    )
+    assert value == {"count": 2, "financial_loss_eur": 100, "expected_eur": 500_001}
     assert not significant("cdn", {**base, "recurrence_count": 1, "recurrence_financial_loss_expected_eur": 10**7})
 
 
