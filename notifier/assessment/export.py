@@ -10,6 +10,17 @@ from notifier.assessment.models import SignificanceAssessment
 from notifier.submissions.markdown import escape_line
 
 
+def warning_line(warning: dict) -> str:
+    """One warning as the reasoning and the Markdown export print it (English, like the criteria)."""
+    if warning.get("code") == "maintenance_contradiction":
+        names = ", ".join(warning.get("criteria", []))
+        return (
+            f"Warning: scheduled maintenance was answered yes, but {names} is not a planned effect of maintenance "
+            f"({warning.get('article', '2024/2690 art. 3(2)')} excludes only those): assessed all the same."
+        )
+    return f"Warning: {warning.get('code')}"
+
+
 def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
     return {
         "incident_id": row.incident_id,
@@ -20,6 +31,8 @@ def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
         "significant": row.significant,
         "criteria": row.criteria,
         "notes": row.notes,
+        "rules_version": row.rules_version,
+        "warnings": row.warnings,
         "assessor": row.assessor,
         "assessed_at": row.assessed_at.astimezone(zone).isoformat(),
         "decision": row.decision,
@@ -30,13 +43,15 @@ def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
 
 def to_csv(rows: list[SignificanceAssessment], zone: ZoneInfo) -> str:
     out = io.StringIO()
+    # New columns go last so that readers of the old layout keep their column positions.
     fields = ["incident_id", "version", "entity_type", "rule", "significant", "criteria", "answers", "notes",
-              "assessor", "assessed_at", "decision", "confirmed_by", "confirmed_at"]  # fmt: skip
+              "assessor", "assessed_at", "decision", "confirmed_by", "confirmed_at", "rules_version",
+              "warnings"]  # fmt: skip
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     for row in rows:
         item = as_dict(row, zone)
-        for key in ("criteria", "answers", "notes"):
+        for key in ("criteria", "answers", "notes", "warnings"):
             item[key] = json.dumps(item[key], ensure_ascii=False, sort_keys=True)
         writer.writerow({k: csv_cells.cell(v) if isinstance(v, str) else v for k, v in item.items()})
     return out.getvalue()
@@ -51,9 +66,13 @@ def to_markdown(rows: list[SignificanceAssessment], zone: ZoneInfo, incident_tit
         lines += [
             f"## Version {row.version} ({item['assessed_at']}, {escape_line(row.assessor)})",
             "",
-            f"Entity type `{row.entity_type}`, rule: {row.rule}. Proposal: **{verdict}**.",
+            f"Entity type `{row.entity_type}`, rule: {row.rule}, rules version {row.rules_version}. "
+            f"Proposal: **{verdict}**.",
             "",
         ]
+        lines += [f"> {warning_line(w)}" for w in row.warnings or []]
+        if row.warnings:
+            lines.append("")
         lines += ["| criterion | article | threshold | value |", "|---|---|---|---|"]
         lines += [f"| {c['criterion']} | {c['article']} | {c['threshold']} | {c['value']} |" for c in row.criteria]
         if not row.criteria:

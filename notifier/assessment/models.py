@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from notifier import clock
@@ -24,6 +24,11 @@ class SignificanceAssessment(SQLModel, table=True):
     significant: bool
     criteria: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Rows from before rules v2 (issue 12) read 1: their proposal ignored every criterion under scheduled maintenance.
+    rules_version: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
+    warnings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     assessor: str
     assessed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     decision: str | None = None  # significant | not_significant, set on confirmation

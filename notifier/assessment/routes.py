@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from notifier.assessment import export, service
+from notifier.assessment import export, labels, service
 from notifier.assessment.schemas import AssessmentIn, AssessmentOut, ConfirmIn, QuestionOut, QuestionsOut
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.incidents import service as incidents
@@ -29,7 +29,8 @@ def get_questions(incident_id: int, session: SessionDep, _: PrincipalDep):
     thresholds exist)."""
     incidents.get(session, incident_id)
     kind, rule, asked = service.questions(session)
-    return QuestionsOut(entity_type=kind, rule=rule, questions=[QuestionOut(**q.__dict__) for q in asked])
+    questions = [QuestionOut(**q.__dict__, text_nl=labels.question(q.id, "nl")) for q in asked]
+    return QuestionsOut(entity_type=kind, rule=rule, questions=questions)
 
 
 @router.post(

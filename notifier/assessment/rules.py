@@ -2,13 +2,25 @@
 
 Every hard threshold is "more than"; the recurrence rule (art. 4) is "at least twice". The software proposes,
 a person decides: assess() returns the proposal and every criterion that fired, with its article and threshold.
+
+Rules version 2 (issue 12). 2024/2690 art. 3(1)(a)-(d) read "the incident has caused or is capable of causing"
+(financial loss, exfiltration of trade secrets, death, considerable damage to health), and art. 3(1)(e) counts a
+malicious access "which is capable of causing severe operational disruption" (recital 39: an attacker settling in
+to disrupt later). So beside what happened the questions ask what the incident can still cause; the answer keys of
+version 1 keep their meaning and new keys carry the "can still" half. Art. 3(2) excludes "scheduled interruptions
+of service and the foreseen consequences of scheduled maintenance operations" (recital 33: unavailability that
+occurs according to the schedule): only those planned effects are dropped, every other criterion is still assessed
+and the proposal carries a warning that "only scheduled maintenance" contradicts it. Stored versions are never
+recomputed: each keeps the rules version it was proposed under.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
+RULES_VERSION = 2
 EUR_CAP = 500_000
 U_CAP = 1_000_000
+ART_3_2 = "2024/2690 art. 3(2)"
 
 # Entity types with hard thresholds, and the article that sets them.
 TYPE_ARTICLE = {
@@ -41,18 +53,34 @@ Q = {
     q.id: q
     for q in [
         Question(
-            "scheduled_maintenance", "bool", "Was it caused only by scheduled maintenance and its planned effects?"
+            "scheduled_maintenance",
+            "bool",
+            "Was it scheduled maintenance, and are the unavailability and limited availability answered here only its "
+            "planned effects?",
         ),
         Question("financial_loss_eur", "number", "Direct financial loss for the organisation so far", "EUR"),
+        Question(
+            "financial_loss_expected_eur",
+            "number",
+            "Direct financial loss the incident can still cause in total, as now expected (the loss so far included)",
+            "EUR",
+        ),
         Question("annual_turnover_eur", "number", "Turnover of the last financial year (not in the profile)", "EUR"),
         Question("trade_secrets_exfiltrated", "bool", "Were trade secrets exfiltrated?"),
+        Question(
+            "trade_secrets_exfiltration_possible",
+            "bool",
+            "Can it still lead to trade secrets being exfiltrated (for instance an attacker who can reach them)?",
+        ),
         Question("deaths", "int", "How many people died as a result?"),
+        Question("death_possible", "bool", "Can it still cause the death of a person?"),
         Question("health_damage", "bool", "Was there considerable damage to a person's health?"),
+        Question("health_damage_possible", "bool", "Can it still cause considerable damage to a person's health?"),
         Question(
             "malicious_access",
             "bool",
             "Was there successful, suspectedly malicious unauthorised access that can cause severe operational "
-            "disruption?",
+            "disruption (also when nothing is disrupted yet, such as an attacker who has settled in)?",
         ),
         Question(
             "recurrence_count",
@@ -63,6 +91,12 @@ Q = {
             "recurrence_financial_loss_eur",
             "number",
             "Their combined direct financial loss, this one included",
+            "EUR",
+        ),
+        Question(
+            "recurrence_financial_loss_expected_eur",
+            "number",
+            "The combined direct financial loss they can still cause, as now expected (the loss so far included)",
             "EUR",
         ),
         Question("unavailable_minutes", "number", "How long was the service fully unavailable?", "minutes"),
@@ -98,16 +132,20 @@ Q = {
     ]
 }
 
-GENERAL = [
-    "scheduled_maintenance",
+# Each "can it still" question follows the "what happened" question it completes (art. 3(1)).
+CAPABLE = [
     "financial_loss_eur",
+    "financial_loss_expected_eur",
     "trade_secrets_exfiltrated",
+    "trade_secrets_exfiltration_possible",
     "deaths",
+    "death_possible",
     "health_damage",
+    "health_damage_possible",
     "malicious_access",
-    "recurrence_count",
-    "recurrence_financial_loss_eur",
 ]
+RECURRENCE = ["recurrence_count", "recurrence_financial_loss_eur", "recurrence_financial_loss_expected_eur"]
+GENERAL = ["scheduled_maintenance", *CAPABLE, *RECURRENCE]
 PER_TYPE = {
     "dns": ["unavailable_minutes", "limited_minutes", "avg_response_seconds", "integrity_compromised",
             "dns_names_wrong", "dns_names_total", "dns_misconfiguration"],
@@ -127,13 +165,9 @@ OPEN_RULE = [
     "scheduled_maintenance",
     "unavailable_minutes",
     "users_unavailable",
-    "financial_loss_eur",
-    "malicious_access",
+    *CAPABLE,
     "physical_access_compromised",
-    "deaths",
-    "health_damage",
-    "recurrence_count",
-    "recurrence_financial_loss_eur",
+    *RECURRENCE,
     "severe_operational_disruption",
     "considerable_financial_loss",
     "considerable_damage_to_others",
@@ -167,12 +201,19 @@ class Fired:
         return {"criterion": self.criterion, "article": self.article, "threshold": self.threshold, "value": self.value}
 
 
+# What scheduled maintenance plans: the service being unavailable or limited (art. 3(2), recital 33). Anything
+# else (access, integrity, harm, loss) is not a planned effect; counting a foreseen loss is the stricter reading.
+PLANNED_EFFECTS = {"unavailable", "limited_availability", "severe_operational_disruption"}
+
+
 @dataclass
 class Proposal:
     significant: bool
     fired: list[Fired]
     notes: list[str] = field(default_factory=list)
     rule: str = "thresholds"  # thresholds (2024/2690) | open_rule (Cbw art. 25(2))
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"code", ...}: contradictions for the person
+    rules_version: int = RULES_VERSION
 
 
 class MissingAnswer(Exception):
@@ -207,52 +248,91 @@ def _u(a: dict[str, Any], *keys: str) -> float | None:
 
 def assess(entity_type: str, answers: dict[str, Any], *, turnover: float | None) -> Proposal:
     a = answers
-    if a.get("scheduled_maintenance"):
-        return Proposal(
-            False,
-            [],
-            ["Scheduled maintenance and its planned effects are never significant (2024/2690 art. 3(2))."],
-            "thresholds" if has_thresholds(entity_type) else "open_rule",
-        )
     turnover = a.get("annual_turnover_eur", turnover)
     money = financial_threshold(turnover)
     notes = [] if turnover is not None else ["Turnover unknown: the financial threshold is taken as EUR 500 000."]
     fired = _general(a, money)
     if has_thresholds(entity_type):
+        rule = "thresholds"
         fired += _per_type(entity_type, a)
-        return Proposal(bool(fired), fired, notes, "thresholds")
-    fired += _open_rule(a, money)
-    notes.append(
-        "No hard thresholds for this entity type: the open rule of Cbw art. 25(2) applies; the 2024/2690 art. 3 "
-        "criteria are used as a yardstick (the stricter reading)."
+    else:
+        rule = "open_rule"
+        fired += _open_rule(a, money)
+        notes.append(
+            "No hard thresholds for this entity type: the open rule of Cbw art. 25(2) applies; the 2024/2690 art. 3 "
+            "criteria are used as a yardstick (the stricter reading)."
+        )
+    warnings: list[dict[str, Any]] = []
+    if a.get("scheduled_maintenance"):
+        fired, warnings = _maintenance(fired, notes)
+    return Proposal(bool(fired), fired, notes, rule, warnings)
+
+
+def _maintenance(fired: list[Fired], notes: list[str]) -> tuple[list[Fired], list[dict[str, Any]]]:
+    """Drops the planned effects (art. 3(2)); what is left cannot be "only scheduled maintenance": flag it."""
+    planned = [f for f in fired if f.criterion in PLANNED_EFFECTS]
+    unplanned = [f for f in fired if f.criterion not in PLANNED_EFFECTS]
+    excluded = ", ".join(dict.fromkeys(f.criterion for f in planned)) or "none fired"
+    # First, as in rules v1: it is what the person answered first.
+    notes.insert(
+        0, f"Scheduled maintenance and its planned effects are never significant ({ART_3_2}); not counted: {excluded}."
     )
-    return Proposal(bool(fired), fired, notes, "open_rule")
+    if not unplanned:
+        return [], []
+    names = list(dict.fromkeys(f.criterion for f in unplanned))
+    notes.insert(
+        1,
+        f"Scheduled maintenance does not plan {', '.join(names)}: still assessed, see the warning "
+        "(decide against the proposal, with the reasoning, if it was a foreseen consequence of the maintenance).",
+    )
+    return unplanned, [{"code": "maintenance_contradiction", "criteria": names, "article": ART_3_2}]
+
+
+def _loss(a: dict[str, Any], so_far: str, expected: str) -> tuple[float, Any]:
+    """The larger of the loss so far and the expected loss (art. 3(1)(a) "has caused or is capable of causing"),
+    and the value to record: the plain figure as in rules v1 when only the loss so far is known."""
+    if a.get(expected) is None:
+        return _num(a, so_far), a.get(so_far)
+    value = {"so_far_eur": a[so_far]} if a.get(so_far) is not None else {}
+    return max(_num(a, so_far), a[expected]), {**value, "expected_eur": a[expected]}
 
 
 def _general(a: dict[str, Any], money: float) -> list[Fired]:
     out = []
     money_text = f"> EUR {money:,.0f} (min(EUR 500 000; 5 % of turnover))"
-    if _num(a, "financial_loss_eur") > money:
-        out.append(Fired("financial_loss", "2024/2690 art. 3(1)(a)", money_text, a["financial_loss_eur"]))
+    loss, loss_value = _loss(a, "financial_loss_eur", "financial_loss_expected_eur")
+    if loss > money:
+        out.append(Fired("financial_loss", "2024/2690 art. 3(1)(a)", money_text, loss_value))
     if a.get("trade_secrets_exfiltrated"):
         out.append(Fired("trade_secrets_exfiltrated", "2024/2690 art. 3(1)(b)", "any", True))
+    elif a.get("trade_secrets_exfiltration_possible"):
+        out.append(Fired("trade_secrets_exfiltrated", "2024/2690 art. 3(1)(b)", "capable of causing", "possible"))
     if _num(a, "deaths") > 0:
         out.append(Fired("death", "2024/2690 art. 3(1)(c)", "> 0 deaths", a["deaths"]))
+    elif a.get("death_possible"):
+        out.append(Fired("death", "2024/2690 art. 3(1)(c)", "capable of causing a death", "possible"))
     if a.get("health_damage"):
         out.append(Fired("health_damage", "2024/2690 art. 3(1)(d)", "considerable damage to health", True))
+    elif a.get("health_damage_possible"):
+        out.append(
+            Fired("health_damage", "2024/2690 art. 3(1)(d)", "capable of causing considerable damage to health",
+                  "possible")
+        )  # fmt: skip
     if a.get("malicious_access"):
         out.append(
             Fired("malicious_access", "2024/2690 art. 3(1)(e)", "suspectedly malicious unauthorised access", True)
         )
-    if _num(a, "recurrence_count") >= 2 and _num(a, "recurrence_financial_loss_eur") > money:
+    together, together_value = _loss(a, "recurrence_financial_loss_eur", "recurrence_financial_loss_expected_eur")
+    if _num(a, "recurrence_count") >= 2 and together > money:
+        value = {"count": a["recurrence_count"]}
+        if a.get("recurrence_financial_loss_eur") is not None:
+            value["financial_loss_eur"] = a["recurrence_financial_loss_eur"]
+        if isinstance(together_value, dict):
+            value["expected_eur"] = together_value["expected_eur"]
         out.append(
-            Fired(
-                "recurring",
-                "2024/2690 art. 4",
-                f"at least 2 in 6 months, same root cause, together {money_text}",
-                {"count": a["recurrence_count"], "financial_loss_eur": a["recurrence_financial_loss_eur"]},
-            )
-        )
+            Fired("recurring", "2024/2690 art. 4", f"at least 2 in 6 months, same root cause, together {money_text}",
+                  value)
+        )  # fmt: skip
     return out
 
 

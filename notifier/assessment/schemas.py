@@ -11,13 +11,18 @@ class Answers(BaseModel):
 
     scheduled_maintenance: bool | None = None
     financial_loss_eur: float | None = Field(default=None, ge=0)
+    financial_loss_expected_eur: float | None = Field(default=None, ge=0)
     annual_turnover_eur: float | None = Field(default=None, ge=0)
     trade_secrets_exfiltrated: bool | None = None
+    trade_secrets_exfiltration_possible: bool | None = None
     deaths: int | None = Field(default=None, ge=0)
+    death_possible: bool | None = None
     health_damage: bool | None = None
+    health_damage_possible: bool | None = None
     malicious_access: bool | None = None
     recurrence_count: int | None = Field(default=None, ge=1)
     recurrence_financial_loss_eur: float | None = Field(default=None, ge=0)
+    recurrence_financial_loss_expected_eur: float | None = Field(default=None, ge=0)
     unavailable_minutes: float | None = Field(default=None, ge=0)
     limited_minutes: float | None = Field(default=None, ge=0)
     avg_response_seconds: float | None = Field(default=None, ge=0)
@@ -55,6 +60,7 @@ class QuestionOut(BaseModel):
     id: str
     kind: str
     text: str
+    text_nl: str = Field(description="The question as the Dutch page asks it")
     unit: str | None
 
 
@@ -73,6 +79,10 @@ class AssessmentOut(BaseModel):
     significant: bool
     criteria: list[dict[str, Any]]
     notes: list[str]
+    rules_version: int = Field(description="1: before issue 12; 2: art. 3(1) 'capable of causing', art. 3(2) flag")
+    warnings: list[dict[str, Any]] = Field(
+        description='Contradictions for the person, e.g. {"code": "maintenance_contradiction", "criteria": [...]}'
+    )
     assessor: str
     assessed_at: datetime
     decision: str | None

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
 from notifier import clock
-from notifier.assessment import rules
+from notifier.assessment import export, rules
 from notifier.assessment.models import SignificanceAssessment
 from notifier.audit import chain
 from notifier.errors import Conflict, FieldProblem, NotFound
@@ -74,6 +74,8 @@ def record(session: Session, *, incident: Incident, answers: dict, actor: str) -
         significant=proposal.significant,
         criteria=[f.as_dict() for f in proposal.fired],
         notes=proposal.notes,
+        rules_version=proposal.rules_version,
+        warnings=proposal.warnings,
         assessor=actor,
         assessed_at=now,
     )
@@ -84,7 +86,14 @@ def record(session: Session, *, incident: Incident, answers: dict, actor: str) -
         actor=actor,
         event_type="assessment.recorded",
         incident_id=incident.id,
-        payload={"version": row.version, "answers": answers, "significant": row.significant, "criteria": row.criteria},
+        payload={
+            "version": row.version,
+            "rules_version": row.rules_version,
+            "answers": answers,
+            "significant": row.significant,
+            "criteria": row.criteria,
+            "warnings": row.warnings,
+        },
         at=now,
     )
     return row
@@ -95,6 +104,7 @@ def reasoning_text(row: SignificanceAssessment, decision: str, extra: str | None
     lines += [f"- {c['criterion']} ({c['article']}: {c['threshold']}): {c['value']}" for c in row.criteria]
     if not row.criteria:
         lines.append("- no criterion fired")
+    lines += [export.warning_line(w) for w in row.warnings or []]
     lines += row.notes
     if extra:
         lines.append(extra)

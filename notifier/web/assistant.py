@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlmodel import Session
 
+from notifier.assessment import labels
 from notifier.assessment import service as assessment
 from notifier.errors import Conflict, FieldProblem
 from notifier.incidents import service as incidents
@@ -25,10 +26,20 @@ def state(session: Session, incident_id: int) -> dict[str, Any]:
     except Conflict:
         return {}
     versions = assessment.versions(session, incident_id)
-    return {"kind": kind, "rule": rule, "questions": questions, "latest": versions[-1] if versions else None}
+    return {
+        "kind": kind,
+        "rule": rule,
+        "questions": questions,
+        "latest": versions[-1] if versions else None,
+        # The page asks and explains in the reader's language: label(kind, key, lang).
+        "question": labels.question,
+        "unit": labels.unit,
+        "criterion": labels.criterion,
+        "warning": labels.warning,
+    }
 
 
-def answers_from(form: dict[str, str], questions: list) -> dict[str, Any]:
+def answers_from(form: dict[str, str], questions: list, lang: str = "en") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for q in questions:
         raw = (form.get(PREFIX + q.id) or "").strip()
@@ -40,7 +51,7 @@ def answers_from(form: dict[str, str], questions: list) -> dict[str, Any]:
         try:
             number = float(raw.replace(",", "."))
         except ValueError as exc:
-            raise FieldProblem(PREFIX + q.id, "must be a number") from exc
+            raise FieldProblem(PREFIX + q.id, labels.NOT_A_NUMBER.get(lang, labels.NOT_A_NUMBER["en"])) from exc
         out[q.id] = int(number) if q.kind == "int" and number.is_integer() else number
     return out
 
@@ -56,8 +67,14 @@ def record(incident_id: int, request: Request, session: SessionDep, ctx: Context
     incident = incidents.get(session, incident_id)
     try:
         _, _, questions = assessment.questions(session)
-        assessment.record(session, incident=incident, answers=answers_from(form, questions), actor=actor(viewer.user))
+        assessment.record(
+            session, incident=incident, answers=answers_from(form, questions, viewer.lang), actor=actor(viewer.user)
+        )
         session.commit()
+    except FieldProblem as exc:
+        if exc.field.startswith("answers."):
+            exc = FieldProblem(exc.field, labels.problem(exc.field.removeprefix("answers."), exc.message, viewer.lang))
+        return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
     return see_other(f"/incidents/{incident_id}#assistant")

@@ -100,3 +100,84 @@ def test_overruling_the_proposal_needs_reasoning(client):
     )
     assert overruled.status_code == 200 and overruled.json()["state"] == "open"
     assert client.get(f"{url}/1").json()["decision"] == "significant"
+
+
+def test_maintenance_with_malicious_access_is_flagged_and_still_assessed(client):
+    put_organisation(client, sector="digital_infrastructure", entity_type="cloud_computing")
+    incident = new_incident(client)
+    url = f"/api/v1/incidents/{incident['id']}/assessments"
+    answers = {"scheduled_maintenance": True, "unavailable_minutes": 300, "malicious_access": True}
+    body = client.post(url, json={"answers": answers}).json()
+    assert body["rules_version"] == 2 and body["significant"] is True
+    assert [c["criterion"] for c in body["criteria"]] == ["malicious_access"]
+    assert body["warnings"] == [
+        {"code": "maintenance_contradiction", "criteria": ["malicious_access"], "article": "2024/2690 art. 3(2)"}
+    ]
+    exported = client.get(f"{url}/export").json()["versions"][0]
+    assert exported["rules_version"] == 2 and exported["warnings"] == body["warnings"]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{url}/export", params={"format": "csv"}).text)))
+    assert rows[0]["rules_version"] == "2" and "maintenance_contradiction" in rows[0]["warnings"]
+    assert list(rows[0])[-2:] == ["rules_version", "warnings"]  # new columns last: old readers keep their positions
+    md = client.get(f"{url}/export", params={"format": "md"}).text
+    assert "rules version 2" in md
+    assert "Warning: scheduled maintenance was answered yes, but malicious_access is not a planned effect" in md
+
+
+@freeze_time("2026-11-23T09:00:00Z")
+def test_the_warning_goes_into_the_decision_reasoning(client):
+    put_organisation(client, sector="digital_infrastructure", entity_type="cloud_computing")
+    incident = new_incident(client)
+    url = f"/api/v1/incidents/{incident['id']}/assessments"
+    client.post(url, json={"answers": {"scheduled_maintenance": True, "malicious_access": True}})
+    assert client.post(f"{url}/1/confirm", json={"aware_at": "2026-11-23T08:30:00Z"}).status_code == 200
+    audit = client.get(f"/api/v1/incidents/{incident['id']}/audit").json()
+    reason = next(r for r in audit if r["event_type"] == "cbw.significant")["reason"]
+    assert "Warning: scheduled maintenance was answered yes, but malicious_access is not a planned effect" in reason
+
+
+def test_capable_of_causing_answers_are_accepted_and_counted(client):
+    put_organisation(client)  # hospital: open rule, the art. 3 criteria as a yardstick
+    incident = new_incident(client)
+    url = f"/api/v1/incidents/{incident['id']}/assessments"
+    asked = client.get(f"/api/v1/incidents/{incident['id']}/assessment/questions").json()["questions"]
+    by_id = {q["id"]: q for q in asked}
+    assert {"financial_loss_expected_eur", "death_possible", "health_damage_possible"} <= set(by_id)
+    assert by_id["death_possible"]["text_nl"] and by_id["death_possible"]["text"] != by_id["death_possible"]["text_nl"]
+    body = client.post(url, json={"answers": {"financial_loss_eur": 0, "health_damage_possible": True}}).json()
+    assert body["significant"] is True and body["criteria"][0]["value"] == "possible"
+    refused = client.post(url, json={"answers": {"financial_loss_expected_eur": -5}})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "financial_loss_expected_eur"
+
+
+def test_versions_stored_under_rules_version_one_still_export(client, session):
+    """Assessments recorded before rules v2 keep their answers, proposal and export; they are never recomputed."""
+    from notifier import clock
+    from notifier.assessment.models import SignificanceAssessment
+
+    put_organisation(client, sector="digital_infrastructure", entity_type="dns")
+    incident = new_incident(client)
+    old = SignificanceAssessment(
+        incident_id=incident["id"],
+        version=1,
+        entity_type="dns",
+        rule="thresholds",
+        answers={"scheduled_maintenance": True, "malicious_access": True},
+        significant=False,
+        criteria=[],
+        notes=["Scheduled maintenance and its planned effects are never significant (2024/2690 art. 3(2))."],
+        assessor="api:bootstrap-admin",
+        assessed_at=clock.now(),
+    )
+    session.add(old)
+    session.commit()
+    session.execute(__import__("sqlalchemy").text("UPDATE significance_assessment SET rules_version = 1"))
+    session.commit()
+    url = f"/api/v1/incidents/{incident['id']}/assessments"
+    listed = client.get(url).json()
+    assert listed[0]["rules_version"] == 1 and listed[0]["warnings"] == [] and listed[0]["significant"] is False
+    exported = client.get(f"{url}/export").json()["versions"][0]
+    assert exported["rules_version"] == 1 and exported["answers"] == old.answers
+    md = client.get(f"{url}/export", params={"format": "md"}).text
+    assert "rules version 1" in md and "Warning" not in md
+    second = client.post(url, json={"answers": {"scheduled_maintenance": True, "malicious_access": True}}).json()
+    assert second["version"] == 2 and second["rules_version"] == 2 and second["significant"] is True

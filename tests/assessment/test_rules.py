@@ -179,3 +179,130 @@ def test_only_relevant_questions_per_type():
 
 def test_qualified_trust_service_uses_the_trust_service_thresholds():
     assert rules.effective_type("qualified_trust_service") == "trust_service"
+
+
+# ---- rules v2 (issue 12): "has caused or is capable of causing" (art. 3(1)); maintenance excludes planned effects ----
+
+
+def test_rules_version_two_is_recorded_on_every_proposal():
+    assert rules.RULES_VERSION == 2
+    assert rules.assess("dns", {}, turnover=None).rules_version == 2
+
+
+@pytest.mark.parametrize(("turnover", "line"), [(100_000_000, 500_000), (4_000_000, 200_000), (None, 500_000)])
+def test_expected_financial_loss_counts_like_the_loss_so_far(turnover, line):
+    # Art. 3(1)(a): "has caused or is capable of causing direct financial loss"; the expected total counts too.
+    so_far = {"financial_loss_eur": 1_000}
+    assert not significant("cloud_computing", {**so_far, "financial_loss_expected_eur": line}, turnover)
+    proposal = rules.assess("cloud_computing", {**so_far, "financial_loss_expected_eur": line + 1}, turnover=turnover)
+    assert [f.criterion for f in proposal.fired] == ["financial_loss"]
+    assert proposal.fired[0].value == {"so_far_eur": 1_000, "expected_eur": line + 1}
+    only_expected = rules.assess("cdn", {"financial_loss_expected_eur": line + 1}, turnover=turnover).fired[0]
+    assert only_expected.value == {"expected_eur": line + 1}
+    assert rules.assess("cdn", {"financial_loss_eur": line + 1}, turnover=turnover).fired[0].value == line + 1  # v1
+
+
+@pytest.mark.parametrize(
+    ("flag", "criterion"),
+    [
+        ("trade_secrets_exfiltration_possible", "trade_secrets_exfiltrated"),
+        ("death_possible", "death"),
+        ("health_damage_possible", "health_damage"),
+    ],
+)
+def test_possible_harm_counts_like_harm_that_happened(flag, criterion):
+    assert not significant("managed_service", {flag: False})
+    proposal = rules.assess("managed_service", {flag: True}, turnover=1)
+    assert [f.criterion for f in proposal.fired] == [criterion]
+    assert proposal.fired[0].value == "possible" and proposal.fired[0].article.startswith("2024/2690 art. 3(1)")
+
+
+def test_recurrence_counts_the_expected_combined_loss():
+    base = {"recurrence_count": 2, "recurrence_financial_loss_eur": 100}
+    assert not significant("cdn", {**base, "recurrence_financial_loss_expected_eur": 500_000})
+    assert fired("cdn", {**base, "recurrence_financial_loss_expected_eur": 500_001}) == {"recurring"}
+    value = (
+        rules.assess("cdn", {**base, "recurrence_financial_loss_expected_eur": 500_001}, turnover=None).fired[0].value
+    )
+    assert value == {"count": 2, "financial_loss_eur": 100, "expected_eur": 500_001}
+    assert not significant("cdn", {**base, "recurrence_count": 1, "recurrence_financial_loss_expected_eur": 10**7})
+
+
+def test_the_capable_of_causing_questions_are_asked_for_every_type():
+    new = {
+        "financial_loss_expected_eur",
+        "trade_secrets_exfiltration_possible",
+        "death_possible",
+        "health_damage_possible",
+        "recurrence_financial_loss_expected_eur",
+    }
+    for kind in ["dns", "cloud_computing", "trust_service", "social_network", "healthcare_provider", "other"]:
+        ids = rules.question_ids(kind, turnover_known=True)
+        assert new <= set(ids), kind
+        # Each "can it still" question follows the "what happened" question it completes.
+        assert ids.index("financial_loss_expected_eur") == ids.index("financial_loss_eur") + 1
+    for key in new:
+        assert "can" in rules.Q[key].text.lower()
+
+
+def test_maintenance_excludes_only_its_planned_effects_and_flags_the_contradiction():
+    answers = {"scheduled_maintenance": True, "unavailable_minutes": 600, "malicious_access": True}
+    proposal = rules.assess("cloud_computing", answers, turnover=None)
+    assert proposal.significant is True
+    assert [f.criterion for f in proposal.fired] == ["malicious_access"]  # the planned outage is not counted
+    assert proposal.warnings == [
+        {"code": "maintenance_contradiction", "criteria": ["malicious_access"], "article": "2024/2690 art. 3(2)"}
+    ]
+    assert any("art. 3(2)" in n and "unavailable" in n for n in proposal.notes)
+
+
+def test_maintenance_with_only_planned_effects_is_not_significant_and_not_flagged():
+    answers = {"scheduled_maintenance": True, "unavailable_minutes": 600, "limited_minutes": 600, "eu_users": 10,
+               "users_limited": 10}  # fmt: skip
+    proposal = rules.assess("cloud_computing", answers, turnover=None)
+    assert proposal.significant is False and proposal.fired == [] and proposal.warnings == []
+    assert any("art. 3(2)" in n for n in proposal.notes)
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "criterion"),
+    [
+        ("dns", {"integrity_compromised": True}, "integrity"),
+        ("data_centre", {"physical_access_compromised": True}, "physical_access"),
+        ("trust_service", {"physical_access_compromised": True}, "physical_access"),
+        ("cdn", {"deaths": 1}, "death"),
+        ("cdn", {"financial_loss_expected_eur": 600_000}, "financial_loss"),
+        ("healthcare_provider", {"considerable_damage_to_others": True}, "considerable_damage_to_others"),
+        ("healthcare_provider", {"malicious_access": True}, "malicious_access"),
+    ],
+)
+def test_maintenance_still_assesses_every_unplanned_criterion(kind, extra, criterion):
+    proposal = rules.assess(kind, {"scheduled_maintenance": True, "unavailable_minutes": 45, **extra}, turnover=None)
+    assert proposal.significant is True
+    assert [f.criterion for f in proposal.fired] == [criterion]
+    assert proposal.warnings[0]["code"] == "maintenance_contradiction"
+    assert proposal.warnings[0]["criteria"] == [criterion]
+
+
+def test_open_rule_maintenance_disruption_is_a_planned_effect():
+    answers = {"scheduled_maintenance": True, "severe_operational_disruption": True}
+    proposal = rules.assess("healthcare_provider", answers, turnover=1)
+    assert proposal.significant is False and proposal.warnings == []
+
+
+def test_without_maintenance_there_is_no_warning():
+    proposal = rules.assess("cloud_computing", {"unavailable_minutes": 600, "malicious_access": True}, turnover=None)
+    assert {f.criterion for f in proposal.fired} == {"unavailable", "malicious_access"} and proposal.warnings == []
+
+
+def test_every_question_and_criterion_has_its_dutch_and_english_words():
+    from notifier.assessment import labels
+
+    assert set(labels.QUESTIONS_NL) == set(rules.Q)
+    assert all(labels.question(q, "nl") != labels.question(q, "en") for q in rules.Q)
+    names = {"financial_loss", "trade_secrets_exfiltrated", "death", "health_damage", "malicious_access", "recurring",
+             "unavailable", "limited_availability", "integrity", "physical_access"}  # fmt: skip
+    names |= set(rules.PLANNED_EFFECTS)
+    assert names <= set(labels.CRITERIA)
+    text = labels.warning({"code": "maintenance_contradiction", "criteria": ["malicious_access"]}, "nl")
+    assert "vermoedelijk kwaadwillige onbevoegde toegang" in text and "2024/2690 art. 3(2)" in text
