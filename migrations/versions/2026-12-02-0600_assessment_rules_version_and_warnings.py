@@ -3,7 +3,7 @@
 Existing rows get rules_version 1 and no warnings: they were proposed under the old rules and are never recomputed.
 
 Revision ID: c3e8a1f0b7d2
-Revises: a7c2d4e6f812
+Revises: 5a8d2c4e7f10
 Create Date: 2026-12-02 06:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c3e8a1f0b7d2"
-down_revision: str | Sequence[str] | None = "a7c2d4e6f812"
+down_revision: str | Sequence[str] | None = "5a8d2c4e7f10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
