@@ -309,6 +309,7 @@ def _check_required(
                     f"is required: {processor} informed us at {informed_local}, before this awareness time; "
                     f"{field.because or 'explain why'}",
                     "missing",
+                    {"processor": processor, "informed_at": informed},
                 )
 
 
