@@ -263,3 +263,39 @@ def test_the_new_events_are_data_in_the_workflow_file():
     assert wf.track.events["ap_demanded_communication"].request == "data_subject_communication"
     rule = wf.stages["data_subject_communication"].due
     assert rule.from_ == "revised:risk" and rule.hours == 72 and rule.target is True
+
+
+@freeze_time("2026-06-01T12:00:00Z")
+def test_a_telecom_revision_to_none_keeps_the_notification_due(client):
+    put_organisation(
+        client,
+        sector="digital_infrastructure",
+        entity_type="public_electronic_communications",
+        staff_count=80,
+        annual_turnover_eur=20_000_000,
+        balance_sheet_eur=15_000_000,
+    )
+    iid = new_incident(client)["id"]
+    post_event(client, iid, type="avg.breach", aware_at="2026-06-01T08:00:00Z", risk="risk", reasoning="x")
+    incident = post_event(client, iid, type="avg.risk_revised", risk="none", reasoning="versleuteld")
+    assert avg(incident)["state"] == "notification_due"
+    assert deadline(incident, "avg", "ap_notification")["due"] == "2026-06-02T10:00:00+02:00"
+
+
+def test_the_target_is_reminded_like_a_deadline(client, app):
+    from sqlmodel import Session, select
+
+    from notifier.reminders.models import ReminderStep
+
+    with freeze_time("2026-06-01T12:00:00Z"):
+        put_organisation(client)
+        iid = new_incident(client)["id"]
+        post_event(client, iid, type="avg.breach", aware_at="2026-06-01T08:00:00Z", risk="risk", reasoning="x")
+        post_event(client, iid, type="avg.risk_revised", risk="high", reasoning="BSN")
+    with Session(app.state.engine) as session:
+        planned = session.exec(
+            select(ReminderStep).where(
+                ReminderStep.incident_id == iid, ReminderStep.stage == "data_subject_communication"
+            )
+        ).all()
+    assert planned, "the target has reminder steps"
