@@ -299,3 +299,15 @@ def test_the_target_is_reminded_like_a_deadline(client, app):
             )
         ).all()
     assert planned, "the target has reminder steps"
+
+
+@freeze_time("2026-06-03T12:00:00Z")
+def test_resolving_before_the_start_of_the_incident_is_refused(client):
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    client.patch(f"/api/v1/incidents/{iid}/facts", json={"started_at": "2026-06-02T10:00:00Z"})
+    refused = client.post(
+        f"/api/v1/incidents/{iid}/events", json={"type": "incident.resolved", "resolved_at": "2026-06-02T09:00:00Z"}
+    )
+    assert problem_fields(refused) == ["resolved_at"]
+    assert "started_at" in refused.json()["detail"][0]["msg"]
