@@ -9,8 +9,10 @@ class NotFound(Exception):
 class FieldProblem(Exception):
     """Input that is well-formed but not acceptable; names the field (answered as 422)."""
 
-    def __init__(self, field: str, message: str, kind: str = "value_error"):
+    def __init__(self, field: str, message: str, kind: str = "value_error", params: dict | None = None):
         self.field, self.message, self.kind = field, message, kind
+        # What the pages need to say it in the user's language (notifier/web/incidents.py refused()).
+        self.params = params or {}
         super().__init__(f"{field}: {message}")
 
 

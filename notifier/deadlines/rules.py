@@ -27,6 +27,13 @@ class Anchors:
     requests: list[datetime] = field(default_factory=list)
     declaration: dict[str, Any] = field(default_factory=dict)
     conditions: dict[str, Any] = field(default_factory=dict)
+    # When a declaration key last changed value through a revision (anchor "revised:<key>").
+    revised: dict[str, datetime] = field(default_factory=dict)
+    # The requested due dates per stage; None: `requests` holds them for the regime's one requested stage.
+    requests_by_stage: dict[str, list[datetime]] | None = None
+
+    def requests_for(self, stage: str) -> list[datetime]:
+        return self.requests if self.requests_by_stage is None else self.requests_by_stage.get(stage, [])
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,8 @@ class _Computer:
     def rule_for(self, stage: StageDef) -> tuple[DueRule | None, str]:
         return stage.rule_for(self.a.conditions)
 
-    def applies(self, stage: StageDef) -> bool:
-        return stage.applies(self.a.declaration, self.a.conditions)
+    def applies(self, name: str) -> bool:
+        return self.wf.stages[name].applies(self.a.declaration, self.a.conditions, name)
 
     def anchor(self, name: str) -> tuple[datetime | None, bool]:
         if name == "aware":
@@ -91,6 +98,8 @@ class _Computer:
         if name == "resolved":
             return self.a.resolved_at, False
         kind, _, stage = name.partition(":")
+        if kind == "revised":
+            return self.a.revised.get(stage), False
         if kind == "submitted":
             times = self.a.submitted.get(stage) or []
             return (min(times), False) if times else (None, False)
@@ -105,7 +114,7 @@ class _Computer:
         stage = self.wf.stages[name]
         rule, _ = self.rule_for(stage)
         result = None
-        if rule is not None and rule.from_ != "request" and self.applies(stage):
+        if rule is not None and rule.from_ != "request" and self.applies(name):
             at, provisional = self.anchor(rule.from_)
             if at is None and stage.provisional_from:
                 at, _ = self.anchor(stage.provisional_from)
@@ -119,10 +128,13 @@ class _Computer:
         out: list[DueStage] = []
         for name, stage in self.wf.stages.items():
             rule, basis = self.rule_for(stage)
-            if rule is None or not self.applies(stage):
+            requested = [DueStage(name, due, False, seq, basis) for seq, due in enumerate(self.a.requests_for(name), 1)]
+            if stage.requested:
+                out += requested  # a demand binds whatever our own assessment says
+            if rule is None or not self.applies(name):
                 continue
             if rule.from_ == "request":
-                out += [DueStage(name, due, False, seq, basis) for seq, due in enumerate(self.a.requests, 1)]
+                out += requested
                 continue
             computed = self.due_of(name)
             if computed is None:

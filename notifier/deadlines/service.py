@@ -9,7 +9,7 @@ from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import Anchors, compute_due, status_of
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.reminders import plan as reminder_plan
-from notifier.workflow.schema import Registry
+from notifier.workflow.schema import REVISED_AT, Registry
 
 
 def anchors_for(session: Session, incident: Incident, track: Track, conditions: dict) -> Anchors:
@@ -26,13 +26,20 @@ def anchors_for(session: Session, incident: Incident, track: Track, conditions: 
         .where(ReportRequest.incident_id == incident.id, ReportRequest.regime == track.regime)
         .order_by(ReportRequest.id)
     ).all()
+    by_stage: dict[str, list[datetime]] = {}
+    for request in requests:
+        by_stage.setdefault(request.stage, []).append(request.due)
+    declaration = track.declaration or {}
+    revised = {key: datetime.fromisoformat(at) for key, at in (declaration.get(REVISED_AT) or {}).items()}
     return Anchors(
         aware_at=track.aware_at,
         resolved_at=incident.resolved_at,
         submitted=submitted,
         requests=[r.due for r in requests],
-        declaration=track.declaration or {},
+        declaration=declaration,
         conditions=conditions,
+        revised=revised,
+        requests_by_stage=by_stage,
     )
 
 

@@ -26,6 +26,18 @@ class DeadlineOut(BaseModel):
     provisional: bool = Field(description="true while the anchor is itself a deadline, not a submission")
     submitted_at: datetime | None
     legal_basis: str
+    target: bool = Field(
+        default=False,
+        description="true: an organisation target where the law says 'without undue delay', not a legal deadline",
+    )
+
+
+class WarningOut(BaseModel):
+    code: str = Field(description="aware_after_processor_informed: a processor informed us before the awareness time")
+    regime: str
+    processor: str | None = None
+    informed_at: datetime | None = None
+    aware_at: datetime | None = None
 
 
 class TrackOut(BaseModel):
@@ -77,6 +89,9 @@ class IncidentOut(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict, description="See PATCH /api/v1/incidents/{id}/facts")
     inconsistencies: list[Inconsistency] = Field(
         default_factory=list, description="Facts on which the latest filed reports of two regimes disagree"
+    )
+    warnings: list[WarningOut] = Field(
+        default_factory=list, description="Things the officer should look at; the software changed nothing for them"
     )
 
 

@@ -1,7 +1,7 @@
 """Incident use cases. Services flush; the caller (request or job wrapper) commits."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +15,13 @@ from notifier.config import PROJECT_ROOT
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
 from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents import processor_clock
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import incident_transition, track_transition
 from notifier.organisation import service as organisation
+from notifier.submissions import facts as incident_facts
 from notifier.submissions import ledger
-from notifier.workflow.schema import Registry, Workflow
+from notifier.workflow.schema import REVISED_AT, SETTLED, Registry, Workflow, matches
 
 log = structlog.get_logger("notifier.incidents")
 CLOCK_SKEW = timedelta(minutes=2)
@@ -124,6 +126,7 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
         before = _snapshot(incident, None)
         _not_future("resolved_at", event.resolved_at, now)
         _not_before_awareness(session, incident, event.resolved_at, ctx.zone(session))
+        _not_before_start(incident, event.resolved_at, ctx.zone(session))
         incident.state = incident_transition(incident.state, "incident.resolved")
         incident.resolved_at = event.resolved_at
         track = None
@@ -159,7 +162,30 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
         at=now,
     )
     log.info("incident.transitioned", event_type=event.type, before=before, after=_snapshot(incident, track))
+    if event.type == "incident.resolved":
+        _end_of_breach(session, ctx, incident, event.resolved_at, actor)
     return incident
+
+
+def _not_before_start(incident: Incident, resolved_at: datetime, zone: ZoneInfo) -> None:
+    started = (incident.facts or {}).get("started_at")
+    if started and resolved_at < datetime.fromisoformat(started):
+        start_local = datetime.fromisoformat(started).astimezone(zone).isoformat()
+        raise FieldProblem("resolved_at", f"lies before the start of the incident (started_at {start_local})")
+
+
+def _end_of_breach(session: Session, ctx: Context, incident: Incident, resolved_at: datetime, actor: str) -> None:
+    """The reports' end of the incident / breach (fact ended_at) is the resolution unless the officer entered one;
+    written as a facts update of its own, so the audit trail shows where the value came from."""
+    if "ended_at" not in ctx.registry.facts or (incident.facts or {}).get("ended_at"):
+        return
+    incident_facts.update(
+        session,
+        incident=incident,
+        catalogue=ctx.registry.facts,
+        changes={"ended_at": resolved_at.isoformat()},
+        actor=actor,
+    )
 
 
 def _refresh(session: Session, ctx: Context, incident: Incident, now: datetime) -> None:
@@ -208,29 +234,84 @@ def _apply_track_event(
     for fname, field in event.fields.items():
         if field.not_future and payload.get(fname) is not None:
             _not_future(fname, payload[fname], now)
+    _check_required(session, ctx, incident, workflow, name, payload)
     if event.starts_clock:
         track.aware_at = payload["aware_at"]
         track.declared_by = actor
         track.reasoning = payload.get("reasoning")
-        track.declaration = {k: v for k, v in payload.items() if k not in {"aware_at", "reasoning"}}
+        # Optional fields left out are not part of the declaration (its JSON travels with every filed report).
+        track.declaration = {k: v for k, v in payload.items() if k not in {"aware_at", "reasoning"} and v is not None}
+    elif event.settles:
+        settled = {**(track.declaration or {}).get(SETTLED, {}), event.settles: name}
+        kept = {k: _stored(v) for k, v in payload.items() if v is not None}
+        track.declaration = {**(track.declaration or {}), name: kept, SETTLED: settled}
+    elif event.revises:
+        _revise(track, event.revises, payload, now)
     elif not event.submission and not event.request:
         track.reasoning = payload.get("reasoning")
     if event.request:
         if payload["due"] <= now:
             raise FieldProblem("due", "the requested due date has already passed")
+        requested_by = payload.get("requested_by")
+        if event.request_from:
+            party = workflow.recipients.parties[event.request_from].name
+            requested_by = f"{party}, {payload['reference']}" if payload.get("reference") else party
         session.add(
             ReportRequest(
                 incident_id=incident.id,
                 regime=workflow.regime,
                 stage=event.request,
                 due=payload["due"],
-                requested_by=payload["requested_by"],
+                requested_by=requested_by,
                 recorded_by=actor,
                 recorded_at=now,
             )
         )
     if event.submission:
         _record_submission(session, ctx, incident, track, workflow, payload, actor, now)
+
+
+def _stored(value: Any) -> Any:
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+
+
+def _revise(track: Track, keys: list[str], payload: dict, now: datetime) -> None:
+    """A revised assessment: the keys and the reasoning replace the current ones; the anchor revised:<key> moves only
+    when the value changes (a revision that confirms high risk does not restart the communication's target)."""
+    declaration = dict(track.declaration or {})
+    revised_at = dict(declaration.get(REVISED_AT) or {})
+    for key in keys:
+        if declaration.get(key) != payload[key]:
+            revised_at[key] = now.astimezone(UTC).isoformat()
+        declaration[key] = payload[key]
+    declaration[REVISED_AT] = revised_at
+    track.declaration = declaration
+    track.reasoning = payload.get("reasoning")
+
+
+def _check_required(
+    session: Session, ctx: Context, incident: Incident, workflow: Workflow, name: str, payload: dict
+) -> None:
+    """Fields the workflow requires only under a condition: other values of the event, or the processor's clock."""
+    for fname, field in workflow.track.events[name].fields.items():
+        if payload.get(fname) not in (None, ""):
+            continue
+        if field.required_when and matches(field.required_when, payload):
+            raise FieldProblem(fname, f"is required: {field.because or 'see the workflow file'}", "missing")
+        if field.required_if == processor_clock.CONDITION:
+            found = processor_clock.earlier(
+                processor_clock.notices(session, [incident.id])[incident.id], payload.get("aware_at")
+            )
+            if found:
+                processor, informed = found[0]
+                informed_local = informed.astimezone(ctx.zone(session)).isoformat()
+                raise FieldProblem(
+                    fname,
+                    f"is required: {processor} informed us at {informed_local}, before this awareness time; "
+                    f"{field.because or 'explain why'}",
+                    "missing",
+                    {"processor": processor, "informed_at": informed},
+                )
 
 
 def _record_submission(

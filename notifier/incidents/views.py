@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 from notifier import clock
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
-from notifier.incidents import service
+from notifier.incidents import processor_clock, service
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
-from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut
+from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut, WarningOut
 from notifier.incidents.state_machine import allowed_track_events
 from notifier.organisation import service as organisation
 from notifier.submissions import consistency
@@ -35,12 +35,34 @@ def incidents_out(session: Session, ctx: service.Context, incidents: list[Incide
     tracks = _by_incident(session, Track, ids, Track.id)
     filed = _by_incident(session, Submission, ids, Submission.submitted_at, Submission.id)
     requests = _by_incident(session, ReportRequest, ids, ReportRequest.id)
+    notices = processor_clock.notices(session, ids)
     org = organisation.get(session)
     profile = (organisation.conditions(org), {r: organisation.regime_notice(org, r) for r in ctx.registry.workflows})
-    return [
-        _incident(ctx.registry, zone, now, i, rows[i.id], tracks[i.id], filed[i.id], requests[i.id], profile)
-        for i in incidents
-    ]
+    answers = []
+    for i in incidents:
+        answer = _incident(ctx.registry, zone, now, i, rows[i.id], tracks[i.id], filed[i.id], requests[i.id], profile)
+        answer.warnings = _warnings(ctx.registry, zone, tracks[i.id], notices[i.id])
+        answers.append(answer)
+    return answers
+
+
+def _warnings(registry: Registry, zone: ZoneInfo, tracks: list[Track], notices: list) -> list[WarningOut]:
+    out = []
+    for track in tracks:
+        wf = registry.get(track.regime)
+        if wf is None or processor_clock.reasoning_field(wf) is None:
+            continue
+        for processor, informed_at in processor_clock.earlier(notices, track.aware_at):
+            out.append(
+                WarningOut(
+                    code=processor_clock.CODE,
+                    regime=track.regime,
+                    processor=processor,
+                    informed_at=local(informed_at, zone),
+                    aware_at=local(track.aware_at, zone),
+                )
+            )
+    return out
 
 
 def _by_incident(session: Session, model, ids: list[int], *order) -> dict[int, list]:  # noqa: ANN001
@@ -135,4 +157,5 @@ def _deadline(d, registry: Registry, zone: ZoneInfo, now: datetime) -> DeadlineO
         provisional=d.provisional,
         submitted_at=local(d.submitted_at, zone),
         legal_basis=d.legal_basis,
+        target=bool(wf and wf.is_target(d.stage, d.sequence)),
     )

@@ -2,7 +2,8 @@
 
 This module is AVG-specific on purpose (the regime and its stage names are named here and nowhere else in the
 submissions package). A breach is every incident whose AVG track was declared (event avg.breach), whatever the
-risk: facts, effects, remedial action and the reasoning for (not) notifying and (not) informing data subjects.
+risk: facts, effects, remedial action, every revision of the risk assessment and the reasoning for (not) notifying
+and (not) informing data subjects (the art. 34(3) exception, an AP demand under art. 34(4)).
 """
 
 import csv
@@ -14,8 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from notifier import csv_cells
+from notifier.audit.models import AuditRecord
 from notifier.deadlines.models import Deadline
-from notifier.incidents.models import Incident, Submission, Track
+from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 
 REGIME = "avg"
 NOTIFICATION = "ap_notification"
@@ -62,7 +64,15 @@ COLUMNS = (
     "withdrawn",
     "subjects_communication_at",
     *FACTS,
+    "risk_revisions",
+    "subjects_exception",
+    "subjects_exception_reasoning",
+    "public_communication_at",
+    "communication_demanded",
 )
+DECLARED, REVISED = f"{REGIME}.breach", f"{REGIME}.risk_revised"
+# The art. 34(3) exception (event avg.subjects_not_informed), kept in the track's declaration under its name.
+NOT_INFORMED = "subjects_not_informed"
 
 
 def _local(value: datetime | str | None, zone: ZoneInfo) -> str | None:
@@ -108,7 +118,47 @@ def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -
     for key in FACTS:
         value = facts.get(key)
         row[key] = _local(value, zone) if key in ("started_at", "ended_at") else value
+    exception = (track.declaration or {}).get(NOT_INFORMED) or {}
+    demands = session.exec(
+        select(ReportRequest)
+        .where(
+            ReportRequest.incident_id == incident.id, ReportRequest.regime == REGIME, ReportRequest.stage == SUBJECTS
+        )
+        .order_by(ReportRequest.id)
+    ).all()
+    row |= {
+        "risk_revisions": _revisions(session, incident.id, zone),
+        "subjects_exception": exception.get("exception"),
+        "subjects_exception_reasoning": exception.get("reasoning"),
+        "public_communication_at": _local(exception.get("public_communication_at"), zone),
+        "communication_demanded": [{"due": _local(d.due, zone), "requested_by": d.requested_by} for d in demands],
+    }
     return row
+
+
+def _revisions(session: Session, incident_id: int, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Every revision of the risk assessment (art. 33(5) documentation), from the audit trail: when, by whom, from
+    which risk to which, and why."""
+    records = session.exec(
+        select(AuditRecord)
+        .where(AuditRecord.incident_id == incident_id, AuditRecord.event_type.in_([DECLARED, REVISED]))
+        .order_by(AuditRecord.seq)
+    ).all()
+    out, current = [], None
+    for record in records:
+        risk = record.payload.get("risk")
+        if record.event_type == REVISED:
+            out.append(
+                {
+                    "at": _local(record.at, zone),
+                    "by": record.actor,
+                    "from": current,
+                    "to": risk,
+                    "reasoning": record.payload.get("reasoning"),
+                }
+            )
+        current = risk
+    return out
 
 
 def entries(session: Session, zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -127,7 +177,16 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(_item(v) for v in value)
+    return str(value)
+
+
+def _item(value: Any) -> str:
+    """One revision or demand in a CSV cell, readable without the JSON."""
+    if isinstance(value, dict) and "to" in value:
+        return f"{value['at']} {value['from']} -> {value['to']} ({value['by']}): {value['reasoning']}"
+    if isinstance(value, dict) and "due" in value:
+        return f"{value['due']} ({value['requested_by']})"
     return str(value)
 
 

@@ -39,6 +39,8 @@ class DeadlineRow:
     recipients: list[str] = field(default_factory=list)
     provisional: bool = False
     submitted_text: str = ""
+    # An organisation target ("without undue delay"), not a legal deadline.
+    target: bool = False
 
 
 @dataclass
@@ -138,6 +140,7 @@ def rows_of(
                 recipients=list(parties[(d.regime, d.stage)]),
                 provisional=d.provisional,
                 submitted_text=when(d.submitted_at, zone, lang),
+                target=bool(wf and wf.is_target(d.stage, d.sequence)),
             )
         )
     rows.sort(key=lambda r: (r.due is None, r.due or now))

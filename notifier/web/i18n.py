@@ -174,6 +174,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "risk": ("Risico voor betrokkenen", "Risk to data subjects"),
     "intermediate_request": ("Verzoek om tussentijds verslag", "Request for an intermediate report"),
     "requested_by": ("Verzocht door", "Requested by"),
+    # The AVG track (issue 12): the processor's clock, risk revisions, art. 34(3) exceptions, art. 34(4) demands.
+    "warnings": ("Let op", "Please check"),
+    "warning_aware_after_processor_informed": (
+        "{processor} heeft ons op {informed_at} ingelicht, vóór het ingevoerde moment van kennisname ({aware_at}). In beginsel waren we vanaf dan op de hoogte (EDPB-richtsnoeren 9/2022); de termijn is niet verschoven. Corrigeer het moment of leg uit waarom het later ligt.",
+        "{processor} informed us at {informed_at}, before the awareness time entered ({aware_at}). In principle we were aware from then on (EDPB Guidelines 9/2022); the deadline has not been moved. Correct the time or explain why it is later.",
+    ),
+    "awareness_reasoning": ("Waarom later dan de melding van de verwerker?", "Why later than the processor's notice?"),
+    "awareness_reasoning_help": (
+        "Alleen nodig als een verwerker ons eerder inlichtte dan het moment van kennisname hierboven.",
+        "Only needed when a processor informed us before the moment of awareness above.",
+    ),
+    "missing_awareness_reasoning": (
+        "Verplicht: {processor} heeft ons op {informed_at} ingelicht, vóór dit moment van kennisname. Leg uit waarom het later ligt, of corrigeer het moment.",
+        "Required: {processor} informed us at {informed_at}, before this moment of awareness. Explain why it is later, or correct the time.",
+    ),
+    "revise_risk": ("Risico opnieuw beoordelen", "Revise the risk"),
+    "revise_risk_help": (
+        "Een herbeoordeling naar hoog risico maakt de mededeling aan betrokkenen nodig (streefdatum); naar geen risico vóór de melding: alleen registreren.",
+        "A revision to high risk makes the communication to data subjects due (a target); to no risk before notifying: register only.",
+    ),
+    "subjects_not_informed": ("Betrokkenen niet informeren (art. 34(3))", "Not informing data subjects (art. 34(3))"),
+    "exception": ("Uitzondering", "Exception"),
+    "exception_unintelligible": (
+        "Gegevens onbegrijpelijk voor anderen, bijv. versleuteld (art. 34(3)(a))",
+        "Data unintelligible to others, e.g. encrypted (art. 34(3)(a))",
+    ),
+    "exception_subsequent_measures": (
+        "Latere maatregelen nemen het hoge risico weg (art. 34(3)(b))",
+        "Subsequent measures removed the high risk (art. 34(3)(b))",
+    ),
+    "exception_disproportionate_effort": (
+        "Onevenredige inspanning: openbare mededeling in plaats daarvan (art. 34(3)(c))",
+        "Disproportionate effort: a public communication instead (art. 34(3)(c))",
+    ),
+    "public_communication_at": ("Openbare mededeling gedaan op", "Public communication made at"),
+    "public_communication_help": (
+        "Verplicht bij onevenredige inspanning (art. 34(3)(c)).",
+        "Required for disproportionate effort (art. 34(3)(c)).",
+    ),
+    "missing_public_communication_at": (
+        "Verplicht: bij onevenredige inspanning komt er een openbare mededeling (AVG art. 34(3)(c)); geef aan wanneer.",
+        "Required: disproportionate effort means a public communication instead (GDPR art. 34(3)(c)); give when it was made.",
+    ),
+    "ap_demand": (
+        "Eis van de AP om betrokkenen te informeren (art. 34(4))",
+        "AP demands the data subjects be informed (art. 34(4))",
+    ),
+    "ap_reference": ("Kenmerk van de AP", "The AP's reference"),
+    "target": ("streefdatum", "target"),
+    "target_help": (
+        "Eigen streefdatum van de organisatie voor ‘zonder onredelijke vertraging’; geen wettelijke termijn.",
+        "The organisation's own target for ‘without undue delay’; not a legal deadline.",
+    ),
     "record": ("Vastleggen", "Record"),
     "resolve": ("Incident opgelost", "Incident resolved"),
     "resolved_at": ("Opgelost op", "Resolved at"),

@@ -6,6 +6,7 @@ processors.service.link); a refused input re-renders the page with the input kep
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,7 +27,7 @@ from notifier.web import board
 from notifier.web.assistant import state as assistant_state
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep, actor
 from notifier.web.forms import REQUIRED, FormErrors, event_from_form, fact_changes, fact_form_values, local_input
-from notifier.web.i18n import pick, t
+from notifier.web.i18n import MESSAGES, pick, t
 from notifier.web.pages import render, see_other
 from notifier.workflow.schema import Workflow
 
@@ -249,10 +250,11 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
         views_: list[StageView] = []
         declaration = track.declaration if track else {}
         for stage in _submittable(wf, state):
-            if not wf.stages[stage].applies(declaration, conditions):
-                continue  # e.g. the art. 34 communication only when the risk is high
             pending = [r for r in rows if r.regime == regime and r.stage == stage and r.submitted_at is None]
             deadline = pending[0] if pending else None
+            demanded = wf.stages[stage].requested and deadline is not None  # e.g. the AP demands it (art. 34(4))
+            if not demanded and not wf.stages[stage].applies(declaration, conditions, stage):
+                continue  # e.g. the art. 34 communication only when the risk is high, and not once an exception holds
             if wf.stages[stage].due is not None and wf.stages[stage].due.from_ == "request" and deadline is None:
                 continue  # an intermediate report waits for a request
             draft = ledger.draft(session, ctx, incident=incident, regime=regime, stage=stage, language=lang)
@@ -343,7 +345,8 @@ def incident_page(
         processors=_processors(session),
         errors=errors or {},
         values=values,
-        when=lambda v: board.when(v, zone, lang),
+        # Instants kept in a declaration are ISO strings (JSON); the rest are datetimes.
+        when=lambda v: board.when(datetime.fromisoformat(v) if isinstance(v, str) else v, zone, lang),
         now_local=local_input(now, zone),
         can_edit=viewer.user.role in {"officer", "administrator"},
         assistant=assistant_state(session, incident.id),
@@ -372,12 +375,23 @@ def refused(
     if isinstance(exc, FormErrors):
         errors, status = exc.errors, 422
     elif isinstance(exc, FieldProblem):
-        errors, status = {field(exc): exc.message}, 422
+        errors, status = {field(exc): _message(exc, viewer.lang, session, ctx)}, 422
     else:
         errors, status = {"form": str(exc)}, 409
     return incident_page(
         request, session, ctx, viewer, incident, errors={key: errors}, values={key: form}, status_code=status
     )
+
+
+def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> str:
+    """A field the workflow requires under a condition, said in the user's language; others as the service says."""
+    key = f"missing_{problem.field}"
+    if problem.kind != "missing" or key not in MESSAGES:
+        return problem.message
+    params = dict(problem.params)
+    if params.get("informed_at") is not None:
+        params["informed_at"] = board.when(params["informed_at"], ctx.zone(session), lang)
+    return t(key, lang).format_map(params)
 
 
 @router.get("/incidents/{incident_id}")

@@ -47,14 +47,19 @@ def _validated(model, file: Path, data: dict):  # noqa: ANN001, ANN202
         raise WorkflowError(file, path, first["msg"]) from exc
 
 
-def _check_anchor(file: Path, path: str, anchor: str, stages: set[str]) -> None:
+def _check_anchor(file: Path, path: str, anchor: str, stages: set[str], revised: set[str] = frozenset()) -> None:
     if anchor in ANCHORS:
         return
     kind, _, stage = anchor.partition(":")
     if kind in {"submitted", "due"} and stage in stages:
         return
+    if kind == "revised" and stage in revised:
+        return
     raise WorkflowError(
-        file, path, f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, due:<stage>)"
+        file,
+        path,
+        f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, due:<stage>, "
+        "revised:<key an event revises>)",
     )
 
 
@@ -82,11 +87,8 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
                 if value not in allowed:
                     raise WorkflowError(file, f"{base}.when.{key}", f"{value!r} is not one of {sorted(allowed)}")
     for name, event in track.events.items():
-        if event.request and event.request not in stages:
-            raise WorkflowError(file, f"track.events.{name}.request", f"unknown stage {event.request!r}")
-        for fname, field in event.fields.items():
-            if field.type == "choice" and not field.choices:
-                raise WorkflowError(file, f"track.events.{name}.fields.{fname}", "a choice field needs choices")
+        _check_event(file, wf, name, event)
+    revised = {key for event in track.events.values() for key in event.revises}
     choice_fields = {
         fname: set(f.choices or []) for e in track.events.values() for fname, f in e.fields.items() if f.choices
     }
@@ -102,7 +104,7 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
         for path, rule in rules:
             if rule is None:
                 continue
-            _check_anchor(file, f"{path}.from", rule.from_, stages)
+            _check_anchor(file, f"{path}.from", rule.from_, stages, revised)
             if rule.from_ != "request" and (rule.hours is None) == (rule.months is None):
                 raise WorkflowError(file, path, "give exactly one of hours or months")
         if stage.provisional_from:
@@ -125,6 +127,32 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
             if fname not in facts and fname not in PROFILE_REFERENCES:
                 raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
     _check_recipients(file, wf)
+
+
+def _check_event(file: Path, wf: Workflow, name: str, event) -> None:  # noqa: ANN001
+    base = f"track.events.{name}"
+    if event.request:
+        stage = wf.stages.get(event.request)
+        if stage is None:
+            raise WorkflowError(file, f"{base}.request", f"unknown stage {event.request!r}")
+        if not stage.requested and (stage.due is None or stage.due.from_ != "request"):
+            raise WorkflowError(file, f"{base}.request", "the stage must be due from: request, or say requested: true")
+    if event.request_from and event.request_from not in wf.recipients.parties:
+        raise WorkflowError(file, f"{base}.request_from", f"unknown party {event.request_from!r}")
+    if event.settles and event.settles not in wf.stages:
+        raise WorkflowError(file, f"{base}.settles", f"unknown stage {event.settles!r}")
+    for i, key in enumerate(event.revises):
+        if key not in event.fields:
+            raise WorkflowError(file, f"{base}.revises[{i}]", f"event {name!r} has no field {key!r}")
+    for fname, field in event.fields.items():
+        if field.type == "choice" and not field.choices:
+            raise WorkflowError(file, f"{base}.fields.{fname}", "a choice field needs choices")
+        for key, values in field.required_when.items():
+            other = event.fields.get(key)
+            if other is None or not other.choices or not set(values) <= set(other.choices):
+                raise WorkflowError(
+                    file, f"{base}.fields.{fname}.required_when.{key}", "must name a choice field of this event"
+                )
 
 
 def _check_conditions(file: Path, path: str, when: dict) -> None:

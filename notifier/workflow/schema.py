@@ -7,6 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from notifier.organisation.roles import ContactRole
 
 SAME = "same"
+# Declaration keys the engine writes: stage -> the event that settled it; declaration key -> when it was revised.
+SETTLED = "settled"
+REVISED_AT = "revised_at"
 # What a variant or a transition may depend on besides the event itself: the organisation profile
 # (notifier/organisation/service.py conditions()).
 CONDITION_KEYS = {"organisation.trust_service_provider", "organisation.sector", "organisation.entity_type"}
@@ -43,17 +46,34 @@ class FactCatalogue(Strict):
     facts: dict[str, FactDef]
 
 
+# Facts about the incident outside the event that can make a field required (notifier/incidents/service.py).
+REQUIRED_IF = Literal["processor_informed_before_awareness"]
+
+
 class EventField(Strict):
     type: Literal["datetime", "text", "choice", "stage", "bool", "int"]
     required: bool = False
     not_future: bool = False
     choices: list[str] | None = None
+    # Required when other fields of the same event have these values (e.g. art. 34(3)(c) needs the public
+    # communication); `because` is the reason the 422 gives.
+    required_when: dict[str, list[str]] = Field(default_factory=dict)
+    required_if: REQUIRED_IF | None = None
+    because: str = ""
 
 
 class EventDef(Strict):
     starts_clock: bool = False
     submission: bool = False
     request: str | None = None
+    # The party that makes the request (recipients.parties); recorded as requester with the event's reference.
+    request_from: str | None = None
+    # Declaration keys this event replaces, with the track's reasoning (a revised assessment). The anchor
+    # "revised:<key>" is the moment the key last changed value through such an event.
+    revises: list[str] = Field(default_factory=list)
+    # A stage this event settles without a filing (an art. 34(3) exception): it is no longer owed; the event's
+    # fields are kept in the declaration under the event's name, and the assessment's reasoning stays.
+    settles: str | None = None
     fields: dict[str, EventField] = Field(default_factory=dict)
 
 
@@ -82,6 +102,9 @@ class DueRule(Strict):
     from_: str = Field(alias="from")
     hours: int | None = Field(default=None, gt=0)
     months: int | None = Field(default=None, gt=0)
+    # An organisation's own target where the law says only "without undue delay": planned and reminded like a
+    # deadline, but shown as a target, not a legal deadline.
+    target: bool = False
 
 
 class Variant(Strict):
@@ -109,6 +132,9 @@ class StageDef(Strict):
     fields: list[str] = Field(default_factory=list)
     # Parties (recipients.parties) this stage goes to instead of the sector routing, e.g. data subjects (art. 34).
     recipients: list[str] | None = None
+    # Besides its own rule, a request (an event with `request: <stage>`) makes it due by the requested date,
+    # whatever applies_when says (the AP can demand the art. 34 communication, art. 34(4)).
+    requested: bool = False
 
     def variant_for(self, conditions: dict[str, Any]) -> Variant | None:
         """The first variant whose organisation conditions hold, if any."""
@@ -120,8 +146,13 @@ class StageDef(Strict):
             return variant.due, variant.legal_basis or self.legal_basis
         return self.due, self.legal_basis
 
-    def applies(self, declaration: dict[str, Any], conditions: dict[str, Any]) -> bool:
-        """Whether this stage is owed for that declaration (e.g. the AP notification only for a breach with risk)."""
+    def applies(self, declaration: dict[str, Any], conditions: dict[str, Any], name: str | None = None) -> bool:
+        """Whether this stage is owed for that declaration (e.g. the AP notification only for a breach with risk).
+
+        `name` is this stage's name: a stage an event settled (EventDef.settles) is owed no more.
+        """
+        if name is not None and name in (declaration.get(SETTLED) or {}):
+            return False
         variant = self.variant_for(conditions)
         when = variant.applies_when if variant is not None and variant.applies_when is not None else self.applies_when
         return matches(when, declaration)
@@ -176,6 +207,11 @@ class Workflow(Strict):
 
     def event_type(self, event: str) -> str:
         return f"{self.regime}.{event}"
+
+    def is_target(self, stage: str, sequence: int) -> bool:
+        """An organisation target, not a legal deadline (requested dates, sequence >= 1, are the requester's)."""
+        definition = self.stages.get(stage)
+        return bool(definition and definition.due and definition.due.target and sequence == 0)
 
 
 class Registry(BaseModel):

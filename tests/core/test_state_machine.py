@@ -44,6 +44,28 @@ EXPECTED = {
         ("notified", "submitted", "withdrawal"): "withdrawn",
         ("notification_due", "submitted", "data_subject_communication"): "notification_due",
         ("notified", "submitted", "data_subject_communication"): "notified",
+        ("not_notifiable", "submitted", "data_subject_communication"): "not_notifiable",
+        # issue 12: risk revisions, art. 34(3) exceptions and art. 34(4) demands
+        ("pending", "risk_revised", "none"): "not_notifiable",
+        ("pending", "risk_revised", "risk"): "pending",
+        ("pending", "risk_revised", "high"): "pending",
+        ("not_notifiable", "risk_revised", "none"): "not_notifiable",
+        ("not_notifiable", "risk_revised", "risk"): "notification_due",
+        ("not_notifiable", "risk_revised", "high"): "notification_due",
+        ("notification_due", "risk_revised", "none"): "not_notifiable",
+        ("notification_due", "risk_revised", "risk"): "notification_due",
+        ("notification_due", "risk_revised", "high"): "notification_due",
+        ("notified", "risk_revised", "none"): "notified",
+        ("notified", "risk_revised", "risk"): "notified",
+        ("notified", "risk_revised", "high"): "notified",
+        **{
+            (state, "subjects_not_informed", exception): state
+            for state in ("notification_due", "notified")
+            for exception in ("unintelligible", "subsequent_measures", "disproportionate_effort")
+        },
+        ("not_notifiable", "ap_demanded_communication", None): "not_notifiable",
+        ("notification_due", "ap_demanded_communication", None): "notification_due",
+        ("notified", "ap_demanded_communication", None): "notified",
     },
 }
 

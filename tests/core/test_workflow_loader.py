@@ -158,3 +158,42 @@ def test_contact_roles_are_defined_once():
     assert {f"contact.{r}" for r in CONTACT_ROLES} <= loader.PROFILE_REFERENCES
     sources = [p.read_text() for p in (PROJECT_ROOT / "notifier").rglob("*.py") if p.name != "roles.py"]
     assert not [s for s in sources if '"reporting_officer", "deputy", "ciso", "dpo"' in s]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "problem"),
+    [
+        (
+            'due: {from: "revised:risk"',
+            'due: {from: "revised:riks"',
+            "stages.data_subject_communication.due.from",
+            "unknown anchor 'revised:riks'",
+        ),
+        (
+            "settles: data_subject_communication",
+            "settles: data_subject_letter",
+            "track.events.subjects_not_informed.settles",
+            "unknown stage 'data_subject_letter'",
+        ),
+        (
+            "request_from: ap",
+            "request_from: apx",
+            "track.events.ap_demanded_communication.request_from",
+            "unknown party 'apx'",
+        ),
+        ("revises: [risk]", "revises: [risk_level]", "track.events.risk_revised.revises[0]", "no field 'risk_level'"),
+        (
+            "required_when: {exception: [disproportionate_effort]}",
+            "required_when: {exception: [too_much]}",
+            "track.events.subjects_not_informed.fields.public_communication_at.required_when.exception",
+            "must name a choice field",
+        ),
+        ("    requested: true\n", "", "track.events.ap_demanded_communication.request", "requested: true"),
+    ],
+)
+def test_broken_avg_rules_are_named(workflows, old, new, where, problem):
+    path = _break(workflows, "avg.yaml", old, new)
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path and error.value.path == where
+    assert problem in error.value.problem
