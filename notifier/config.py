@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     intake_rate_limit: float = Field(default=2000, ge=0, description="alerts per second per source; 0: no limit")
     intake_rate_burst: int = Field(default=4000, ge=1)
     intake_auth_failures_per_minute: int = Field(default=60, ge=0, description="per client address; 0: no limit")
+    # Reports (notifier/submissions): the Cbw competent authority of a sector workflows/cbw.yaml does not route
+    # (reference section 2, "other sectors"). JSON, sector -> name, e.g. {"waste_water": "ILT"}.
+    competent_authorities: dict[str, str] = Field(
+        default_factory=dict, description='Cbw competent authority per sector, JSON, e.g. {"waste_water": "ILT"}'
+    )
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":
@@ -94,6 +99,19 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @field_validator("competent_authorities")
+    @classmethod
+    def _known_sectors(cls, value: dict[str, str]) -> dict[str, str]:
+        from notifier.organisation.classification import SECTORS
+
+        unknown = sorted(k for k in value if k not in SECTORS)
+        if unknown:
+            raise ValueError(f"NOTIFIER_COMPETENT_AUTHORITIES: unknown sector {unknown[0]!r}")
+        blank = sorted(k for k, name in value.items() if not name.strip())
+        if blank:
+            raise ValueError(f"NOTIFIER_COMPETENT_AUTHORITIES: empty name for sector {blank[0]!r}")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

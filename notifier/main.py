@@ -170,7 +170,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.registry = registry
-    app.state.context = Context(registry=registry, default_zone=settings.zone, templates_dir=settings.templates_dir)
+    app.state.context = Context(
+        registry=registry,
+        default_zone=settings.zone,
+        templates_dir=settings.templates_dir,
+        competent_authorities=settings.competent_authorities,
+    )
     app.state.api_token = _bootstrap_token(settings)
     _error_handlers(app)
 

@@ -1,5 +1,6 @@
 """Incident use cases. Services flush; the caller (request or job wrapper) commits."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,8 @@ class Context:
     registry: Registry
     default_zone: ZoneInfo
     templates_dir: Path = PROJECT_ROOT / "templates"
+    # NOTIFIER_COMPETENT_AUTHORITIES: the Cbw authority of a sector the workflow routes to "competent_authority".
+    competent_authorities: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def zone(self, session: Session) -> ZoneInfo:
         org = organisation.get(session)

@@ -290,4 +290,3 @@ def test_a_configured_authority_is_named(db_url, tmp_path):
 def test_a_misspelt_sector_in_the_authority_setting_is_refused(db_url, tmp_path):
     with pytest.raises(ValueError, match="waste_watter"):
         Settings(database_url=db_url, env="test", competent_authorities={"waste_watter": "ILT"})
-
