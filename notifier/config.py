@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     audit_checkpoint_file: Path | None = Field(default=None, description="default <var_dir>/audit-checkpoints.jsonl")
     audit_checkpoint_email: str | None = Field(default=None, description="each checkpoint is mailed here (e.g. CISO)")
     audit_checkpoint_interval_seconds: int = Field(default=3600, ge=60)
+    # Reports (notifier/submissions): the Cbw competent authority of a sector workflows/cbw.yaml does not route
+    # (reference section 2, "other sectors"). JSON, sector -> name, e.g. {"waste_water": "ILT"}.
+    competent_authorities: dict[str, str] = Field(
+        default_factory=dict, description='Cbw competent authority per sector, JSON, e.g. {"waste_water": "ILT"}'
+    )
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":
@@ -107,6 +112,19 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @field_validator("competent_authorities")
+    @classmethod
+    def _known_sectors(cls, value: dict[str, str]) -> dict[str, str]:
+        from notifier.organisation.classification import SECTORS
+
+        unknown = sorted(k for k in value if k not in SECTORS)
+        if unknown:
+            raise ValueError(f"NOTIFIER_COMPETENT_AUTHORITIES: unknown sector {unknown[0]!r}")
+        blank = sorted(k for k, name in value.items() if not name.strip())
+        if blank:
+            raise ValueError(f"NOTIFIER_COMPETENT_AUTHORITIES: empty name for sector {blank[0]!r}")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

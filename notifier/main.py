@@ -177,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_zone=settings.zone,
         templates_dir=settings.templates_dir,
         witness=checkpoint.Witness.from_settings(settings),
+        competent_authorities=settings.competent_authorities,
     )
     app.state.api_token = _bootstrap_token(settings)
     _error_handlers(app)

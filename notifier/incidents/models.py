@@ -73,7 +73,7 @@ class Submission(SQLModel, table=True):
 
 
 class ReportRequest(SQLModel, table=True):
-    """A request from the CSIRT or authority for a report by a date (Cbw art. 28 intermediate report)."""
+    """A request from the CSIRT or authority for a report by a date (NIS2 art. 23(4)(c) intermediate report)."""
 
     __tablename__ = "report_request"
 

@@ -1,5 +1,6 @@
 """Incident use cases. Services flush; the caller (request or job wrapper) commits."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,6 +34,8 @@ class Context:
     default_zone: ZoneInfo
     templates_dir: Path = PROJECT_ROOT / "templates"
     witness: Any = None  # notifier.audit.checkpoint.Witness: where a filing's signed checkpoint goes after commit
+    # NOTIFIER_COMPETENT_AUTHORITIES: the Cbw authority of a sector the workflow routes to "competent_authority".
+    competent_authorities: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def zone(self, session: Session) -> ZoneInfo:
         org = organisation.get(session)

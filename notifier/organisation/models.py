@@ -24,6 +24,13 @@ class Organisation(SQLModel, table=True):
     # Critical entity under the CER Directive / Wwke: essential under the Cbw whatever its size (NIS2 art. 3(1)(f)).
     cer_critical_entity: bool = False
     timezone: str = "Europe/Amsterdam"
+    # The address the NCSC and AP forms ask for: all three parts or none (models_api.py checks that).
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    # The AP form asks whether the DPO is registered with the AP, and under which number.
+    dpo_registered_with_ap: bool = False
+    dpo_ap_registration_number: str | None = None
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
@@ -36,3 +43,6 @@ class Contact(SQLModel, table=True):
     email: str
     phone: str | None = None
     role: str
+    # Asked by the NCSC form (job title, availability) and the AP form (job title) about the reporter.
+    job_title: str | None = None
+    availability: str | None = None

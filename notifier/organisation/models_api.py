@@ -12,6 +12,9 @@ from notifier.organisation.roles import ContactRole
 Sector = Literal[tuple(SECTORS)]  # type: ignore[valid-type]
 EntityType = Literal[tuple(ENTITY_TYPES)]  # type: ignore[valid-type]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Dutch postcode: four digits (no leading zero) and two letters; both forms ask for an address in the Netherlands.
+POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
+TOGETHER = "an address needs street, postcode and city together"
 
 
 class ContactIn(BaseModel):
@@ -21,6 +24,10 @@ class ContactIn(BaseModel):
     email: str = Field(max_length=320)
     phone: str | None = Field(default=None, max_length=50)
     role: ContactRole
+    job_title: str | None = Field(default=None, max_length=200, description="Asked by the NCSC and AP forms")
+    availability: str | None = Field(
+        default=None, max_length=200, description="When and how the person can be reached (asked by the NCSC form)"
+    )
 
     @field_validator("email")
     @classmethod
@@ -28,6 +35,11 @@ class ContactIn(BaseModel):
         if not EMAIL.match(value):
             raise ValueError("not a valid e-mail address")
         return value
+
+    @field_validator("phone", "job_title", "availability")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
 
 
 class OrganisationIn(BaseModel):
@@ -51,7 +63,60 @@ class OrganisationIn(BaseModel):
         default=False, description="Critical entity under the CER Directive / Wwke (essential regardless of size)"
     )
     timezone: TimeZoneName = "Europe/Amsterdam"
+    # Checked together below, in field order: a validator sees only the fields declared before it.
+    street: str | None = Field(default=None, max_length=200, description="Street and house number")
+    postcode: str | None = Field(
+        default=None, max_length=10, validate_default=True, description="Dutch postcode, e.g. 1234 AB"
+    )
+    city: str | None = Field(default=None, max_length=100, validate_default=True)
+    dpo_registered_with_ap: bool = Field(default=False, description="The DPO is registered with the AP")
+    dpo_ap_registration_number: str | None = Field(
+        default=None,
+        max_length=50,
+        validate_default=True,
+        description="The AP's registration number of the DPO; required with dpo_registered_with_ap",
+    )
     contacts: list[ContactIn] = Field(default_factory=list)
+
+    @field_validator("street")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            if info.data.get("street"):
+                raise ValueError(TOGETHER)
+            return None
+        match = POSTCODE.match(value)
+        if not match:
+            raise ValueError("not a Dutch postcode (four digits and two letters, e.g. 1234 AB)")
+        if not info.data.get("street"):
+            raise ValueError(TOGETHER)
+        return f"{match[1]} {match[2].upper()}"
+
+    @field_validator("city")
+    @classmethod
+    def _city(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        # "postcode" absent from info.data: it failed, and that error already names it.
+        if (value is None) != (info.data.get("street") is None) and "postcode" in info.data:
+            raise ValueError(TOGETHER)
+        return value
+
+    @field_validator("dpo_ap_registration_number")
+    @classmethod
+    def _registration(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        registered = info.data.get("dpo_registered_with_ap")
+        if registered and value is None:
+            raise ValueError("give the AP's registration number of the DPO (dpo_registered_with_ap is set)")
+        if value is not None and registered is False:
+            raise ValueError("a registration number is given, but dpo_registered_with_ap is not set")
+        return value
 
     @field_validator("entity_type")
     @classmethod

@@ -2,5 +2,6 @@
 
 from typing import Literal
 
-CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo")
+# contact_point: the "other contact point" of AVG art. 33(3)(b), named in AVG reports when there is no DPO.
+CONTACT_ROLES = ("reporting_officer", "deputy", "ciso", "dpo", "contact_point")
 ContactRole = Literal[CONTACT_ROLES]  # type: ignore[valid-type]

@@ -42,7 +42,22 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
         trust_service_provider=org.trust_service_provider,
         cer_critical_entity=org.cer_critical_entity,
         timezone=org.timezone,
-        contacts=[{"name": c.name, "email": c.email, "phone": c.phone, "role": c.role} for c in people],
+        street=org.street,
+        postcode=org.postcode,
+        city=org.city,
+        dpo_registered_with_ap=org.dpo_registered_with_ap,
+        dpo_ap_registration_number=org.dpo_ap_registration_number,
+        contacts=[
+            {
+                "name": c.name,
+                "email": c.email,
+                "phone": c.phone,
+                "role": c.role,
+                "job_title": c.job_title,
+                "availability": c.availability,
+            }
+            for c in people
+        ],
         classification=result.classification,
         classification_reason=result.reason,
         size=result.size,

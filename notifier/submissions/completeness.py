@@ -26,13 +26,27 @@ def filled(value) -> bool:  # noqa: ANN001
 _filled = filled
 
 
+def privacy_contact(session: Session):  # noqa: ANN201
+    """AVG art. 33(3)(b): the DPO, or, for an organisation without one, another contact point."""
+    return organisation.contact_for(session, "dpo") or organisation.contact_for(session, "contact_point")
+
+
+def address(org) -> str | None:  # noqa: ANN001
+    """Street, postcode and city on one line; the profile holds all three or none."""
+    if org is None or not (org.street and org.postcode and org.city):
+        return None
+    return f"{org.street}, {org.postcode} {org.city}"
+
+
 def profile_value(session: Session, reference: str):  # noqa: ANN201
     """The value of an organisation reference such as contact.dpo or organisation.kvk_number."""
     kind, _, name = reference.partition(".")
     if kind == "contact":
-        contact = organisation.contact_for(session, name)
+        contact = privacy_contact(session) if name == "privacy" else organisation.contact_for(session, name)
         return {"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else None
     org = organisation.get(session)
+    if name == "address":
+        return address(org)
     return getattr(org, name, None) if org else None
 
 

@@ -26,6 +26,10 @@ from notifier.workflow.schema import FactDef, Registry, Workflow
 
 # Fact types whose text we write (dates, Ja/Nee, numbers, choice labels); every other type is the sender's text.
 FORMATTED = ("datetime", "bool", "int", "choice", "multichoice")
+NOT_DECLARED = {
+    "nl": "nog niet vastgesteld (eerst de beoordeling vastleggen)",
+    "en": "not yet declared (record the assessment first)",
+}
 
 
 class Shown(BaseModel):
@@ -49,6 +53,9 @@ class Person(BaseModel):
     name: Text | None = None
     email: Text | None = None
     phone: Text | None = None
+    # Optional details the NCSC form (job title, availability) and the AP form (job title) ask; None when empty.
+    job_title: Text | None = None
+    availability: Text | None = None
     text: Text
 
 
@@ -57,6 +64,9 @@ class Contacts(BaseModel):
     deputy: Person
     ciso: Person
     dpo: Person
+    contact_point: Person
+    # AVG art. 33(3)(b): the DPO, or else the other contact point; `role` says which one it is.
+    privacy: Person
 
 
 class OrganisationItem(BaseModel):
@@ -66,6 +76,12 @@ class OrganisationItem(BaseModel):
     sector: Shown
     entity_type: Shown
     timezone: str
+    # "Street, postcode city"; a placeholder only where a stage requires organisation.address.
+    address: Shown
+    # essential / important / not_covered, as the organisation answer classifies it (the NCSC form asks it).
+    classification: Shown
+    # Whether the DPO is registered with the AP, with the AP's number ("Ja (registratienummer FG1)" / "Nee").
+    dpo_registration: Shown
 
 
 class IncidentItem(BaseModel):
@@ -95,7 +111,7 @@ class PartyItem(BaseModel):
     id: str
     role: str
     role_label: str
-    name: str
+    name: Text
     channel: str
 
 
@@ -179,8 +195,12 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _person(session: Session, role: str, labels: fmt.Labels, lang: str) -> Person:
+    if role == "privacy":
+        contact = completeness.privacy_contact(session)
+        role = contact.role if contact else role
+    else:
+        contact = organisation.contact_for(session, role)
     label = labels.reference(f"contact.{role}", lang)
-    contact = organisation.contact_for(session, role)
     if contact is None:
         return Person(role=role, label=label, present=False, text=fmt.placeholder(label, lang))
     text = md.line(", ".join(p for p in (contact.name, contact.email, contact.phone) if p))
@@ -191,8 +211,22 @@ def _person(session: Session, role: str, labels: fmt.Labels, lang: str) -> Perso
         name=md.line(contact.name),
         email=md.line(contact.email),
         phone=md.line(contact.phone),
+        job_title=md.line(contact.job_title),
+        availability=md.line(contact.availability),
         text=text,
     )
+
+
+def _dpo_registration(org, lang: str) -> Shown:  # noqa: ANN001
+    if org is None:
+        return Shown(present=False, text="", value=None)
+    number = {"nl": "registratienummer", "en": "registration number"}[lang]
+    if org.dpo_registered_with_ap:
+        text = md.line(f"{fmt.yes_no(True, lang)} ({number} {org.dpo_ap_registration_number})")
+    else:
+        text = fmt.yes_no(False, lang)
+    value = {"registered": org.dpo_registered_with_ap, "registration_number": org.dpo_ap_registration_number}
+    return Shown(present=True, text=text, value=value)
 
 
 def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInfo) -> OrganisationItem:
@@ -209,7 +243,11 @@ def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInf
             sector=ref("organisation.sector", None),
             entity_type=_shown(None, "entity type" if lang == "en" else "soort entiteit", lang),
             timezone=str(zone),
+            address=ref("organisation.address", None),
+            classification=Shown(present=False, text="", value=None),
+            dpo_registration=_dpo_registration(None, lang),
         )
+    classification = organisation.to_out(org, []).classification
     return OrganisationItem(
         present=True,
         name=ref("organisation.name", md.line(org.name)),
@@ -219,7 +257,25 @@ def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInf
             present=True, text=labels.choice("entity_type", org.entity_type, lang), value=org.entity_type
         ),
         timezone=org.timezone,
+        address=ref("organisation.address", md.line(completeness.address(org)), completeness.address(org)),
+        classification=Shown(
+            present=True, text=labels.choice("classification", classification, lang), value=classification
+        ),
+        dpo_registration=_dpo_registration(org, lang),
     )
+
+
+def _authority_name(pid: str, name: str, sector: str | None, authorities: dict[str, str], labels, lang: str) -> str:  # noqa: ANN001
+    """The configured authority of the sector, or a sentence saying it is unknown and which setting names it."""
+    if pid != "competent_authority":
+        return labels.party(pid, name, lang)
+    if sector in authorities:
+        return md.line(authorities[sector])
+    sector_label = labels.choice("sector", sector or "other", lang)
+    example = f'NOTIFIER_COMPETENT_AUTHORITIES={{"{sector or "other"}": "..."}}'
+    if lang == "en":
+        return f"Competent authority for the sector {sector_label}, not known to meldplicht (set it with {example})"
+    return f"Bevoegde autoriteit voor de sector {sector_label}, niet bekend in meldplicht (in te stellen met {example})"
 
 
 def _facts(
@@ -288,6 +344,7 @@ def build(
     as_of: datetime,
     delay_reason: str | None = None,
     filing: bool = False,
+    competent_authorities: dict[str, str] | None = None,
 ) -> ReportContext:
     """Everything one report needs. `as_of` is the filing time when filing, else now (for lateness)."""
     lang = language
@@ -309,7 +366,9 @@ def build(
             id=pid,
             role=party.role,
             role_label=labels.role(party.role, lang),
-            name=labels.party(pid, party.name, lang),
+            name=_authority_name(
+                pid, party.name, org.sector if org else None, competent_authorities or {}, labels, lang
+            ),
             channel=party.channel.get(lang),
         )
         for pid, party in workflow.recipients.for_stage(
@@ -342,7 +401,7 @@ def build(
         as_of_text=fmt.instant(as_of, zone, lang) or "",
         filing=filing,
         organisation=_organisation(session, labels, lang, zone),
-        contacts=Contacts(**{role: _person(session, role, labels, lang) for role in CONTACT_ROLES}),
+        contacts=Contacts(**{role: _person(session, role, labels, lang) for role in (*CONTACT_ROLES, "privacy")}),
         incident=IncidentItem(
             id=incident.id,
             title=md.line(incident.title),
@@ -357,12 +416,14 @@ def build(
         ),
         track=TrackItem(
             state=track.state if track else workflow.track.initial,
-            aware_at=_shown(
-                fmt.instant(track.aware_at if track else None, zone, lang),
-                "moment van kennisname" if lang == "nl" else "moment of awareness",
-                lang,
-                track.aware_at.isoformat() if track and track.aware_at else None,
-            ),
+            # Set by the declaration, which filing needs anyway: a draft before it says so, it marks no field missing.
+            aware_at=Shown(
+                present=True,
+                text=fmt.instant(track.aware_at, zone, lang),
+                value=track.aware_at.isoformat(),
+            )
+            if track and track.aware_at
+            else Shown(present=False, text=NOT_DECLARED[lang]),
             declared_by=track.declared_by if track else None,
             reasoning=_shown(md.block(track.reasoning) if track else None, reasoning_label, lang),
             declaration=declaration,

@@ -130,6 +130,7 @@ def _render(
         as_of=as_of,
         delay_reason=delay_reason,
         filing=filing,
+        competent_authorities=getattr(ctx, "competent_authorities", None),
     )
     return render(built, ctx.templates_dir)
 

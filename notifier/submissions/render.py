@@ -58,6 +58,10 @@ def _template(env: Environment, regime: str, stage: str, lang: str):  # noqa: AN
         return env.get_template(f"_generic.{lang}.md.j2")
 
 
+def _item(line: str) -> bool:
+    return line.lstrip(" ").startswith("- ")
+
+
 def _tidy(text: str) -> str:
     """One blank line between blocks and none at the ends, whatever the template's conditionals left."""
     lines = [line.rstrip() for line in text.splitlines()]
@@ -65,8 +69,8 @@ def _tidy(text: str) -> str:
     for i, line in enumerate(lines):
         if line == "" and (not out or out[-1] == ""):
             continue
-        # An optional list item that rendered empty must not split its list in two.
-        if line == "" and out[-1].startswith("- ") and lines[i + 1 : i + 2] and lines[i + 1].startswith("- "):
+        # An optional list item that rendered empty must not split its list in two (nor a nested item its parent's).
+        if line == "" and _item(out[-1]) and lines[i + 1 : i + 2] and _item(lines[i + 1]):
             continue
         out.append(line)
     while out and out[-1] == "":
@@ -110,12 +114,21 @@ def _json_copy(ctx: ReportContext, used_facts: list[str], values: dict[str, Any]
             "sector": org.sector.value,
             "entity_type": org.entity_type.value,
             "timezone": org.timezone,
+            "address": org.address.value,
+            "classification": org.classification.value,
+            "dpo_registration": org.dpo_registration.value,
         }
         if org.present
         else None,
         "contacts": {
-            role: ({"name": p.name, "email": p.email, "phone": p.phone} if p.present else None)
+            role: (
+                {"name": p.name, "email": p.email, "phone": p.phone, "job_title": p.job_title}
+                | {"availability": p.availability}
+                if p.present
+                else None
+            )
             for role, p in ctx.contacts
+            if role != "privacy"  # the DPO or the contact point, both already listed
         },
         "incident": {
             "id": ctx.incident.id,

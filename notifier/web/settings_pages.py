@@ -20,6 +20,7 @@ from notifier.web.models import ROLES, User
 from notifier.web.pages import render, see_other
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
+CONTACT_PARTS = ("name", "email", "phone", "job_title", "availability")
 
 
 def _org_values(session) -> dict[str, str]:  # noqa: ANN001
@@ -29,13 +30,14 @@ def _org_values(session) -> dict[str, str]:  # noqa: ANN001
     values = {
         k: ("" if v is None else str(v))
         for k, v in org.model_dump(
-            exclude={"id", "updated_at", "trust_service_provider", "cer_critical_entity"}
+            exclude={"id", "updated_at", "trust_service_provider", "cer_critical_entity", "dpo_registered_with_ap"}
         ).items()
     }
     values["trust_service_provider"] = "yes" if org.trust_service_provider else ""
     values["cer_critical_entity"] = "yes" if org.cer_critical_entity else ""
+    values["dpo_registered_with_ap"] = "yes" if org.dpo_registered_with_ap else ""
     for c in organisation.contacts(session):
-        for part in ("name", "email", "phone"):
+        for part in CONTACT_PARTS:
             values[f"{c.role}_{part}"] = getattr(c, part) or ""
     return values
 
@@ -80,7 +82,9 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
     for role in CONTACT_ROLES:
         name, email = form.get(f"{role}_name", "").strip(), form.get(f"{role}_email", "").strip()
         if name or email:
-            contacts.append({"name": name, "email": email, "phone": form.get(f"{role}_phone") or None, "role": role})
+            contact = {"name": name, "email": email, "role": role}
+            contact |= {part: form.get(f"{role}_{part}") or None for part in ("phone", "job_title", "availability")}
+            contacts.append(contact)
     data = {
         "name": form.get("name", "").strip(),
         "kvk_number": form.get("kvk_number", "").strip() or None,
@@ -92,6 +96,11 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
         "trust_service_provider": form.get("trust_service_provider") == "yes",
         "cer_critical_entity": form.get("cer_critical_entity") == "yes",
         "timezone": form.get("timezone", "Europe/Amsterdam").strip(),
+        "street": form.get("street") or None,
+        "postcode": form.get("postcode") or None,
+        "city": form.get("city") or None,
+        "dpo_registered_with_ap": form.get("dpo_registered_with_ap") == "yes",
+        "dpo_ap_registration_number": form.get("dpo_ap_registration_number") or None,
         "contacts": contacts,
     }
     try:

@@ -11,6 +11,8 @@ from notifier.workflow.schema import CONDITION_KEYS, SAME, FactCatalogue, Regist
 
 # Field references a stage may name besides the facts: things the organisation profile provides.
 PROFILE_REFERENCES = {f"contact.{role}" for role in CONTACT_ROLES} | {
+    "contact.privacy",  # the DPO, else the other contact point (AVG art. 33(3)(b); submissions/completeness.py)
+    "organisation.address",
     "organisation.name",
     "organisation.kvk_number",
     "organisation.sector",

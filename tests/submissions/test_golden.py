@@ -7,7 +7,7 @@ Regenerate with UPDATE_GOLDEN=1 and review every changed file before accepting i
 
 from freezegun import freeze_time
 
-from tests.conftest import new_incident, post_event, put_organisation
+from tests.conftest import HOSPITAL, new_incident, post_event, put_organisation
 from tests.submissions.conftest import draft, ledger, set_facts
 
 LANGS = ("nl", "en")
@@ -33,6 +33,25 @@ def file(client, golden, incident_id: int, case: str, regime: str, stage: str, a
     assert entry["intact"] is True
     return entry
 
+
+# What the NCSC and AP forms ask beyond the basic profile (issue 12): address, DPO registration, the reporter's job
+# title and availability.
+HOSPITAL_PROFILE = {
+    "street": "Ziekenhuislaan 1",
+    "postcode": "4101 AB",
+    "city": "Culemborg",
+    "dpo_registered_with_ap": True,
+    "dpo_ap_registration_number": "FG001234",
+    "contacts": [
+        {
+            **HOSPITAL["contacts"][0],
+            "job_title": "Informatiebeveiligingsfunctionaris",
+            "availability": "24/7 via de piketlijn +31 88 123 4500",
+        },
+        {**HOSPITAL["contacts"][1], "job_title": "Teamleider IT-beheer"},
+        *HOSPITAL["contacts"][2:],
+    ],
+}
 
 HOSPITAL_START = {
     "started_at": "2026-11-23T03:10:00+01:00",
@@ -108,7 +127,7 @@ HOSPITAL_BREACH = {
 
 def test_hospital_ransomware_all_stages(client, golden):
     with freeze_time("2026-11-23T07:30:00Z") as clock:
-        put_organisation(client)
+        put_organisation(client, **HOSPITAL_PROFILE)
         incident = new_incident(client, title="Ransomware-aanval op het EPD", detected_at="2026-11-23T05:55:00Z")
         iid = incident["id"]
         post_event(
@@ -211,6 +230,7 @@ def test_hospital_ransomware_all_stages(client, golden):
             subjects_min=21_300,
             subjects_max=21_300,
             records_count=236_000,
+            subjects_informed_count=21_300,
         )
         file(client, golden, iid, "hospital", "avg", "follow_up", "2026-12-04T09:00:00Z")
 
@@ -302,12 +322,18 @@ CLOUD = {
     "balance_sheet_eur": 60_000_000,
     "trust_service_provider": False,
     "timezone": "Europe/Amsterdam",
+    "street": "Science Park 400",
+    "postcode": "1098 XH",
+    "city": "Amsterdam",
+    "dpo_registered_with_ap": False,
     "contacts": [
         {
             "name": "Sanne Visser",
             "email": "security@nimbus.example",
             "phone": "+31 20 555 0100",
             "role": "reporting_officer",
+            "job_title": "Security officer",
+            "availability": "Mon-Fri 08:00-18:00; outside office hours through the NOC, +31 20 555 0199",
         },
         {"name": "Ruben Mulder", "email": "privacy@nimbus.example", "phone": "+31 20 555 0111", "role": "dpo"},
     ],
@@ -476,6 +502,48 @@ def test_cloud_outage_and_exposure_all_stages(client, golden):
         shown = client.get(f"/api/v1/incidents/{iid}").json()
         assert shown["inconsistencies"] == []
         assert {t["regime"]: t["state"] for t in shown["tracks"]} == {"cbw": "closed", "avg": "withdrawn"}
+
+
+WATERBOARD = {
+    "name": "Waterschap De Dommel",
+    "kvk_number": "17271532",
+    "sector": "waste_water",
+    "entity_type": "other",
+    "staff_count": 600,
+    "timezone": "Europe/Amsterdam",
+    "street": "Bosscheweg 56",
+    "postcode": "5283 WB",
+    "city": "Boxtel",
+    "contacts": [
+        {"name": "Eva Kok", "email": "security@dommel.example", "role": "reporting_officer"},
+        {
+            "name": "Privacyloket",
+            "email": "privacy@dommel.example",
+            "phone": "+31 411 618 618",
+            "role": "contact_point",
+        },
+    ],
+}
+
+
+def test_unconfigured_authority_and_a_contact_point_instead_of_a_dpo(client, golden):
+    """A sector whose authority the software cannot know, and an organisation without a DPO."""
+    with freeze_time("2026-06-02T10:00:00Z"):
+        put_organisation(client, **WATERBOARD)
+        iid = new_incident(client, title="Phishing bij de klantenservice", detected_at="2026-06-02T07:00:00Z")["id"]
+        post_event(client, iid, type="cbw.significant", aware_at="2026-06-02T08:00:00Z", reasoning="Zuivering stil")
+        post_event(client, iid, type="avg.breach", aware_at="2026-06-02T09:00:00Z", risk="high", reasoning="BSN")
+        set_facts(
+            client,
+            iid,
+            malicious_suspected=True,
+            cross_border_possible=False,
+            nature="Via een phishingmail zijn inloggegevens van de klantenservice buitgemaakt.",
+            consequences="Kans op misbruik van naam, adres en BSN.",
+            measures_taken="Wachtwoorden vervangen en het account geblokkeerd.",
+        )
+        check(client, golden, iid, "waterboard", "cbw", "early_warning")
+        check(client, golden, iid, "waterboard", "avg", "data_subject_communication")
 
 
 def _json(value: dict) -> str:
