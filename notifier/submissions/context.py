@@ -105,6 +105,9 @@ class DeadlineItem(BaseModel):
     due: Shown
     provisional: bool
     late: bool
+    # Whole hours from the track's awareness to the due time (72 for the AP, 24 for a telecom provider), so a
+    # report states the term that applied instead of a fixed number; None when the term is not whole hours.
+    hours: int | None = None
 
 
 class PartyItem(BaseModel):
@@ -356,6 +359,9 @@ def build(
     }
     required = [RequiredItem(key=k, label=labels_of[k], present=k in check.present) for k in stage_def.fields]
     deadline = _deadline(stage_deadline(session, incident.id, workflow.regime, stage), as_of, zone, lang)
+    if deadline is not None and track is not None and track.aware_at is not None:
+        seconds = (datetime.fromisoformat(deadline.due.value) - track.aware_at).total_seconds()
+        deadline.hours = int(seconds // 3600) if seconds > 0 and seconds % 3600 == 0 else None
     if deadline is not None and deadline.late:
         for key in stage_def.late_requires:
             if key == "delay_reason" and not delay_reason:

@@ -69,3 +69,15 @@ def test_the_variant_is_data_in_the_workflow_file():
     variants = avg.stages["ap_notification"].variants
     telecom = [v for v in variants if v.when.get("organisation.entity_type") == "public_electronic_communications"]
     assert telecom and telecom[0].due.hours == 24 and telecom[0].applies_when == {}
+
+
+@freeze_time("2026-06-01T10:00:00Z")
+def test_the_ap_draft_states_the_term_that_applies(client):
+    """The AP notification said "within 72 hours" for a telecom provider, whose term is 24 h."""
+    put_organisation(client, **TELECOM)
+    iid = new_incident(client)["id"]
+    post_event(client, iid, type="avg.breach", aware_at="2026-06-01T08:00:00Z", risk="risk", reasoning="x")
+    nl = client.get(f"/api/v1/incidents/{iid}/submissions/avg/ap_notification?lang=nl").json()["text"]
+    en = client.get(f"/api/v1/incidents/{iid}/submissions/avg/ap_notification?lang=en").json()["text"]
+    assert "Gemeld binnen 24 uur na kennisname" in nl and "72 uur" not in nl
+    assert "Notified within 24 hours of awareness" in en and "72 hours" not in en
