@@ -1,5 +1,6 @@
 """Incident use cases. Services flush; the caller (request or job wrapper) commits."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,13 +12,13 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit import chain
-from notifier.config import PROJECT_ROOT
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import incident_transition, track_transition
 from notifier.organisation import service as organisation
+from notifier.resources import resource_dir
 from notifier.submissions import ledger
 from notifier.workflow.schema import Registry, Workflow
 
@@ -29,7 +30,7 @@ CLOCK_SKEW = timedelta(minutes=2)
 class Context:
     registry: Registry
     default_zone: ZoneInfo
-    templates_dir: Path = PROJECT_ROOT / "templates"
+    templates_dir: Path = dataclasses.field(default_factory=lambda: resource_dir("templates"))
 
     def zone(self, session: Session) -> ZoneInfo:
         org = organisation.get(session)
