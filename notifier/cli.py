@@ -1,4 +1,4 @@
-"""The `notifier` command: serve, db upgrade, deadlines, audit verify and checkpoint."""
+"""The `notifier` command (also installed as `meldplicht`): serve, db, deadlines, tick, users, audit."""
 
 import argparse
 import json
@@ -40,7 +40,7 @@ def _zone(value: str) -> ZoneInfo:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from notifier.config import PROJECT_ROOT
+    from notifier.config import get_settings
     from notifier.deadlines.rules import Anchors, compute_due
     from notifier.organisation.service import conditions_for
     from notifier.workflow import load_registry
@@ -51,7 +51,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     resolved = _instant("--resolved-at", args.resolved_at)
     _not_before("--notification-submitted-at", notified, "--aware-at", aware)
     _not_before("--resolved-at", resolved, "--aware-at", aware)
-    registry = load_registry(PROJECT_ROOT / "workflows")
+    registry = load_registry(get_settings().workflows_dir)
     workflow = registry.get(args.regime)
     if workflow is None:
         raise CliError(f"--regime: unknown regime {args.regime!r}")
@@ -150,10 +150,31 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_db_copy(args: argparse.Namespace) -> int:
+    from notifier.config import get_settings
+    from notifier.operations import maintenance
     from notifier.operations.copy import CopyRefused, copy_database
 
+    if args.old_source is not None or args.old_target is not None:
+        raise CliError(
+            "--from/--to URL are gone: a URL on the command line (with its password) is visible to every user of "
+            "the machine. The source is NOTIFIER_DATABASE_URL, or --from-env NAME / --from-file FILE; the target "
+            "is --to-env NAME (an environment variable holding the URL) or --to-file FILE (a file holding it, mode "
+            "0600)"
+        )
+    if args.from_env is not None and args.from_file is not None:
+        raise CliError("--from-env and --from-file: give one of them")
+    if args.to_env is not None and args.to_file is not None:
+        raise CliError("--to-env and --to-file: give one of them")
+    target = maintenance.url_from("--to", args.to_env, args.to_file)
+    if target is None:
+        raise CliError("--to-env NAME or --to-file FILE: name where the target database URL is")
+    source = maintenance.url_from("--from", args.from_env, args.from_file) or get_settings().database_url
+    for file in (args.from_file, args.to_file):
+        if maintenance.readable_by_others(file):
+            print(f"warning: {file} is readable by other users (chmod 600 it)", file=sys.stderr)
+    print(f"copying {maintenance.where(source)} -> {maintenance.where(target)}")
     try:
-        copy_database(args.source, args.target, progress=lambda table, n: print(f"{table}: {n}"))
+        copy_database(source, target, progress=lambda table, n: print(f"{table}: {n}"))
     except CopyRefused as exc:
         raise CliError(str(exc)) from exc
     print("copy complete; run `notifier audit verify` against the new database")
@@ -174,6 +195,47 @@ def _public_key(given: str | None):  # noqa: ANN202
         return parse_public_key(given) if given else _witness().public_key()
     except KeyProblem as exc:
         raise CliError(f"--public-key: {exc}") from exc
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from notifier.config import get_settings
+    from notifier.operations import maintenance
+
+    target = maintenance.backup(get_settings().database_url, Path(args.to))
+    print(f"backup written to {target} ({target.stat().st_size} bytes, mode 0600)")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from notifier.config import get_settings
+    from notifier.operations import maintenance
+
+    url = get_settings().database_url
+    found = maintenance.revisions(url)
+    current = ", ".join(found.current) or "none (empty database)"
+    if found.at_head:
+        print(f"{maintenance.where(url)}: revision {current} (head)")
+        return 0
+    print(f"{maintenance.where(url)}: revision {current}; the code's head is {', '.join(found.heads)}")
+    print("run `notifier db upgrade`", file=sys.stderr)
+    return 1
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from notifier.config import get_settings
+    from notifier.operations import maintenance
+
+    rows = maintenance.users(get_settings().database_url)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        state = "TOTP" if row["totp"] else "no TOTP"
+        if row["locked_until"]:
+            state += f", locked until {row['locked_until']}"
+        print(f"{row['email']:<32} {row['role']:<14} {row['name']}  ({state})")
+    print(f"{len(rows)} user(s)", file=sys.stderr)
+    return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -294,7 +356,10 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from notifier.version import installed_version
+
     parser = OneLineParser(prog="notifier", description="meldplicht incident notification orchestrator")
+    parser.add_argument("--version", action="version", version=f"meldplicht {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     serve = sub.add_parser("serve", help="run API, web pages and scheduler")
@@ -308,9 +373,28 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", help="apply the migrations")
     upgrade.add_argument("revision", nargs="?", default="heads")
     upgrade.set_defaults(func=cmd_db_upgrade)
-    copy = db_sub.add_parser("copy", help="copy every row to another (empty) database, e.g. SQLite -> PostgreSQL")
-    copy.add_argument("--from", dest="source", required=True, help="source database URL")
-    copy.add_argument("--to", dest="target", required=True, help="target database URL (migrated, must be empty)")
+    current = db_sub.add_parser("current", help="the database's migration revision; exit 1 when behind the code")
+    current.set_defaults(func=cmd_db_current)
+    backup = db_sub.add_parser(
+        "backup",
+        help="a consistent copy of the SQLite database while the service runs (PostgreSQL: use pg_dump)",
+    )
+    backup.add_argument("--to", required=True, metavar="FILE", help="the new backup file (must not exist)")
+    backup.set_defaults(func=cmd_db_backup)
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy every row to another (empty) database, e.g. SQLite -> PostgreSQL",
+        description="Database URLs carry passwords, so they are never taken from the command line (every user of "
+        "the machine can read it). The source is NOTIFIER_DATABASE_URL unless --from-env or --from-file names "
+        "another; the target comes from --to-env or --to-file. The target is migrated and must be empty.",
+    )
+    copy.add_argument("--from-env", metavar="NAME", help="environment variable holding the source URL")
+    copy.add_argument("--from-file", metavar="FILE", help="file holding the source URL (one line; mode 0600)")
+    copy.add_argument("--to-env", metavar="NAME", help="environment variable holding the target URL")
+    copy.add_argument("--to-file", metavar="FILE", help="file holding the target URL (one line; mode 0600)")
+    # The old flags took URLs in argv; kept only to explain the new way.
+    copy.add_argument("--from", dest="old_source", help=argparse.SUPPRESS)
+    copy.add_argument("--to", dest="old_target", help=argparse.SUPPRESS)
     copy.set_defaults(func=cmd_db_copy)
 
     from notifier.organisation.classification import ENTITY_TYPES
@@ -373,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     users_add.add_argument("--language", choices=["nl", "en"], help="default: the browser's language")
     users_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     users_add.set_defaults(func=cmd_users_add)
+    users_list = users_sub.add_parser("list", help="every user with role, two-factor state and lock")
+    users_list.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    users_list.set_defaults(func=cmd_users_list)
 
     audit = sub.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
@@ -389,11 +476,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from notifier.db import DriverMissing
+    from notifier.operations.maintenance import MaintenanceRefused
     from notifier.workflow import WorkflowError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except DriverMissing as exc:
+        print(f"notifier: {exc}", file=sys.stderr)
+        return 2
+    except MaintenanceRefused as exc:
+        print(f"notifier {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except WorkflowError as exc:
         print(f"notifier: broken workflow file: {exc}", file=sys.stderr)
         return 1

@@ -9,8 +9,10 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from notifier.clock import TimeZoneName
+from notifier.resources import resource_dir
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "changethis", "secret", "dev", "development", "test"}
+# The source checkout (tests and development tools); the service finds its own files through notifier/resources.py.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,8 +32,8 @@ class Settings(BaseSettings):
     secret_key: str = "change-me"
     base_url: str = "http://localhost:8000"
     var_dir: Path = Path("./var")
-    workflows_dir: Path = PROJECT_ROOT / "workflows"
-    templates_dir: Path = PROJECT_ROOT / "templates"
+    workflows_dir: Path = Field(default_factory=lambda: resource_dir("workflows"))
+    templates_dir: Path = Field(default_factory=lambda: resource_dir("templates"))
     log_level: str = "INFO"
     log_json: bool = True
     migrate_on_start: bool = True
@@ -89,6 +91,9 @@ class Settings(BaseSettings):
     competent_authorities: dict[str, str] = Field(
         default_factory=dict, description='Cbw competent authority per sector, JSON, e.g. {"waste_water": "ILT"}'
     )
+    # Read by notifier/submissions/pdf.py straight from the environment when it is imported; declared here so the
+    # setting is documented and validated with the others.
+    pdf_font_dir: Path = Path("/usr/share/fonts/truetype/dejavu")
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":

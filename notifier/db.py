@@ -20,6 +20,10 @@ def _prepare_sqlite_path(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+class DriverMissing(RuntimeError):
+    """The URL names a database whose driver is not installed (PostgreSQL support is the `postgres` extra)."""
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _prepare_sqlite_path(url)
@@ -41,7 +45,15 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            raise
+        raise DriverMissing(
+            f"the database URL needs the Python module {exc.name}, which is not installed: install PostgreSQL "
+            "support with pip install 'meldplicht[postgres]' and write the URL as postgresql+psycopg://..."
+        ) from None
 
 
 @contextmanager

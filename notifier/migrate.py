@@ -6,12 +6,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from notifier.config import PROJECT_ROOT
+from notifier.resources import resource_dir
 
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.set_main_option("script_location", str(resource_dir("migrations")))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d-%%(hour).2d%%(minute).2d_%%(slug)s")
     return cfg

