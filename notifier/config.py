@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_tls: Literal["none", "starttls", "ssl"] = "none"
     mail_from: str = "meldplicht@localhost"
+    mail_reply_to: str | None = Field(default=None, description="Reply-To of every mail (e.g. the incident desk)")
     mail_language: Literal["nl", "en"] = "nl"
     sweep_interval_seconds: int = Field(default=30, ge=1)
     scheduler_enabled: bool = True
