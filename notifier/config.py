@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     templates_dir: Path = PROJECT_ROOT / "templates"
     log_level: str = "INFO"
     log_json: bool = True
+    access_log: bool = Field(default=True, description="one JSON log line per answered HTTP request")
+    # Optional telemetry (notifier/operations/telemetry.py), each needing its extra: meldplicht[otel], [sentry].
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint, e.g. http://otel:4318/v1/traces"
+    )
+    sentry_dsn: str | None = Field(default=None, repr=False, description="Sentry DSN for error reports")
     migrate_on_start: bool = True
     # SIEM intake (notifier/intake): a shared token for every source, limits, correlation and the triage rule.
     intake_token: str | None = Field(default=None, description="Bearer token accepted by every intake source")

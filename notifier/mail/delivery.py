@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from notifier.db import session_scope
 from notifier.mail.models import OutboxMail
 from notifier.mail.sender import build_message
+from notifier.operations.metrics import MAIL_FAILED, MAIL_SENT
 
 log = structlog.get_logger("notifier.mail")
 LEASE = timedelta(minutes=10)
@@ -97,17 +98,20 @@ def _deliver(engine: Engine, sender, mail_from: str, reply_to: str | None, now: 
             error = f"{type(exc).__name__}: {exc}"[:500]
             if mail.attempts >= MAX_ATTEMPTS:
                 _record(engine, mail, status="failed", last_error=error)
+                MAIL_FAILED.labels("true").inc()
                 log.error("mail.failed", attempts=mail.attempts, error=error, **base)
                 actions.append({"action": "mail.failed", "attempts": mail.attempts, "error": error, **base})
             else:
                 retry_at = now + backoff(mail.attempts)
                 _record(engine, mail, status="pending", last_error=error, next_attempt_at=retry_at)
+                MAIL_FAILED.labels("false").inc()
                 log.warning("mail.retry", attempts=mail.attempts, error=error, retry_at=retry_at.isoformat(), **base)
                 actions.append(
                     {"action": "mail.retry", "attempts": mail.attempts, "retry_at": retry_at.isoformat(), **base}
                 )
             continue
         _record(engine, mail, status="sent", sent_at=now, last_error=None)
+        MAIL_SENT.inc()
         log.info("mail.sent", attempts=mail.attempts, **base)
         actions.append(
             {"action": "mail.sent", "to": mail.to_addrs, "cc": mail.cc_addrs, "attempts": mail.attempts, **base}
