@@ -83,6 +83,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import structlog
     import uvicorn
 
     from notifier.config import get_settings
@@ -108,10 +109,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 0
     app = create_served_app()
-    print(
-        f"meldplicht serving on http://{args.host}:{args.port} (API token: NOTIFIER_API_TOKEN or "
-        f"{app.state.settings.var_dir}/api-token)",
-        file=sys.stderr,
+    structlog.get_logger("notifier").info(
+        "serve.started",
+        url=f"http://{args.host}:{args.port}",
+        api_token=f"NOTIFIER_API_TOKEN or {app.state.settings.var_dir}/api-token",
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **options)
     return 0

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(default_factory=lambda: resource_dir("templates"))
     log_level: str = "INFO"
     log_json: bool = True
+    access_log: bool = Field(default=True, description="one JSON log line per answered HTTP request")
+    # Optional telemetry (notifier/operations/telemetry.py), each needing its extra: meldplicht[otel], [sentry].
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint, e.g. http://otel:4318/v1/traces"
+    )
+    sentry_dsn: str | None = Field(default=None, repr=False, description="Sentry DSN for error reports")
     migrate_on_start: bool = True
     # SIEM intake (notifier/intake): a shared token for every source, limits, correlation and the triage rule.
     intake_token: str | None = Field(default=None, description="Bearer token accepted by every intake source")
@@ -56,6 +62,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_tls: Literal["none", "starttls", "ssl"] = "none"
     mail_from: str = "meldplicht@localhost"
+    mail_reply_to: str | None = Field(default=None, description="Reply-To of every mail (e.g. the incident desk)")
     mail_language: Literal["nl", "en"] = "nl"
     sweep_interval_seconds: int = Field(default=30, ge=1)
     scheduler_enabled: bool = True

@@ -32,7 +32,13 @@ def run_once(engine: Engine, *, settings: Settings, registry: Registry, now: dat
     """One sweep and one delivery pass, both as of `now`; returns every action taken."""
     actions = sweep(engine, settings=settings, registry=registry, now=now)
     actions += escalate_due(engine, settings=settings, registry=registry, now=now)
-    actions += deliver_due(engine, sender=sender or sender_for(settings), mail_from=settings.mail_from, now=now)
+    actions += deliver_due(
+        engine,
+        sender=sender or sender_for(settings),
+        mail_from=settings.mail_from,
+        reply_to=settings.mail_reply_to,
+        now=now,
+    )
     return actions
 
 

@@ -52,14 +52,18 @@ def calendar(name: str, events: list[Event], *, stamp: datetime) -> bytes:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
+        # RFC 7986 and its older Apple/Microsoft spelling: how often a subscribed client should fetch the feed again.
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
     ]
     for event in events:
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event.uid}",
             f"DTSTAMP:{utc(stamp)}",
+            # No DTEND: a deadline is an instant, and RFC 5545 3.8.2.2 wants DTEND later than DTSTART. Without it the
+            # event ends when it starts (3.6.1).
             f"DTSTART:{utc(event.start)}",
-            f"DTEND:{utc(event.start)}",
             f"SUMMARY:{escape_text(event.summary)}",
             f"DESCRIPTION:{escape_text(event.description)}",
             f"URL:{event.url}",

@@ -9,15 +9,17 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit import chain
+from notifier.audit.models import AuditRecord
 from notifier.calendar.ics import Event, calendar
 from notifier.calendar.models import CalendarToken
 from notifier.deadlines.models import Deadline
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
-from notifier.incidents.models import Incident
+from notifier.incidents.models import Incident, Submission, Track
 
 api_router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 feed_router = APIRouter(tags=["calendar"])
 OPEN = ("open", "overdue")
+SUBJECTS = "data_subject_communication"
 
 
 def _token(session: Session, *, rotate: bool, actor: str) -> str:
@@ -62,8 +64,25 @@ def _check(session: Session, token: str) -> None:
         raise HTTPException(404, "not found")
 
 
+def installation_id(session: Session) -> str:
+    """Part of every UID: the hash of the first audit record, fixed for the life of the database whatever the base
+    URL, and different between installations (one client may subscribe to two organisations' feeds)."""
+    first = session.exec(select(AuditRecord.hash).order_by(AuditRecord.seq).limit(1)).first()
+    return (first or "0" * 16)[:16]
+
+
+FLAG = {"nl": " (voorlopig)", "en": " (provisional)"}
+WITHOUT_DELAY = {"nl": "zonder onnodige vertraging", "en": "without undue delay"}
+
+
+def _text(value, lang: str) -> str:  # noqa: ANN001
+    return getattr(value, lang, None) or value.nl
+
+
 def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> Response:  # noqa: ANN001
     registry = ctx.registry
+    settings = request.app.state.settings
+    lang = settings.mail_language  # the organisation's language, as in its mails
     query = (
         select(Deadline, Incident)
         .join(Incident, Incident.id == Deadline.incident_id)
@@ -71,26 +90,62 @@ def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> R
     )
     if incident_id is not None:
         query = query.where(Deadline.incident_id == incident_id)
-    base = request.app.state.settings.base_url.rstrip("/")
-    host = base.split("://")[-1].split("/")[0] or "meldplicht"
+    base = settings.base_url.rstrip("/")
+    suffix = f"@meldplicht-{installation_id(session)}"
     events = []
     for deadline, incident in session.exec(query.order_by(Deadline.due, Deadline.id)).all():
         workflow = registry.get(deadline.regime)
         stage = workflow.stages.get(deadline.stage) if workflow else None
-        title = stage.title.nl if stage else deadline.stage
-        flag = " (voorlopig)" if deadline.provisional else ""
+        title = _text(stage.title, lang) if stage else deadline.stage
+        regime = _text(workflow.title, lang) if workflow else deadline.regime
+        flag = FLAG[lang] if deadline.provisional else ""
         events.append(
             Event(
-                uid=f"deadline-{deadline.incident_id}-{deadline.regime}-{deadline.stage}-{deadline.sequence}@{host}",
+                uid=f"deadline-{deadline.incident_id}-{deadline.regime}-{deadline.stage}-{deadline.sequence}{suffix}",
                 start=deadline.due,
                 summary=f"{title}{flag}: #{incident.id} {incident.title}",
-                description=f"{deadline.regime.upper()} {deadline.legal_basis}\n{base}/incidents/{incident.id}",
+                description=f"{regime}: {deadline.legal_basis}\n{base}/incidents/{incident.id}",
                 url=f"{base}/incidents/{incident.id}",
             )
         )
+    events += _subject_communications(session, registry, lang, base, suffix, incident_id)
+    events.sort(key=lambda e: e.start)
     name = "meldplicht" if incident_id is None else f"meldplicht #{incident_id}"
     body = calendar(name, events, stamp=clock.now())
     return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "no-store"})
+
+
+def _subject_communications(session: Session, registry, lang: str, base: str, suffix: str, incident_id) -> list[Event]:  # noqa: ANN001
+    """The communication to data subjects (AVG art. 34) has no deadline row: it is owed "without undue delay" once
+    the breach is declared high-risk, so it is shown from the awareness time until it is filed."""
+    workflow = registry.get("avg")
+    stage = workflow.stages.get(SUBJECTS) if workflow else None
+    if stage is None:
+        return []
+    query = (
+        select(Track, Incident)
+        .join(Incident, Incident.id == Track.incident_id)
+        .where(Track.regime == "avg", Track.state.in_(("notification_due", "notified")), Track.aware_at.is_not(None))
+    )
+    if incident_id is not None:
+        query = query.where(Track.incident_id == incident_id)
+    filed = select(Submission.incident_id).where(Submission.regime == "avg", Submission.stage == SUBJECTS)
+    query = query.where(Track.incident_id.not_in(filed))
+    events = []
+    for track, incident in session.exec(query).all():
+        if (track.declaration or {}).get("risk") != "high":
+            continue
+        title = _text(stage.title, lang)
+        events.append(
+            Event(
+                uid=f"subjects-{incident.id}-avg-{SUBJECTS}{suffix}",
+                start=track.aware_at,
+                summary=f"{title} ({WITHOUT_DELAY[lang]}): #{incident.id} {incident.title}",
+                description=f"{_text(workflow.title, lang)}: {stage.legal_basis}\n{base}/incidents/{incident.id}",
+                url=f"{base}/incidents/{incident.id}",
+            )
+        )
+    return events
 
 
 @feed_router.get("/calendar/{token}.ics", include_in_schema=False)

@@ -7,33 +7,49 @@ same `routes.receive` the OpenAPI route documents, with what those layers gave i
 security headers, and HTTPException answered as JSON. Everything else goes down the normal stack unchanged.
 """
 
+import time
+
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
 from notifier.intake.routes import receive
 from notifier.logging import bind_request_id
+from notifier.operations.access import record
 from notifier.operations.headers import HSTS, SECURITY_HEADERS
+from notifier.operations.metrics import count_intake
 
 PREFIX = "/api/v1/intake/"
+ROUTE = PREFIX + "{source}"
 
 
 class IntakeFastPath:
-    def __init__(self, app, https: bool = False):  # noqa: ANN001
+    def __init__(self, app, https: bool = False, access_log: bool = True):  # noqa: ANN001
         self.app = app
         self.headers = SECURITY_HEADERS + ([HSTS] if https else [])
+        self.access_log = access_log
 
     async def __call__(self, scope, receive_message, send):  # noqa: ANN001
         source = _source(scope)
         if source is None:
             return await self.app(scope, receive_message, send)
-        bind_request_id(scope)
+        started = time.perf_counter()
+        request_id = bind_request_id(scope)
+        status = 500
         try:
-            response = await receive(source, Request(scope, receive_message))
-        except HTTPException as exc:
-            response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        response.raw_headers.extend(self.headers)
-        await response(scope, receive_message, send)
+            try:
+                response = await receive(source, Request(scope, receive_message))
+            except HTTPException as exc:
+                response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            status = response.status_code
+            response.raw_headers.extend(self.headers)
+            response.raw_headers.append((b"x-request-id", request_id.encode("latin-1")))
+            await response(scope, receive_message, send)
+        finally:
+            # The same access line and request metrics as the routed requests (operations/access.py), plus the
+            # intake outcome: counted here, in the API process that answers, not in the writer process.
+            count_intake(source, status)
+            record("POST", ROUTE, status, started, request_id, self.access_log)
 
 
 def _source(scope) -> str | None:  # noqa: ANN001

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from notifier.db import session_scope
 from notifier.mail.models import OutboxMail
 from notifier.mail.sender import build_message
+from notifier.operations.metrics import MAIL_FAILED, MAIL_SENT
 
 log = structlog.get_logger("notifier.mail")
 LEASE = timedelta(minutes=10)
@@ -65,8 +66,25 @@ def _record(engine: Engine, mail: OutboxMail, **values) -> bool:
         return result.rowcount == 1
 
 
-def deliver_due(engine: Engine, *, sender, mail_from: str, now: datetime, limit: int = 200) -> list[dict]:  # noqa: ANN001
-    """Deliver every mail due at `now` (at most `limit`); one action dict per attempt."""
+def deliver_due(
+    engine: Engine,
+    *,
+    sender,  # noqa: ANN001
+    mail_from: str,
+    now: datetime,
+    limit: int = 200,
+    reply_to: str | None = None,
+) -> list[dict]:
+    """Deliver every mail due at `now` (at most `limit`) over one sender session; one action dict per attempt."""
+    try:
+        return _deliver(engine, sender, mail_from, reply_to, now, limit)
+    finally:
+        close = getattr(sender, "close", None)
+        if close is not None:
+            close()
+
+
+def _deliver(engine: Engine, sender, mail_from: str, reply_to: str | None, now: datetime, limit: int) -> list[dict]:  # noqa: ANN001
     actions: list[dict] = []
     for _ in range(limit):
         mail = _claim(engine, now)
@@ -75,22 +93,25 @@ def deliver_due(engine: Engine, *, sender, mail_from: str, now: datetime, limit:
         base = {"mail_id": mail.id, "key": mail.idempotency_key, "message_id": mail.message_id}
         recipients = list(dict.fromkeys(mail.to_addrs + mail.cc_addrs))
         try:
-            sender.send(build_message(mail, mail_from), recipients)
+            sender.send(build_message(mail, mail_from, reply_to), recipients)
         except Exception as exc:  # noqa: BLE001 - any refusal or network error is a retry, never a lost mail
             error = f"{type(exc).__name__}: {exc}"[:500]
             if mail.attempts >= MAX_ATTEMPTS:
                 _record(engine, mail, status="failed", last_error=error)
+                MAIL_FAILED.labels("true").inc()
                 log.error("mail.failed", attempts=mail.attempts, error=error, **base)
                 actions.append({"action": "mail.failed", "attempts": mail.attempts, "error": error, **base})
             else:
                 retry_at = now + backoff(mail.attempts)
                 _record(engine, mail, status="pending", last_error=error, next_attempt_at=retry_at)
+                MAIL_FAILED.labels("false").inc()
                 log.warning("mail.retry", attempts=mail.attempts, error=error, retry_at=retry_at.isoformat(), **base)
                 actions.append(
                     {"action": "mail.retry", "attempts": mail.attempts, "retry_at": retry_at.isoformat(), **base}
                 )
             continue
         _record(engine, mail, status="sent", sent_at=now, last_error=None)
+        MAIL_SENT.inc()
         log.info("mail.sent", attempts=mail.attempts, **base)
         actions.append(
             {"action": "mail.sent", "to": mail.to_addrs, "cc": mail.cc_addrs, "attempts": mail.attempts, **base}

@@ -26,7 +26,13 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 def uvicorn_options(settings) -> dict[str, Any]:  # noqa: ANN001
     """The keyword arguments `notifier serve` gives uvicorn.run, for one process and for `--workers N` alike."""
+    from notifier.logging import stdlib_config
+
     return {
+        # Every line JSON (uvicorn's own too), set up by uvicorn in each worker before it logs; the access log is
+        # the app's (notifier/operations/access.py), with the route template and the request id.
+        "log_config": stdlib_config(settings.log_level, settings.log_json),
+        "access_log": False,
         "http": DeadlineProtocol,
         "proxy_headers": False,
         "timeout_keep_alive": settings.serve_keep_alive_seconds,

@@ -22,6 +22,8 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""  # the DATA as it came over the wire
+    peer: tuple = ()  # the client's address and port: one per SMTP connection
 
 
 @dataclass
@@ -39,7 +41,9 @@ class RecordingHandler:
                 self.refused += 1
                 return "451 4.3.0 Mail server temporarily refusing, try later"
             message = message_from_bytes(envelope.content, policy=policy.default)
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.original_content, session.peer)
+            )
         if self.on_receive is not None:
             self.on_receive()
         return "250 OK"

@@ -24,7 +24,7 @@ def test_feeds_list_open_deadlines_behind_a_secret_token(client, app):
     assert lines.count("BEGIN:VEVENT") == 3  # early warning, incident notification, provisional final report
     assert lines.count("BEGIN:VALARM") == 3
     assert "DTSTART:20261117T080000Z" in lines
-    assert f"UID:deadline-{incident['id']}-cbw-early_warning-0@mp.example" in lines
+    assert any(line.startswith(f"UID:deadline-{incident['id']}-cbw-early_warning-0@meldplicht-") for line in lines)
     summary = next(line for line in lines if line.startswith("SUMMARY:Vroegtijdige"))
     assert summary == f"SUMMARY:Vroegtijdige waarschuwing: #{incident['id']} Ransomware op het EPD"
     assert any(line.startswith("SUMMARY:Eindverslag (voorlopig)") for line in lines)
