@@ -104,7 +104,7 @@ def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> R
                 uid=f"deadline-{deadline.incident_id}-{deadline.regime}-{deadline.stage}-{deadline.sequence}{suffix}",
                 start=deadline.due,
                 summary=f"{title}{flag}: #{incident.id} {incident.title}",
-                description=f"{regime}: {deadline.legal_basis}\n{base}/incidents/{incident.id}",
+                description=f"{deadline.legal_basis} ({regime})\n{base}/incidents/{incident.id}",
                 url=f"{base}/incidents/{incident.id}",
             )
         )
@@ -141,7 +141,7 @@ def _subject_communications(session: Session, registry, lang: str, base: str, su
                 uid=f"subjects-{incident.id}-avg-{SUBJECTS}{suffix}",
                 start=track.aware_at,
                 summary=f"{title} ({WITHOUT_DELAY[lang]}): #{incident.id} {incident.title}",
-                description=f"{_text(workflow.title, lang)}: {stage.legal_basis}\n{base}/incidents/{incident.id}",
+                description=f"{stage.legal_basis} ({_text(workflow.title, lang)})\n{base}/incidents/{incident.id}",
                 url=f"{base}/incidents/{incident.id}",
             )
         )
