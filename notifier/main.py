@@ -26,6 +26,7 @@ from notifier.intake.fast_path import IntakeFastPath
 from notifier.logging import bind_request_id, configure_logging
 from notifier.operations import health, metrics, ratelimit
 from notifier.operations.headers import SecurityHeaders
+from notifier.operations.json_text import JsonTextGuard
 from notifier.organisation import routes as organisation_routes
 from notifier.processors import routes as processor_routes
 from notifier.submissions import routes as submission_routes
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.api_token = _bootstrap_token(settings)
     _error_handlers(app)
 
+    app.add_middleware(JsonTextGuard)  # lone surrogates and NUL in any JSON API body: 422 naming the field
     app.add_middleware(RequestContext)
 
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))

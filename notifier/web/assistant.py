@@ -3,13 +3,15 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from notifier.assessment import service as assessment
+from notifier.assessment.schemas import Answers
 from notifier.errors import Conflict, FieldProblem
 from notifier.incidents import service as incidents
 from notifier.web.auth import FormDep, OfficerDep, actor
-from notifier.web.forms import parse_local
+from notifier.web.forms import WHOLE, FormErrors, form_number, parse_local, say, validation_errors
 from notifier.web.pages import see_other
 
 from notifier.deps import ContextDep, SessionDep  # isort: skip
@@ -28,7 +30,7 @@ def state(session: Session, incident_id: int) -> dict[str, Any]:
     return {"kind": kind, "rule": rule, "questions": questions, "latest": versions[-1] if versions else None}
 
 
-def answers_from(form: dict[str, str], questions: list) -> dict[str, Any]:
+def answers_from(form: dict[str, str], questions: list, lang: str = "en") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for q in questions:
         raw = (form.get(PREFIX + q.id) or "").strip()
@@ -37,11 +39,14 @@ def answers_from(form: dict[str, str], questions: list) -> dict[str, Any]:
         if q.kind == "bool":
             out[q.id] = raw == "yes"
             continue
-        try:
-            number = float(raw.replace(",", "."))
-        except ValueError as exc:
-            raise FieldProblem(PREFIX + q.id, "must be a number") from exc
-        out[q.id] = int(number) if q.kind == "int" and number.is_integer() else number
+        number = form_number(PREFIX + q.id, raw, lang)
+        if q.kind == "int" and not number.is_integer():
+            raise FieldProblem(PREFIX + q.id, say(WHOLE, lang))
+        out[q.id] = int(number) if q.kind == "int" else number
+    try:  # the rule is the service's (assessment.record checks again); here only for messages in the user's language
+        Answers.model_validate(out)
+    except ValidationError as exc:
+        raise FormErrors(validation_errors(exc, prefix=PREFIX, lang=lang)) from exc
     return out
 
 
@@ -56,7 +61,8 @@ def record(incident_id: int, request: Request, session: SessionDep, ctx: Context
     incident = incidents.get(session, incident_id)
     try:
         _, _, questions = assessment.questions(session)
-        assessment.record(session, incident=incident, answers=answers_from(form, questions), actor=actor(viewer.user))
+        answers = answers_from(form, questions, viewer.lang)
+        assessment.record(session, incident=incident, answers=answers, actor=actor(viewer.user))
         session.commit()
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
