@@ -59,6 +59,24 @@ def test_a_page_number_that_is_not_one_shows_a_page(signed_in, page):  # noqa: F
     assert answer.headers["content-type"].startswith("text/html")
 
 
+# --- an awareness years back -------------------------------------------------------------------------------------
+
+
+def test_a_deadline_years_overdue_plans_a_handful_of_reminder_steps(app, client):
+    from datetime import timedelta
+
+    from notifier import clock
+    from notifier.reminders.models import ReminderStep
+
+    put_organisation(client)
+    incident = new_incident(client)
+    aware = (clock.now() - timedelta(days=3 * 365)).isoformat()  # in range, but 6,500 overdue repeats of 4 h back
+    body = {"type": "cbw.significant", "aware_at": aware, "reasoning": "found in an old log"}
+    assert client.post(f"/api/v1/incidents/{incident['id']}/events", json=body).status_code == 200
+    # Each deadline: its reminders before and at it, and of the repeats already past only the last (as skipped).
+    assert rows(app, ReminderStep) < 30
+
+
 # --- the SIEM intake ---------------------------------------------------------------------------------------------
 
 SEVEN = {
@@ -241,3 +259,25 @@ def test_editing_a_processor_id_too_large_is_not_a_server_error(signed_in):  # n
     web, _ = signed_in("administrator")
     page = web.get("/settings/processors", params={"edit": str(2**70)})
     assert page.status_code in (404, 422)
+
+
+# --- web pages never answer a JSON body --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("incident_id", ["\u00b2", "abc", str(2**70), HUGE, "999"])
+def test_an_incident_address_that_names_none_is_the_not_found_page(signed_in, incident_id):  # noqa: F811
+    web, _ = signed_in("viewer")
+    page = web.get(f"/incidents/{incident_id}")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html") and "Not found" in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"/incidents/{2**70}/facts", "/incidents/\u00b2/facts", "/incidents/999/facts", f"/settings/users/{2**70}"],
+)
+def test_a_form_posted_to_an_address_that_names_nothing_is_a_page(signed_in, path):  # noqa: F811
+    web, token = signed_in("administrator")
+    page = web.post(path, data={"csrf_token": token, "fact_nature": "x", "role": "viewer"})
+    assert 400 <= page.status_code < 500
+    assert page.headers["content-type"].startswith("text/html"), page.text
