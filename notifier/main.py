@@ -8,7 +8,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, StatementError
 
 from notifier import __version__, migrate, scheduler
 from notifier.assessment import routes as assessment_routes
@@ -129,9 +129,16 @@ def _error_handlers(app: FastAPI) -> None:
 
     # A number too large for the database's integer column (an id of 2**70 in a path): SQLite raises OverflowError,
     # PostgreSQL a DataError. Found by fuzzing; it is bad input, so 422 naming the parameter, not a 500.
+    # An instant or number the driver cannot bind at all (year 1 at +01:00 is before datetime.min in UTC) arrives
+    # wrapped in a StatementError; it is the same bad input.
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
+    @app.exception_handler(StatementError)
     async def _out_of_range(request: Request, exc: Exception):
+        if type(exc) is StatementError:
+            if not isinstance(exc.orig, OverflowError):
+                raise exc
+            return JSONResponse({"detail": [_out_of_range_field(request)]}, status_code=422)
         if isinstance(exc, DataError) and "cannot contain NUL" in str(exc.orig):
             # PostgreSQL text cannot hold U+0000 (SQLite can); found by fuzzing. Bad input: 422, not a 500.
             problem = {"loc": ["body"], "msg": "text must not contain NUL (U+0000) characters", "type": "nul_character"}

@@ -94,13 +94,13 @@ def _pages_refuse_with_a_page(app: FastAPI) -> None:
     address that names nothing (an unknown or malformed id) is the not-found page; anything else the app refused
     is the refusal page. Forms themselves answer their own page with the field marked; this is the net under them."""
     from fastapi.exceptions import RequestValidationError
-    from sqlalchemy.exc import DataError
+    from sqlalchemy.exc import DataError, StatementError
 
     from notifier.errors import Conflict, FieldProblem, NotFound
     from notifier.incidents.state_machine import TransitionNotAllowed
 
     for kind in (NotFound, RequestValidationError, FieldProblem, Conflict, TransitionNotAllowed, OverflowError,
-                 DataError):  # fmt: skip
+                 DataError, StatementError):  # fmt: skip
         api_answer = app.exception_handlers.get(kind)
         if api_answer is None:
             continue
@@ -110,7 +110,7 @@ def _pages_refuse_with_a_page(app: FastAPI) -> None:
             if request.url.path.startswith(MACHINE_PATHS) or not 400 <= response.status_code < 500:
                 return response
             viewer = _viewer(request)
-            named_nothing = isinstance(exc, NotFound | RequestValidationError | OverflowError | DataError)
+            named_nothing = isinstance(exc, NotFound | RequestValidationError | OverflowError | StatementError)
             if named_nothing and request.method in {"GET", "HEAD"}:
                 return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
             return render(request, "refused.html.j2", viewer=viewer, status_code=response.status_code)

@@ -231,7 +231,7 @@ def _template(path: str) -> str:
     return "/".join(out)
 
 
-@run(400)
+@run(800)
 @given(data=st.data())
 def test_bad_values_in_any_field_of_any_write_endpoint(world, app, data):
     client, ids = world
@@ -246,7 +246,7 @@ def test_bad_values_in_any_field_of_any_write_endpoint(world, app, data):
     check(app.state.engine, lambda: client.request(method, path, content=content, headers=headers))
 
 
-@run(60)
+@run(100)
 @given(data=st.data())
 def test_bad_values_in_any_id_of_an_address(world, app, data):
     client, ids = world
@@ -269,7 +269,7 @@ SEVEN = {
 }
 
 
-@run(300)
+@run(500)
 @given(data=st.data())
 def test_bad_values_in_any_field_of_any_intake_source(world, app, data):
     client, _ = world
@@ -284,7 +284,7 @@ def test_bad_values_in_any_field_of_any_intake_source(world, app, data):
     assert response.status_code in {200, 202, 400, 422}, response.text[:500]
 
 
-@run(60)
+@run(100)
 @given(data=st.data())
 def test_bad_values_on_the_processor_reply_page(world, app, data):
     client, ids = world

@@ -59,6 +59,18 @@ def test_a_page_number_that_is_not_one_shows_a_page(signed_in, page):  # noqa: F
     assert answer.headers["content-type"].startswith("text/html")
 
 
+# --- an instant the database driver cannot bind --------------------------------------------------------------------
+
+
+def test_year_one_at_an_offset_is_422_and_nothing_is_stored(app, client):
+    from notifier.incidents.models import Incident
+
+    put_organisation(client)
+    response = client.post("/api/v1/incidents", json={"title": "t", "detected_at": "0001-01-01T00:00+01:00"})
+    assert response.status_code == 422, response.text
+    assert rows(app, Incident) == 0
+
+
 # --- an awareness years back -------------------------------------------------------------------------------------
 
 
