@@ -71,6 +71,14 @@ def test_year_one_at_an_offset_is_422_and_nothing_is_stored(app, client):
     assert rows(app, Incident) == 0
 
 
+def test_a_generic_alert_observed_in_year_one_is_422_not_503(app, client):
+    body = generic(observed_at="0001-01-01T00:00+01:00")
+    response = client.post("/api/v1/intake/generic", json=body, headers=INTAKE_AUTH)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "observed_at"]
+    assert alert_count(app) == 0
+
+
 # --- an awareness years back -------------------------------------------------------------------------------------
 
 
