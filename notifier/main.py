@@ -8,7 +8,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, StatementError
 
 from notifier import __version__, migrate, scheduler
 from notifier.assessment import routes as assessment_routes
@@ -28,6 +28,7 @@ from notifier.logging import configure_logging
 from notifier.operations import health, metrics, ratelimit, telemetry
 from notifier.operations.access import RequestContext
 from notifier.operations.headers import SecurityHeaders
+from notifier.operations.json_text import JsonTextGuard
 from notifier.operations.methods import Methods
 from notifier.organisation import routes as organisation_routes
 from notifier.processors import routes as processor_routes
@@ -118,9 +119,16 @@ def _error_handlers(app: FastAPI) -> None:
 
     # A number too large for the database's integer column (an id of 2**70 in a path): SQLite raises OverflowError,
     # PostgreSQL a DataError. Found by fuzzing; it is bad input, so 422 naming the parameter, not a 500.
+    # An instant or number the driver cannot bind at all (year 1 at +01:00 is before datetime.min in UTC) arrives
+    # wrapped in a StatementError; it is the same bad input.
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
+    @app.exception_handler(StatementError)
     async def _out_of_range(request: Request, exc: Exception):
+        if type(exc) is StatementError:
+            if not isinstance(exc.orig, OverflowError):
+                raise exc
+            return JSONResponse({"detail": [_out_of_range_field(request)]}, status_code=422)
         if isinstance(exc, DataError) and "cannot contain NUL" in str(exc.orig):
             # PostgreSQL text cannot hold U+0000 (SQLite can); found by fuzzing. Bad input: 422, not a 500.
             problem = {"loc": ["body"], "msg": "text must not contain NUL (U+0000) characters", "type": "nul_character"}
@@ -172,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Innermost: HEAD and OPTIONS get the request id, the security headers and the session like any GET.
     app.add_middleware(Methods, router=app.router)
+    app.add_middleware(JsonTextGuard)  # lone surrogates and NUL in any JSON API body: 422 naming the field
     app.add_middleware(RequestContext, access_log=settings.access_log)
 
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))

@@ -5,9 +5,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Answers(BaseModel):
-    """Every question the assistant can ask; only those asked for the entity type may be answered."""
+    """Every question the assistant can ask; only those asked for the entity type may be answered.
 
-    model_config = ConfigDict(extra="forbid")
+    Numbers are finite: JSON's 1e999 reads as infinity, which was stored and then broke the export.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     scheduled_maintenance: bool | None = None
     financial_loss_eur: float | None = Field(default=None, ge=0)

@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 from notifier import clock
 from notifier.assessment import export, rules
 from notifier.assessment.models import SignificanceAssessment
+from notifier.assessment.schemas import Answers
 from notifier.audit import chain
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents import service as incidents
@@ -51,12 +52,23 @@ def get_version(session: Session, incident_id: int, version: int) -> Significanc
     return row
 
 
+def _validated(answers: dict) -> dict:
+    """The answers as the API's model reads them, whoever gives them (the API, the web assistant)."""
+    try:
+        return Answers.model_validate(answers).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(["answers", *(str(p) for p in first["loc"])])
+        raise FieldProblem(field, first["msg"], first["type"]) from exc
+
+
 def record(session: Session, *, incident: Incident, answers: dict, actor: str) -> SignificanceAssessment:
     kind, turnover = profile(session)
     asked = set(rules.question_ids(kind, turnover_known=turnover is not None))
     for key in answers:
         if key not in asked:
             raise FieldProblem(f"answers.{key}", f"is not asked for entity type {kind!r}")
+    answers = _validated(answers)
     try:
         proposal = rules.assess(kind, answers, turnover=turnover)
     except rules.MissingAnswer as exc:

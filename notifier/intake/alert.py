@@ -104,4 +104,5 @@ def instant(value: Any, field: str) -> datetime | None:
 
 def digest(value: Any) -> str:
     canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    # surrogatepass: a lone surrogate from a JSON escape must hash, not fail; every other text hashes as before.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -44,7 +44,8 @@ def reply_id(token: str) -> int | None:
 def verify(secret: str, token: str, *, now: datetime) -> int:
     """The link id of a genuine, unexpired token."""
     payload, _, mac = token.partition(".")
-    if not payload or not mac or not hmac.compare_digest(mac, _mac(secret, payload)):
+    # Bytes, not str: compare_digest raises TypeError for a str with a non-ASCII character (a hand-edited link).
+    if not payload or not mac or not hmac.compare_digest(mac.encode(), _mac(secret, payload).encode()):
         raise BadLink("this link is not valid")
     try:
         data = json.loads(_unb64(payload))

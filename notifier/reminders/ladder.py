@@ -26,13 +26,22 @@ def fixed_steps(due: datetime, ladder: ReminderLadder) -> list[PlannedStep]:
     return steps
 
 
-def overdue_steps(due: datetime, ladder: ReminderLadder, now: datetime) -> list[PlannedStep]:
-    """The repeats while overdue whose time has come; generated lazily so an open-ended ladder stays finite."""
+def overdue_steps(
+    due: datetime, ladder: ReminderLadder, now: datetime, since: datetime | None = None
+) -> list[PlannedStep]:
+    """The repeats while overdue whose time has come; generated lazily so an open-ended ladder stays finite.
+
+    Repeats that were already past `since` (when the deadline became known) are never sent; only the last of them
+    is returned, to be recorded as skipped. Without this, a deadline that lay years back (an awareness date typed
+    as 1990) planned one row per 4 hours since: tens of thousands of rows and minutes for one request (found by
+    tests/fuzz/test_bad_values_property.py).
+    """
     every = timedelta(hours=ladder.overdue_every_hours)
     if now < due + every:
         return []
     count = int((now - due) // every)
-    return [PlannedStep(f"overdue:{n}", due + n * every, "overdue") for n in range(1, count + 1)]
+    first = 1 if since is None or since <= due else max(1, min(count, int((since - due) // every)))
+    return [PlannedStep(f"overdue:{n}", due + n * every, "overdue") for n in range(first, count + 1)]
 
 
 def next_overdue_at(due: datetime, ladder: ReminderLadder, now: datetime) -> datetime:

@@ -129,7 +129,7 @@ def _plan(session, deadline: Deadline, existing: dict[str, ReminderStep], ladder
     known_since = min([s.planned_at for s in existing.values()] + [min(deadline.updated_at, now)])
     if at_step is not None:
         known_since = at_step.planned_at
-    wanted = rules.fixed_steps(deadline.due, ladder) + rules.overdue_steps(deadline.due, ladder, now)
+    wanted = rules.fixed_steps(deadline.due, ladder) + rules.overdue_steps(deadline.due, ladder, now, known_since)
     for planned in wanted:
         step = existing.get(planned.key)
         if step is not None:

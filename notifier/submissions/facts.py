@@ -13,6 +13,7 @@ from notifier import clock
 from notifier.audit import chain
 from notifier.errors import FieldProblem
 from notifier.incidents.models import Incident
+from notifier.text import fault as text_fault
 from notifier.workflow.schema import FactDef
 
 CLOCK_SKEW = timedelta(minutes=2)
@@ -43,6 +44,8 @@ def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
                 raise FieldProblem(key, "must be a string")
             if len(value) > MAX_TEXT:
                 raise FieldProblem(key, f"is longer than {MAX_TEXT} characters")
+            if problem := text_fault(value):  # the web form and the reply page do not pass the JSON guard
+                raise FieldProblem(key, problem[1], problem[0])
             return value.strip() or None
         case "datetime":
             return _datetime(key, value, now)

@@ -3,14 +3,16 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from notifier.assessment import labels
 from notifier.assessment import service as assessment
+from notifier.assessment.schemas import Answers
 from notifier.errors import Conflict, FieldProblem
 from notifier.incidents import service as incidents
 from notifier.web.auth import FormDep, OfficerDep, actor
-from notifier.web.forms import parse_local
+from notifier.web.forms import WHOLE, FormErrors, form_number, parse_local, say, validation_errors
 from notifier.web.pages import see_other
 
 from notifier.deps import ContextDep, SessionDep  # isort: skip
@@ -48,11 +50,14 @@ def answers_from(form: dict[str, str], questions: list, lang: str = "en") -> dic
         if q.kind == "bool":
             out[q.id] = raw == "yes"
             continue
-        try:
-            number = float(raw.replace(",", "."))
-        except ValueError as exc:
-            raise FieldProblem(PREFIX + q.id, labels.NOT_A_NUMBER.get(lang, labels.NOT_A_NUMBER["en"])) from exc
-        out[q.id] = int(number) if q.kind == "int" and number.is_integer() else number
+        number = form_number(PREFIX + q.id, raw, lang)
+        if q.kind == "int" and not number.is_integer():
+            raise FieldProblem(PREFIX + q.id, say(WHOLE, lang))
+        out[q.id] = int(number) if q.kind == "int" else number
+    try:  # the rule is the service's (assessment.record checks again); here only for messages in the user's language
+        Answers.model_validate(out)
+    except ValidationError as exc:
+        raise FormErrors(validation_errors(exc, prefix=PREFIX, lang=lang)) from exc
     return out
 
 
@@ -67,9 +72,8 @@ def record(incident_id: int, request: Request, session: SessionDep, ctx: Context
     incident = incidents.get(session, incident_id)
     try:
         _, _, questions = assessment.questions(session)
-        assessment.record(
-            session, incident=incident, answers=answers_from(form, questions, viewer.lang), actor=actor(viewer.user)
-        )
+        answers = answers_from(form, questions, viewer.lang)
+        assessment.record(session, incident=incident, answers=answers, actor=actor(viewer.user))
         session.commit()
     except FieldProblem as exc:
         if exc.field.startswith("answers."):

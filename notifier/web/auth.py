@@ -173,7 +173,8 @@ def csrf_token(request: Request) -> str:
 
 def check_csrf(request: Request, given: str | None) -> None:
     expected = request.session.get("csrf")
-    if not expected or not given or not hmac.compare_digest(str(given), str(expected)):
+    # Bytes, not str: compare_digest raises TypeError for a str with a non-ASCII character.
+    if not expected or not given or not hmac.compare_digest(str(given).encode(), str(expected).encode()):
         raise Forbidden("csrf")
 
 

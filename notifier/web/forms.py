@@ -1,5 +1,6 @@
 """Form input to typed values, with errors keyed by the form field so the page can show them next to it."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +48,53 @@ def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool =
 
 REQUIRED = {"nl": "Dit veld is verplicht.", "en": "This field is required."}
 CHOOSE = {"nl": "Kies een van de mogelijkheden.", "en": "Choose one of the options."}
+WHOLE = {"nl": "Vul een geheel getal in.", "en": "Enter a whole number."}
+NUMBER = {"nl": "Vul een getal in.", "en": "Enter a number."}
+AT_LEAST = {"nl": "Vul een getal van ten minste {n} in.", "en": "Enter a number of at least {n}."}
+AT_MOST = {"nl": "Vul een getal van ten hoogste {n} in.", "en": "Enter a number of at most {n}."}
+# The widest integer column (ids, counts and amounts are 32-bit INTEGER on PostgreSQL).
+MAX_INT = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+
+
+def say(messages: dict[str, str], lang: str, **values: Any) -> str:
+    return messages.get(lang, messages["en"]).format(**values)
+
+
+def form_int(field: str, raw: str | None, lang: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
+    """A whole number typed in a form (thousands separators ".", "," and spaces allowed), or None when empty.
+
+    ASCII digits only and at most as many as the bound has: int() reads "²" as a digit but refuses it, and refuses
+    more than 4,300 digits, both as ValueError (a 500 when it escaped); a negative sign is refused like any letter.
+    """
+    text = (raw or "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    if not _DIGITS.fullmatch(text):
+        raise FieldProblem(field, say(WHOLE, lang))
+    if len(text) > len(str(maximum)) or int(text) > maximum:
+        raise FieldProblem(field, say(AT_MOST, lang, n=maximum))
+    value = int(text)
+    if value < minimum:
+        raise FieldProblem(field, say(AT_LEAST, lang, n=minimum))
+    return value
+
+
+def form_number(field: str, raw: str | None, lang: str, *, maximum: float = 1e15) -> float | None:
+    """A finite number of 0 or more typed in a form ("," or "." as the decimal mark), or None when empty.
+
+    float() reads "nan", "inf", "1e999" and "-5", none of which is an answer; only plain digits are taken.
+    """
+    text = (raw or "").strip().replace(" ", "")
+    if not text:
+        return None
+    if not _NUMBER.fullmatch(text) or len(text) > 40:
+        raise FieldProblem(field, say(NUMBER, lang))
+    value = float(text.replace(",", "."))
+    if value > maximum:
+        raise FieldProblem(field, say(AT_MOST, lang, n=f"{maximum:.0f}"))
+    return value
 
 
 def validation_errors(exc: ValidationError, prefix: str = "", lang: str = "en") -> dict[str, str]:
@@ -56,10 +104,19 @@ def validation_errors(exc: ValidationError, prefix: str = "", lang: str = "en") 
         loc = [str(p) for p in error.get("loc", ())]
         name = prefix + ("_".join(loc) if loc else "form")
         kind = error.get("type", "")
+        limit = (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("le"))
         if kind in {"missing", "string_too_short"}:
             message = REQUIRED.get(lang, REQUIRED["en"])
         elif kind in {"literal_error", "enum"}:
             message = CHOOSE.get(lang, CHOOSE["en"])
+        elif kind in {"int_parsing", "int_parsing_size", "int_type", "int_from_float"}:
+            message = say(WHOLE, lang)
+        elif kind in {"float_parsing", "float_type", "finite_number"}:
+            message = say(NUMBER, lang)
+        elif kind == "greater_than_equal" and limit is not None:
+            message = say(AT_LEAST, lang, n=limit)
+        elif kind == "less_than_equal" and limit is not None:
+            message = say(AT_MOST, lang, n=limit)
         else:
             message = error.get("msg", "invalid")
         out.setdefault(name, message)
@@ -105,7 +162,9 @@ def event_from_form(
     return event
 
 
-def fact_changes(catalogue: dict[str, FactDef], data: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
+def fact_changes(
+    catalogue: dict[str, FactDef], data: dict[str, str], zone: ZoneInfo, lang: str = "en"
+) -> dict[str, Any]:
     """Changes for submissions.facts.update from `fact_<key>` fields; only facts present in the form change."""
     changes: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -115,7 +174,7 @@ def fact_changes(catalogue: dict[str, FactDef], data: dict[str, str], zone: Zone
             continue
         raw = data[name].strip()
         try:
-            changes[key] = _fact_value(name, fact, raw, zone)
+            changes[key] = _fact_value(name, fact, raw, zone, lang)
         except FieldProblem as exc:
             errors[name] = exc.message
     if errors:
@@ -123,7 +182,7 @@ def fact_changes(catalogue: dict[str, FactDef], data: dict[str, str], zone: Zone
     return changes
 
 
-def _fact_value(name: str, fact: FactDef, raw: str, zone: ZoneInfo) -> Any:
+def _fact_value(name: str, fact: FactDef, raw: str, zone: ZoneInfo, lang: str = "en") -> Any:
     if fact.type == "multichoice":
         return [v for v in raw.split("\n") if v] or None
     if not raw:
@@ -136,10 +195,7 @@ def _fact_value(name: str, fact: FactDef, raw: str, zone: ZoneInfo) -> Any:
                 raise FieldProblem(name, "choose yes or no")
             return raw == "yes"
         case "int":
-            try:
-                return int(raw.replace(".", "").replace(",", "").replace(" ", ""))
-            except ValueError as exc:
-                raise FieldProblem(name, "must be a whole number") from exc
+            return form_int(name, raw, lang)
         case _:
             return raw
 

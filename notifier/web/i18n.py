@@ -314,6 +314,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "current_password": ("Huidig wachtwoord", "Current password"),
     "new_password": ("Nieuw wachtwoord", "New password"),
     "not_found": ("Niet gevonden", "Not found"),
+    "refused": ("Niet verwerkt", "Not accepted"),
+    "refused_text": (
+        "Het verzoek bevatte een waarde die niet klopt; er is niets opgeslagen. Ga terug en probeer het opnieuw.",
+        "The request held a value that is not valid; nothing was saved. Go back and try again.",
+    ),
     "not_found_text": (
         "Deze pagina of dit incident bestaat niet (meer).",
         "This page or incident does not exist (any more).",

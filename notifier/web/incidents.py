@@ -171,7 +171,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
     from notifier.web.forms import parse_local
 
     detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
-    changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone) or {}
+    changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
     significant, risk = form.get("significant", ""), form.get("breach_risk", "")
     events = []
     if significant in {"yes", "no"}:
@@ -410,7 +410,7 @@ def save_facts(
     incident = incidents.get(session, incident_id)
     zone = ctx.zone(session)
     try:
-        changes = fact_changes(ctx.registry.facts, form, zone)
+        changes = fact_changes(ctx.registry.facts, form, zone, viewer.lang)
         facts.update(
             session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=actor(viewer.user)
         )

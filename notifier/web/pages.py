@@ -75,11 +75,55 @@ def _handlers(app: FastAPI) -> None:
         return render(request, "forbidden.html.j2", reason=exc.reason, status_code=403)
 
 
+# Paths a program reads (the API, the calendar feeds, probes, the schema): their errors stay JSON.
+MACHINE_PATHS = ("/api/", "/calendar/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc")
+
+
+def _viewer(request: Request) -> auth.Viewer | None:
+    """The signed-in user for an error page (its navigation and language), in a session of its own: the request's
+    own may be the one that failed."""
+    from sqlmodel import Session
+
+    with Session(request.app.state.engine) as session:
+        user = auth.current_user(request, session)
+        return auth.Viewer(user=user, lang=language_for(request, user)) if user is not None else None
+
+
+def _pages_refuse_with_a_page(app: FastAPI) -> None:
+    """The API's answers to bad input (main.py) are JSON; a web page gets a page with the same status instead. An
+    address that names nothing (an unknown or malformed id) is the not-found page; anything else the app refused
+    is the refusal page. Forms themselves answer their own page with the field marked; this is the net under them."""
+    from fastapi.exceptions import RequestValidationError
+    from sqlalchemy.exc import DataError, StatementError
+
+    from notifier.errors import Conflict, FieldProblem, NotFound
+    from notifier.incidents.state_machine import TransitionNotAllowed
+
+    for kind in (NotFound, RequestValidationError, FieldProblem, Conflict, TransitionNotAllowed, OverflowError,
+                 DataError, StatementError):  # fmt: skip
+        api_answer = app.exception_handlers.get(kind)
+        if api_answer is None:
+            continue
+
+        async def answer(request: Request, exc: Exception, api_answer=api_answer) -> Response:  # noqa: ANN001
+            response = await api_answer(request, exc)  # also decides which DataError is bad input at all
+            if request.url.path.startswith(MACHINE_PATHS) or not 400 <= response.status_code < 500:
+                return response
+            viewer = _viewer(request)
+            named_nothing = isinstance(exc, NotFound | RequestValidationError | OverflowError | StatementError)
+            if named_nothing and request.method in {"GET", "HEAD"}:
+                return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
+            return render(request, "refused.html.j2", viewer=viewer, status_code=response.status_code)
+
+        app.add_exception_handler(kind, answer)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     from notifier.web import assistant, dashboard, incidents, settings_pages, signin
 
     app.state.web_templates = environment(settings.templates_dir)
     _handlers(app)
+    _pages_refuse_with_a_page(app)
     for module in (signin, dashboard, incidents, assistant, settings_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -14,8 +14,8 @@ from notifier.organisation.models_api import OrganisationIn
 from notifier.organisation.roles import CONTACT_ROLES
 from notifier.web import auth, totp
 from notifier.web.auth import AdminDep, FormDep
-from notifier.web.forms import validation_errors
-from notifier.web.i18n import LANGUAGES
+from notifier.web.forms import form_int, validation_errors
+from notifier.web.i18n import LANGUAGES, t
 from notifier.web.models import ROLES, User
 from notifier.web.pages import render, see_other
 
@@ -69,15 +69,21 @@ def organisation_page(request: Request, session: SessionDep, viewer: AdminDep):
     return _org_page(request, session, viewer, _org_values(session), {}, saved=request.query_params.get("saved") == "1")
 
 
-def _int(value: str | None) -> int | str | None:
-    value = (value or "").strip().replace(".", "")
-    if not value:
-        return None
-    return int(value) if value.isdigit() else value
+def _numbers(form: dict[str, str], fields: tuple[str, ...], lang: str) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The form's whole-number fields, and the message for each one that is not a whole number in range."""
+    values: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for field in fields:
+        try:
+            values[field] = form_int(field, form.get(field), lang)
+        except FieldProblem as exc:
+            errors[field] = exc.message
+    return values, errors
 
 
 @router.post("")
 def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    numbers, number_errors = _numbers(form, ("staff_count", "annual_turnover_eur", "balance_sheet_eur"), viewer.lang)
     contacts = []
     for role in CONTACT_ROLES:
         name, email = form.get(f"{role}_name", "").strip(), form.get(f"{role}_email", "").strip()
@@ -90,9 +96,7 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
         "kvk_number": form.get("kvk_number", "").strip() or None,
         "sector": form.get("sector", ""),
         "entity_type": form.get("entity_type", ""),
-        "staff_count": _int(form.get("staff_count")),
-        "annual_turnover_eur": _int(form.get("annual_turnover_eur")),
-        "balance_sheet_eur": _int(form.get("balance_sheet_eur")),
+        **numbers,
         "trust_service_provider": form.get("trust_service_provider") == "yes",
         "cer_critical_entity": form.get("cer_critical_entity") == "yes",
         "timezone": form.get("timezone", "Europe/Amsterdam").strip(),
@@ -112,7 +116,9 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
                 index, _, part = key.removeprefix("contacts_").partition("_")
                 key = f"{contacts[int(index)]['role']}_{part or 'name'}" if index.isdigit() else key
             errors[key] = msg
-        return _org_page(request, session, viewer, form, errors, status_code=422)
+        return _org_page(request, session, viewer, form, {**errors, **number_errors}, status_code=422)
+    if number_errors:
+        return _org_page(request, session, viewer, form, number_errors, status_code=422)
     organisation.replace(session, data=body, actor=auth.actor(viewer.user))
     session.commit()
     return see_other("/settings?saved=1")
@@ -214,13 +220,28 @@ def _processor_page(request, session, viewer, values, errors, status_code=200): 
     )
 
 
-@router.get("/processors")
-def processors_page(request: Request, session: SessionDep, viewer: AdminDep, edit: int | None = None):
+def _processor(session, raw: str | None, lang: str):  # noqa: ANN001, ANN202
+    """The processor a form or link names by id, None when it names none; FieldProblem("id") when it is no id of
+    a stored processor (a hand-edited address or hidden field)."""
     from notifier.processors import service as processors
 
+    processor_id = form_int("id", raw, lang, minimum=1)
+    if processor_id is None:
+        return None
+    try:
+        return processors.get(session, processor_id)
+    except NotFound as exc:
+        raise FieldProblem("id", t("not_found", lang)) from exc
+
+
+@router.get("/processors")
+def processors_page(request: Request, session: SessionDep, viewer: AdminDep, edit: str | None = None):
     values: dict[str, str] = {}
-    if edit is not None:
-        processor = processors.get(session, edit)
+    try:
+        processor = _processor(session, edit, viewer.lang)
+    except FieldProblem:
+        return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
+    if processor is not None:
         values = {
             "id": str(processor.id),
             "name": processor.name,
@@ -261,9 +282,10 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
                 key = f"level{contacts[int(index)]['level']}_{part or 'name'}" if index.isdigit() else "level1_name"
             errors[key] = msg
         return _processor_page(request, session, viewer, form, errors, status_code=422)
-    existing = None
-    if form.get("id", "").isdigit():
-        existing = processors.get(session, int(form["id"]))
+    try:
+        existing = _processor(session, form.get("id"), viewer.lang)
+    except FieldProblem as exc:
+        return _processor_page(request, session, viewer, form, {exc.field: exc.message}, status_code=422)
     try:
         processors.save(
             session, processor=existing, data=body.model_dump(), actor=auth.actor(viewer.user), now=clock.now()

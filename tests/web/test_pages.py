@@ -289,6 +289,7 @@ def test_significance_assistant_proposes_and_the_officer_decides(client, signed_
     page = web.get(f"/incidents/{incident['id']}")
     assert all(f'name="q_{q["id"]}"' in page.text for q in questions)
     answers = {f"q_{q['id']}": ("no" if q["kind"] == "bool" else "0") for q in questions}
+    answers["q_recurrence_count"] = "1"  # "this one included": 0 is refused, as by the API
     answers["q_severe_operational_disruption"] = "yes"
     answers["q_unavailable_minutes"] = "lots"
     page = web.post(f"/incidents/{incident['id']}/assessment", data={"csrf_token": token, **answers})

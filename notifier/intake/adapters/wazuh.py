@@ -22,7 +22,8 @@ def parse(body: Any) -> Alert:
     body = obj(body)
     rule, agent = sub(body, "rule"), sub(body, "agent")
     level = rule.get("level", 0)
-    if isinstance(level, str) and level.isdigit():
+    # ASCII digits only: str.isdigit() is also true for "²" and other digits int() refuses or reads differently.
+    if isinstance(level, str) and level.isascii() and level.isdigit() and len(level) <= 3:
         level = int(level)
     if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 16:
         raise Unmappable("rule.level", "must be an integer from 0 to 16")
