@@ -78,7 +78,6 @@ WARNINGS: dict[str, tuple[str, str]] = {
     ),
 }
 
-NOT_A_NUMBER = {"nl": "moet een getal zijn", "en": "must be a number"}
 
 # The rules' "missing answer" messages (rules.MissingAnswer) as the Dutch page gives them.
 MISSING_NL = {

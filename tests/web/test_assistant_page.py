@@ -78,7 +78,7 @@ def test_maintenance_with_malicious_access_is_flagged_in_the_users_language(
     assert criterion in proposal and "30 min" not in proposal
 
 
-@pytest.mark.parametrize(("lang", "message"), [("en", "must be a number"), ("nl", "moet een getal zijn")])
+@pytest.mark.parametrize(("lang", "message"), [("en", "Enter a number."), ("nl", "Vul een getal in.")])
 def test_a_bad_expected_loss_is_refused_at_its_field_in_the_users_language(client, officer, lang, message):
     put_organisation(client)
     incident = new_incident(client)
