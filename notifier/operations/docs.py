@@ -1,17 +1,18 @@
-"""/docs: Swagger UI from the `swagger-ui-bundle` package, so the API documentation works on a closed network.
+"""/docs: Swagger UI from the `swagger-ui-py` package, so the API documentation works on a closed network. It ships
+Swagger UI 5, which reads the OpenAPI 3.1 FastAPI writes (`swagger-ui-bundle` ships 4, which cannot).
 
 FastAPI's own /docs loads Swagger UI from a CDN and starts it with an inline script, which stayed blank without
 internet access and needed the page exempted from the Content-Security-Policy. Here every asset is served from the
 package and the start-up script is a file too, so /docs keeps the CSP every other answer has.
 """
 
-from pathlib import Path
+from importlib.resources import files
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from swagger_ui_bundle import swagger_ui_path
 
 ASSETS = "/docs/assets"
+BUNDLE = files("swagger_ui") / "static"
 FILES = {  # name -> media type; nothing else of the bundle's directory is served
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui.css": "text/css",
@@ -59,4 +60,4 @@ def start() -> Response:
 def asset(name: str) -> FileResponse:
     if name not in FILES:
         raise HTTPException(404, "not found")
-    return FileResponse(Path(swagger_ui_path) / name, media_type=FILES[name], headers=CACHE)
+    return FileResponse(str(BUNDLE / name), media_type=FILES[name], headers=CACHE)

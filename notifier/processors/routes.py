@@ -99,8 +99,9 @@ def create_processor(body: ProcessorIn, response: Response, session: SessionDep,
 
 
 @router.get("/processors/report")
-def report_all(session: SessionDep, _: PrincipalDep):
-    return [service.timeliness(session, p) for p in service.list_processors(session)]
+def report_all(session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    zone = ctx.zone(session)
+    return [service.timeliness(session, p, zone) for p in service.list_processors(session)]
 
 
 @router.get("/processors/{processor_id}", response_model=ProcessorOut)
@@ -121,8 +122,8 @@ def update_processor(processor_id: int, body: ProcessorIn, session: SessionDep, 
 
 
 @router.get("/processors/{processor_id}/report")
-def report_one(processor_id: int, session: SessionDep, _: PrincipalDep):
-    return service.timeliness(session, service.get(session, processor_id))
+def report_one(processor_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    return service.timeliness(session, service.get(session, processor_id), ctx.zone(session))
 
 
 @router.post(

@@ -232,6 +232,9 @@ def test_processor_link_instants_are_in_the_organisations_offset(client):
     for answer in (linked.json(), listed):
         assert answer["requested_at"] == "2026-11-16T10:00:00+01:00"  # 09:00 UTC, Amsterdam in November
         assert answer["processor_aware_at"] == "2026-11-16T08:30:00+01:00"
+    report = client.get(f"/api/v1/processors/{processor.json()['id']}/report").json()
+    assert report["items"][0]["processor_aware_at"] == "2026-11-16T08:30:00+01:00"
+    assert client.get("/api/v1/processors/report").json()[0]["items"][0]["informed_at"] == linked.json()["informed_at"]
 
 
 # --- the OpenAPI document ------------------------------------------------------------------------------------------
