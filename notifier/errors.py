@@ -18,3 +18,7 @@ class FieldProblem(Exception):
 
 class Conflict(Exception):
     """A request that contradicts what is stored (answered as 409)."""
+
+
+class PreconditionFailed(Exception):
+    """An If-Match naming a version that is no longer the stored one: someone else wrote first (answered as 412)."""

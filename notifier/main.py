@@ -9,14 +9,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from notifier import __version__, migrate, scheduler
+from notifier import __version__, migrate, problems, scheduler
 from notifier.assessment import routes as assessment_routes
 from notifier.audit import checkpoint
 from notifier.calendar import routes as calendar_routes
 from notifier.config import Settings, get_settings
 from notifier.db import make_engine
-from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.errors import Conflict, FieldProblem, NotFound, PreconditionFailed
 from notifier.incidents import routes as incident_routes
 from notifier.incidents.events import build_event_models, event_union
 from notifier.incidents.service import Context
@@ -25,7 +26,7 @@ from notifier.intake import heap
 from notifier.intake import setup as intake_setup
 from notifier.intake.fast_path import IntakeFastPath
 from notifier.logging import configure_logging
-from notifier.operations import health, metrics, ratelimit, telemetry
+from notifier.operations import docs, health, metrics, openapi, ratelimit, telemetry
 from notifier.operations.access import RequestContext
 from notifier.operations.headers import SecurityHeaders
 from notifier.operations.json_text import JsonTextGuard
@@ -92,30 +93,42 @@ def _out_of_range_field(request: Request) -> dict:
 
 
 def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException):
+        return problems.from_http_exception(exc.status_code, exc.detail, exc.headers)
+
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound):
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        return problems.problem(404, str(exc))
 
     @app.exception_handler(TransitionNotAllowed)
     async def _not_allowed(_: Request, exc: TransitionNotAllowed):
-        return JSONResponse(
-            {"detail": str(exc), "current_state": exc.current_state, "allowed_events": exc.allowed_events},
-            status_code=409,
+        return problems.problem(
+            409,
+            str(exc),
+            type_=problems.TRANSITION_NOT_ALLOWED,
+            title="The incident's state does not allow this event",
+            current_state=exc.current_state,
+            allowed_events=exc.allowed_events,
         )
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict):
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+        return problems.problem(409, str(exc))
+
+    @app.exception_handler(PreconditionFailed)
+    async def _stale(_: Request, exc: PreconditionFailed):
+        return problems.problem(
+            412, str(exc), type_=problems.STALE_VERSION, title="The resource changed since it was read"
+        )
 
     @app.exception_handler(FieldProblem)
     async def _field(_: Request, exc: FieldProblem):
-        return JSONResponse(
-            {"detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": exc.kind}]}, status_code=422
-        )
+        return problems.invalid([{"loc": ["body", exc.field], "msg": exc.message, "type": exc.kind}])
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": [_named(e) for e in exc.errors()]}, status_code=422)
+        return problems.invalid([_named(e) for e in exc.errors()])
 
     # A number too large for the database's integer column (an id of 2**70 in a path): SQLite raises OverflowError,
     # PostgreSQL a DataError. Found by fuzzing; it is bad input, so 422 naming the parameter, not a 500.
@@ -132,10 +145,10 @@ def _error_handlers(app: FastAPI) -> None:
         if isinstance(exc, DataError) and "cannot contain NUL" in str(exc.orig):
             # PostgreSQL text cannot hold U+0000 (SQLite can); found by fuzzing. Bad input: 422, not a 500.
             problem = {"loc": ["body"], "msg": "text must not contain NUL (U+0000) characters", "type": "nul_character"}
-            return JSONResponse({"detail": [problem]}, status_code=422)
+            return problems.invalid([problem])
         if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
             raise exc
-        return JSONResponse({"detail": [_out_of_range_field(request)]}, status_code=422)
+        return problems.invalid([_out_of_range_field(request)])
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -161,6 +174,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
+        generate_unique_id_function=openapi.operation_id,
+        docs_url=None,  # notifier/operations/docs.py serves /docs without a CDN
+        redoc_url=None,  # ReDoc has no packaged assets; /docs is the one documentation page
         # FastAPI's built-in OpenTelemetry hook asks the (unconfigured) providers on every request, a few per cent of
         # the intake's CPU; the service exports Prometheus metrics at /metrics instead.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -177,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.api_token = _bootstrap_token(settings)
     _error_handlers(app)
+    openapi.install(app)
 
     # Innermost: HEAD and OPTIONS get the request id, the security headers and the session like any GET.
     app.add_middleware(Methods, router=app.router)
@@ -187,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics_registry = metrics.registry_for(engine)
     app.state.intake_guard = ratelimit.IntakeGuard.from_settings(settings)  # intake rate limits, per process
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(metrics.router)
 
     app.include_router(organisation_routes.router)

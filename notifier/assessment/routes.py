@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from notifier.assessment import export, labels, service
@@ -11,6 +11,7 @@ from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.incidents import service as incidents
 from notifier.incidents import views
 from notifier.incidents.schemas import IncidentOut
+from notifier.operations import paging
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["significance assessment"])
 
@@ -39,20 +40,31 @@ def get_questions(incident_id: int, session: SessionDep, _: PrincipalDep):
     response_model=AssessmentOut,
     responses={409: {"description": "No organisation profile yet"}},
 )
-def post_assessment(incident_id: int, body: AssessmentIn, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
+def post_assessment(
+    incident_id: int, body: AssessmentIn, response: Response, session: SessionDep, ctx: ContextDep, who: PrincipalDep
+):
     """Store a new version with the proposal (significant or not) and the criteria that fired."""
     incident = incidents.get(session, incident_id)
     answers = body.answers.model_dump(exclude_none=True)
     row = service.record(session, incident=incident, answers=answers, actor=who.actor)
     session.commit()
+    response.headers["Location"] = f"/api/v1/incidents/{incident_id}/assessments/{row.version}"
     return _out(row, ctx.zone(session))
 
 
 @router.get("/{incident_id}/assessments", response_model=list[AssessmentOut])
-def list_assessments(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+def list_assessments(
+    incident_id: int,
+    request: Request,
+    response: Response,
+    page: paging.PageDep,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+):
     incidents.get(session, incident_id)
     zone = ctx.zone(session)
-    return [_out(r, zone) for r in service.versions(session, incident_id)]
+    return [_out(r, zone) for r in paging.sliced(request, response, page, list(service.versions(session, incident_id)))]
 
 
 @router.get(

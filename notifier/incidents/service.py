@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from notifier import clock
 from notifier.audit import chain
@@ -76,6 +76,13 @@ def list_incidents(session: Session, *, state: str | None = None, limit: int = 1
     if state:
         query = query.where(Incident.state == state)
     return list(session.exec(query).all())
+
+
+def count_incidents(session: Session, *, state: str | None = None) -> int:
+    query = select(func.count()).select_from(Incident)
+    if state:
+        query = query.where(Incident.state == state)
+    return session.exec(query).one()
 
 
 def tracks(session: Session, incident_id: int) -> list[Track]:

@@ -4,15 +4,16 @@ Under an alert storm the app's own layers (session cookie, exception middleware,
 the response passing through four send wrappers) cost about a fifth of the API process' CPU per alert, for a
 request that needs none of them. This pure ASGI middleware sits outermost among the app's middleware and calls the
 same `routes.receive` the OpenAPI route documents, with what those layers gave it: a request id for the logs, the
-security headers, and HTTPException answered as JSON. Everything else goes down the normal stack unchanged.
+security headers, and HTTPException answered as problem details (notifier/problems.py). Everything else goes
+down the normal stack unchanged.
 """
 
 import time
 
 from fastapi import HTTPException
-from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
+from notifier import problems
 from notifier.intake.routes import receive
 from notifier.logging import bind_request_id
 from notifier.operations.access import record
@@ -40,7 +41,7 @@ class IntakeFastPath:
             try:
                 response = await receive(source, Request(scope, receive_message))
             except HTTPException as exc:
-                response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+                response = problems.from_http_exception(exc.status_code, exc.detail, exc.headers)
             status = response.status_code
             response.raw_headers.extend(self.headers)
             response.raw_headers.append((b"x-request-id", request_id.encode("latin-1")))

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
+from notifier import problems
 from notifier.audit import chain
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
@@ -21,6 +22,7 @@ from notifier.intake.body import check_declared_length, parse_json, read_limited
 from notifier.intake.models import IntakeAlert, IntakeSource
 from notifier.intake.schemas import AlertOut, IntakeAnswer, MergeIn, SourceCredentialsIn, SourceOut, SplitIn
 from notifier.intake.writer import WriteFailed
+from notifier.operations import paging
 
 
 class _LeanRoute(APIRoute):
@@ -53,7 +55,7 @@ The `generic` body is documented below (GenericAlert); the other sources take th
 
 
 def _error(code: int, detail: Any) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=code)
+    return problems.from_http_exception(code, detail)
 
 
 @intake_router.post(
@@ -123,9 +125,9 @@ def _known(source: str) -> None:
 
 
 @admin_router.get("", response_model=list[SourceOut])
-def list_sources(session: SessionDep, _: PrincipalDep):
+def list_sources(request: Request, response: Response, page: paging.PageDep, session: SessionDep, _: PrincipalDep):
     rows = {r.source: r for r in session.exec(select(IntakeSource)).all()}
-    return [_source_out(rows.get(s), s) for s in SOURCES]
+    return [_source_out(rows.get(s), s) for s in paging.sliced(request, response, page, list(SOURCES))]
 
 
 @admin_router.put("/{source}", response_model=SourceOut)
@@ -175,10 +177,19 @@ def alert_out(row: IntakeAlert, zone) -> AlertOut:  # noqa: ANN001
 
 
 @incident_router.get("/{incident_id}/alerts", response_model=list[AlertOut])
-def list_alerts(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+def list_alerts(
+    incident_id: int,
+    request: Request,
+    response: Response,
+    page: paging.PageDep,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+):
     incidents.get(session, incident_id)
     zone = ctx.zone(session)
-    return [alert_out(r, zone) for r in grouping.alerts_of(session, incident_id)]
+    rows = paging.sliced(request, response, page, list(grouping.alerts_of(session, incident_id)))
+    return [alert_out(r, zone) for r in rows]
 
 
 @incident_router.post(
@@ -196,9 +207,10 @@ def merge(incident_id: int, body: MergeIn, session: SessionDep, ctx: ContextDep,
 
 
 @incident_router.post("/{incident_id}/split", status_code=status.HTTP_201_CREATED, response_model=IncidentOut)
-def split(incident_id: int, body: SplitIn, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
+def split(incident_id: int, body: SplitIn, response: Response, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
     """Move the given alerts to a new incident in triage; answers the new incident."""
     source = incidents.get(session, incident_id)
     target = grouping.split(session, source=source, alert_ids=body.alert_ids, title=body.title, actor=who.actor)
     session.commit()
+    response.headers["Location"] = f"/api/v1/incidents/{target.id}"
     return views.incident_out(session, ctx, target)

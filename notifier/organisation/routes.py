@@ -1,9 +1,10 @@
 """HTTP API for the organisation profile."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from notifier.deps import PrincipalDep, SessionDep
 from notifier.errors import NotFound
+from notifier.operations import versions
 from notifier.organisation import service
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 
@@ -14,16 +15,28 @@ router = APIRouter(
 )
 
 
-@router.get("", response_model=OrganisationOut, responses={404: {"description": "No profile yet"}})
-def get_organisation(session: SessionDep, _: PrincipalDep):
+@router.get(
+    "",
+    response_model=OrganisationOut,
+    responses={200: {"headers": versions.ETAG_HEADER}, 404: {"description": "No profile yet"}},
+)
+def get_organisation(response: Response, session: SessionDep, _: PrincipalDep):
     org = service.get(session)
     if org is None:
         raise NotFound("organisation profile (PUT one first)")
-    return service.to_out(org, service.contacts(session))
+    return versions.tagged(response, service.to_out(org, service.contacts(session)))
 
 
-@router.put("", response_model=OrganisationOut)
-def put_organisation(body: OrganisationIn, session: SessionDep, who: PrincipalDep):
+@router.put("", response_model=OrganisationOut, responses={200: {"headers": versions.ETAG_HEADER}, **versions.STALE})
+def put_organisation(
+    body: OrganisationIn,
+    response: Response,
+    session: SessionDep,
+    who: PrincipalDep,
+    if_match: versions.IfMatch = None,
+):
+    current = service.get(session)
+    versions.check(if_match, service.to_out(current, service.contacts(session)) if current else None)
     org = service.replace(session, data=body, actor=who.actor)
     session.commit()
-    return service.to_out(org, service.contacts(session))
+    return versions.tagged(response, service.to_out(org, service.contacts(session)))

@@ -5,7 +5,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlmodel import select
@@ -14,6 +14,7 @@ from notifier import clock
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
+from notifier.operations import paging
 from notifier.processors import links, reply_links, service
 from notifier.processors.models import IncidentProcessor, Processor
 
@@ -66,13 +67,22 @@ class LinkOut(BaseModel):
     answered_at: datetime | None
 
 
+def _link_out(row: IncidentProcessor, zone) -> LinkOut:  # noqa: ANN001
+    """In the organisation's time zone, like every instant the API answers (they are stored in UTC)."""
+    values = row.model_dump()
+    for name in ("processor_aware_at", "informed_at", "requested_at", "answered_at"):
+        if values.get(name) is not None:
+            values[name] = values[name].astimezone(zone)
+    return LinkOut(**values)
+
+
 def _out(p: Processor) -> ProcessorOut:
     return ProcessorOut(id=p.id, name=p.name, notification_term_hours=p.notification_term_hours, contacts=p.contacts)
 
 
 @router.get("/processors", response_model=list[ProcessorOut])
-def list_processors(session: SessionDep, _: PrincipalDep):
-    return [_out(p) for p in service.list_processors(session)]
+def list_processors(request: Request, response: Response, page: paging.PageDep, session: SessionDep, _: PrincipalDep):
+    return [_out(p) for p in paging.sliced(request, response, page, list(service.list_processors(session)))]
 
 
 @router.post(
@@ -81,15 +91,17 @@ def list_processors(session: SessionDep, _: PrincipalDep):
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "A processor with this name exists already"}},
 )
-def create_processor(body: ProcessorIn, session: SessionDep, who: PrincipalDep):
+def create_processor(body: ProcessorIn, response: Response, session: SessionDep, who: PrincipalDep):
     p = service.save(session, processor=None, data=body.model_dump(), actor=who.actor, now=clock.now())
     session.commit()
+    response.headers["Location"] = f"/api/v1/processors/{p.id}"
     return _out(p)
 
 
 @router.get("/processors/report")
-def report_all(session: SessionDep, _: PrincipalDep):
-    return [service.timeliness(session, p) for p in service.list_processors(session)]
+def report_all(session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    zone = ctx.zone(session)
+    return [service.timeliness(session, p, zone) for p in service.list_processors(session)]
 
 
 @router.get("/processors/{processor_id}", response_model=ProcessorOut)
@@ -110,8 +122,8 @@ def update_processor(processor_id: int, body: ProcessorIn, session: SessionDep, 
 
 
 @router.get("/processors/{processor_id}/report")
-def report_one(processor_id: int, session: SessionDep, _: PrincipalDep):
-    return service.timeliness(session, service.get(session, processor_id))
+def report_one(processor_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    return service.timeliness(session, service.get(session, processor_id), ctx.zone(session))
 
 
 @router.post(
@@ -121,8 +133,15 @@ def report_one(processor_id: int, session: SessionDep, _: PrincipalDep):
     responses={409: {"description": "This processor is already linked to the incident"}},
 )
 def link_processor(
-    incident_id: int, body: LinkIn, request: Request, session: SessionDep, ctx: ContextDep, who: PrincipalDep
+    incident_id: int,
+    body: LinkIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    ctx: ContextDep,
+    who: PrincipalDep,
 ):
+    """Link a processor to the incident. A link has no address of its own: Location names the incident's list."""
     incident = incidents.get(session, incident_id)
     processor = session.get(Processor, body.processor_id)
     if processor is None:
@@ -139,14 +158,24 @@ def link_processor(
         now=clock.now(),
     )
     session.commit()
-    return LinkOut(**row.model_dump())
+    response.headers["Location"] = f"/api/v1/incidents/{incident_id}/processors"
+    return _link_out(row, ctx.zone(session))
 
 
 @router.get("/incidents/{incident_id}/processors", response_model=list[LinkOut])
-def incident_processors(incident_id: int, session: SessionDep, _: PrincipalDep):
+def incident_processors(
+    incident_id: int,
+    request: Request,
+    response: Response,
+    page: paging.PageDep,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+):
     incidents.get(session, incident_id)
-    rows = session.exec(select(IncidentProcessor).where(IncidentProcessor.incident_id == incident_id)).all()
-    return [LinkOut(**r.model_dump()) for r in rows]
+    query = select(IncidentProcessor).where(IncidentProcessor.incident_id == incident_id).order_by(IncidentProcessor.id)
+    zone = ctx.zone(session)
+    return [_link_out(r, zone) for r in paging.sliced(request, response, page, list(session.exec(query).all()))]
 
 
 # --- the public reply page: no account, the signed token is the only key -------------------------------------

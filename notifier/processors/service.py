@@ -268,7 +268,12 @@ def answer(
     return row
 
 
-def timeliness(session: Session, processor: Processor) -> dict:
+def timeliness(session: Session, processor: Processor, zone=None) -> dict:  # noqa: ANN001
+    """`zone`: the instants in the organisation's time zone, as the API answers them (stored in UTC)."""
+
+    def local(value: datetime | None) -> datetime | None:
+        return value.astimezone(zone) if value is not None and zone is not None else value
+
     rows = session.exec(
         select(IncidentProcessor).where(IncidentProcessor.processor_id == processor.id).order_by(IncidentProcessor.id)
     ).all()
@@ -284,12 +289,12 @@ def timeliness(session: Session, processor: Processor) -> dict:
         items.append(
             {
                 "incident_id": row.incident_id,
-                "processor_aware_at": row.processor_aware_at,
-                "informed_at": row.informed_at,
+                "processor_aware_at": local(row.processor_aware_at),
+                "informed_at": local(row.informed_at),
                 "delay_hours": delay,
                 "late": is_late,
                 "current_level": row.current_level,
-                "answered_at": row.answered_at,
+                "answered_at": local(row.answered_at),
             }
         )
     return {

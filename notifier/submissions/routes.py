@@ -5,13 +5,14 @@ Submissions themselves are confirmed through POST /api/v1/incidents/{id}/events 
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Submission
+from notifier.operations import paging, versions
 from notifier.submissions import breach_register, facts, html, ledger, pdf
 from notifier.submissions.present import instant
 from notifier.submissions.render import Rendered
@@ -28,29 +29,36 @@ router = APIRouter(prefix="/api/v1/incidents", tags=["submissions"], responses=E
 register_router = APIRouter(prefix="/api/v1/register", tags=["register"], responses={401: ERRORS[401]})
 
 
-@router.get("/{incident_id}/facts", response_model=FactsOut)
-def get_facts(incident_id: int, session: SessionDep, _: PrincipalDep):
-    return FactsOut(facts=incidents.get(session, incident_id).facts or {})
+@router.get("/{incident_id}/facts", response_model=FactsOut, responses={200: {"headers": versions.ETAG_HEADER}})
+def get_facts(incident_id: int, response: Response, session: SessionDep, _: PrincipalDep):
+    return versions.tagged(response, FactsOut(facts=incidents.get(session, incident_id).facts or {}))
 
 
 @router.patch(
     "/{incident_id}/facts",
     response_model=FactsOut,
-    responses={422: {"description": "An unknown fact or a value of the wrong type; names the fact"}},
+    responses={
+        200: {"headers": versions.ETAG_HEADER},
+        **versions.STALE,
+        422: {"description": "An unknown fact or a value of the wrong type; names the fact"},
+    },
 )
 def patch_facts(
     incident_id: int,
+    response: Response,
     session: SessionDep,
     ctx: ContextDep,
     who: PrincipalDep,
     changes: dict[str, Any] = Body(
         ..., description="Fact keys (workflows/facts.yaml) -> values; null clears a fact", examples=[FACTS_EXAMPLE]
     ),
+    if_match: versions.IfMatch = None,
 ):
     incident = incidents.get(session, incident_id)
+    versions.check(if_match, FactsOut(facts=incident.facts or {}))
     result = facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who.actor)
     session.commit()
-    return FactsOut(facts=result)
+    return versions.tagged(response, FactsOut(facts=result))
 
 
 def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:
@@ -81,10 +89,19 @@ def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:
 
 
 @router.get("/{incident_id}/submissions", response_model=list[LedgerEntryOut])
-def list_ledger(incident_id: int, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+def list_ledger(
+    incident_id: int,
+    request: Request,
+    response: Response,
+    page: paging.PageDep,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+):
     """The submission ledger: every confirmed submission with the exact text and JSON as filed."""
     incidents.get(session, incident_id)
-    return [_entry(s, ctx, session) for s in ledger.entries(session, incident_id)]
+    rows = paging.sliced(request, response, page, list(ledger.entries(session, incident_id)))
+    return [_entry(s, ctx, session) for s in rows]
 
 
 def _filed(session: Any, incident_id: int, submission_id: int) -> Submission:
@@ -222,12 +239,15 @@ def pdf_draft(
     responses={200: {"content": {"application/json": {}, "text/csv": {}}, "description": "The register"}},
 )
 def breach_list(
+    request: Request,
+    page: paging.PageDep,
     session: SessionDep,
     ctx: ContextDep,
     _: PrincipalDep,
     format: Literal["json", "csv"] = Query(default="json"),  # noqa: A002
 ) -> Response:
-    """AVG art. 33(5): every personal data breach, notified or not, with the reasoning. JSON or CSV."""
+    """AVG art. 33(5): every personal data breach, notified or not, with the reasoning. JSON (paged with `limit`
+    and `offset` like every list) or CSV (the whole register, an export)."""
     rows = breach_register.entries(session, ctx.zone(session))
     if format == "csv":
         return Response(
@@ -235,4 +255,6 @@ def breach_list(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="breach-register.csv"'},
         )
-    return JSONResponse(rows)
+    answer = JSONResponse(paging.window(page, rows))
+    paging.headers(request, answer, page, len(rows))
+    return answer

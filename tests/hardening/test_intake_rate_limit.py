@@ -37,7 +37,7 @@ def test_a_source_over_its_budget_gets_429_with_retry_after_and_nothing_is_store
         assert [a.status_code for a in answers] == [202, 202, 202, 429]
         refused = answers[-1]
         assert refused.headers["retry-after"] == "1"
-        assert refused.json() == {"detail": "rate limit of intake source 'generic' exceeded; retry later"}
+        assert refused.json()["detail"] == "rate limit of intake source 'generic' exceeded; retry later"
         assert alert_count(app) == 3  # the 429 stored nothing
         # Another source has its own budget.
         other = post_alert(intake, "wazuh", {"id": "w-1"})
@@ -56,9 +56,9 @@ def test_wrong_credentials_never_spend_a_source_budget(app, intake):
         assert [f.status_code for f in failures] == [401] * 5 + [429] * 3
         # 5 per minute: the next failure is allowed 12 s later.
         assert failures[-1].headers["retry-after"] == "12"
-        assert failures[-1].json() == {
-            "detail": "too many requests with wrong credentials from this address; retry later"
-        }
+        assert failures[-1].json()["detail"] == (
+            "too many requests with wrong credentials from this address; retry later"
+        )
         # The same address with the right token is not refused, and the source still has its whole burst.
         good = [post_alert(intake, "generic", generic(f"g-{i}"), headers=INTAKE_AUTH) for i in range(3)]
         assert [g.status_code for g in good] == [202, 202, 202]

@@ -25,8 +25,15 @@ def test_every_credential_problem_gets_the_same_401(app, client):
         client.post("/api/v1/intake/generic", json=body),
     ]
     shapes = {_refusal(r) for r in answers}
-    assert shapes == {(401, '{"detail":"unauthorised"}', "Bearer")}
-    assert answers[0].json() == {"detail": "unauthorised"}
+    assert shapes == {
+        (401, '{"type":"about:blank","title":"Unauthorized","status":401,"detail":"unauthorised"}', "Bearer")
+    }
+    assert answers[0].json() == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "unauthorised",
+    }
     assert alert_count(app) == 0
 
 

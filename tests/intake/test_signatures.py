@@ -72,7 +72,7 @@ def test_standard_webhooks_several_signatures_one_valid(client, signed_source):
 def test_bad_or_stale_signatures_get_the_same_401(app, client, signed_source, headers):
     response = send(client, BODY, headers)
     assert response.status_code == 401
-    assert response.json() == {"detail": "unauthorised"}
+    assert response.json() == {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "unauthorised"}
     assert alert_count(app) == 0
 
 
