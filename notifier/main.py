@@ -7,7 +7,6 @@ from pathlib import Path
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -141,7 +140,7 @@ def _error_handlers(app: FastAPI) -> None:
         if type(exc) is StatementError:
             if not isinstance(exc.orig, OverflowError):
                 raise exc
-            return JSONResponse({"detail": [_out_of_range_field(request)]}, status_code=422)
+            return problems.invalid([_out_of_range_field(request)])
         if isinstance(exc, DataError) and "cannot contain NUL" in str(exc.orig):
             # PostgreSQL text cannot hold U+0000 (SQLite can); found by fuzzing. Bad input: 422, not a 500.
             problem = {"loc": ["body"], "msg": "text must not contain NUL (U+0000) characters", "type": "nul_character"}
