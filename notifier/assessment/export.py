@@ -5,6 +5,7 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
+from notifier import instants
 from notifier.assessment.models import SignificanceAssessment
 
 
@@ -19,10 +20,10 @@ def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
         "criteria": row.criteria,
         "notes": row.notes,
         "assessor": row.assessor,
-        "assessed_at": row.assessed_at.astimezone(zone).isoformat(),
+        "assessed_at": instants.iso(row.assessed_at, zone),
         "decision": row.decision,
         "confirmed_by": row.confirmed_by,
-        "confirmed_at": row.confirmed_at.astimezone(zone).isoformat() if row.confirmed_at else None,
+        "confirmed_at": instants.iso(row.confirmed_at, zone),
     }
 
 

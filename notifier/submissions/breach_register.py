@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from notifier import instants
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, Submission, Track
 
@@ -65,11 +66,7 @@ COLUMNS = (
 
 
 def _local(value: datetime | str | None, zone: ZoneInfo) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(zone).isoformat()
+    return instants.iso(value, zone)
 
 
 def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from notifier import instants
 from notifier.errors import FieldProblem
 from notifier.workflow.schema import FactDef
 
@@ -22,11 +23,13 @@ class FormErrors(Exception):
 
 def local_input(value: datetime | str | None, zone: ZoneInfo) -> str:
     """An instant as a datetime-local value in the organisation's zone."""
+    value = instants.as_instant(value)
     if value is None:
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        return value
+    local = instants.local(value, zone)
+    return f"{local.year:04d}-{local:%m-%dT%H:%M}"
 
 
 def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
