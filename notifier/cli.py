@@ -14,15 +14,14 @@ class CliError(Exception):
 
 
 def _instant(flag: str, value: str | None) -> datetime | None:
+    from notifier import instants  # the same instant rules as the API and the forms
+
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CliError(f"{flag}: not an ISO 8601 time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise CliError(f"{flag}: {value!r} has no UTC offset; give one, e.g. {value}+01:00 or {value}Z")
-    return parsed
+        return instants.parse(value)
+    except instants.InstantError as exc:
+        raise CliError(f"{flag}: {value!r} {exc}") from exc
 
 
 def _zone(value: str) -> ZoneInfo:

@@ -51,7 +51,7 @@ def parse(text: str, *, not_future: bool = False, now: datetime | None = None) -
     except ValueError as exc:
         raise InstantError("is not an ISO 8601 date and time (e.g. 2026-11-23T09:30+01:00)") from exc
     if value.tzinfo is None:
-        raise InstantError(f"{text!r} has no UTC offset; give one, e.g. {text}+01:00 or {text}Z")
+        raise InstantError(f"has no UTC offset; give one, e.g. {text}+01:00 or {text}Z")
     return check(value, not_future=not_future, now=now)
 
 

@@ -7,13 +7,14 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import select
 
 from notifier import clock
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
+from notifier.instants import Instant
 from notifier.processors import links, service
 from notifier.processors.models import IncidentProcessor, Processor
 
@@ -50,8 +51,8 @@ class ProcessorOut(BaseModel):
 
 class LinkIn(BaseModel):
     processor_id: int
-    processor_aware_at: AwareDatetime | None = None
-    informed_at: AwareDatetime | None = None
+    processor_aware_at: Instant | None = None
+    informed_at: Instant | None = None
 
 
 class LinkOut(BaseModel):

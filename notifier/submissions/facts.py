@@ -4,18 +4,17 @@ Values are stored as JSON: datetimes as UTC ISO 8601 strings, multichoice as lis
 A key given as null (or an empty text or list) is removed, so "absent" has one representation.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from notifier import clock
+from notifier import clock, instants
 from notifier.audit import chain
 from notifier.errors import FieldProblem
 from notifier.incidents.models import Incident
 from notifier.workflow.schema import FactDef
 
-CLOCK_SKEW = timedelta(minutes=2)
 MAX_TEXT = 20_000
 
 
@@ -23,14 +22,10 @@ def _datetime(key: str, value: Any, now: datetime) -> str:
     if not isinstance(value, str):
         raise FieldProblem(key, "must be an ISO 8601 date-time string with a UTC offset")
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise FieldProblem(key, f"not an ISO 8601 date-time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise FieldProblem(key, f"{value!r} has no UTC offset; give one, e.g. {value}+01:00 or {value}Z")
-    if parsed > now + CLOCK_SKEW:
-        raise FieldProblem(key, "lies in the future; facts record what has happened")
-    return parsed.astimezone(UTC).isoformat()
+        # Facts record what has happened: never in the future.
+        return instants.parse(value, not_future=True, now=now).isoformat()
+    except instants.InstantError as exc:
+        raise FieldProblem(key, str(exc)) from exc
 
 
 def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:

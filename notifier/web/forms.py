@@ -1,6 +1,6 @@
 """Form input to typed values, with errors keyed by the form field so the page can show them next to it."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,10 @@ def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool =
         raise FieldProblem(field, "is not a date and time (dd-mm-yyyy hh:mm)") from exc
     if wall.tzinfo is None:
         wall = wall.replace(tzinfo=zone)
-    return wall.astimezone(UTC)
+    try:
+        return instants.check(wall)
+    except instants.InstantError as exc:
+        raise FieldProblem(field, str(exc)) from exc
 
 
 REQUIRED = {"nl": "Dit veld is verplicht.", "en": "This field is required."}
