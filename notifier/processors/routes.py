@@ -188,8 +188,16 @@ def _resolve(request: Request, session, token: str):  # noqa: ANN001, ANN202
     return link, None
 
 
-def _form(request: Request, link: IncidentProcessor, token: str, message: str = "") -> str:
+def _form(
+    request: Request,
+    link: IncidentProcessor,
+    token: str,
+    message: str = "",
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> str:
     registry = request.app.state.registry
+    values, errors = values or {}, errors or {}
     rows = []
     for name in link.requested_facts:
         fact = registry.facts.get(name)
@@ -201,9 +209,17 @@ def _form(request: Request, link: IncidentProcessor, token: str, message: str = 
             hint = " (ja/nee, yes/no)"
         elif fact and fact.type == "datetime":
             hint = " (ISO 8601, e.g. 2026-11-23T09:30+01:00)"
+        marked, problem = "", ""
+        if name in errors:
+            marked = f' aria-invalid="true" aria-describedby="error-{escape(name)}"'
+            problem = (
+                f'<br><strong id="error-{escape(name)}" style="color: #b00020">'
+                f"Ongeldige waarde / invalid value: {escape(errors[name])}</strong>"
+            )
         rows.append(
             f'<p><label for="{escape(name)}">{escape(label)}{escape(hint)}</label><br>'
-            f'<textarea id="{escape(name)}" name="{escape(name)}" rows="2" cols="60"></textarea></p>'
+            f'<textarea id="{escape(name)}" name="{escape(name)}" rows="2" cols="60"{marked}>'
+            f"{escape(values.get(name, ''))}</textarea>{problem}</p>"
         )
     if not rows:
         rows.append("<p>Er worden geen gegevens gevraagd. / Nothing is asked.</p>")
@@ -235,7 +251,11 @@ async def reply_submit(token: str, request: Request, session: SessionDep):
     raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     try:
         service.answer(session, link=link, raw=raw, registry=request.app.state.registry, now=clock.now())
+    except service.AnswerRefused as exc:
+        note = "Controleer de gemarkeerde velden. / Please check the marked fields."
+        form = _form(request, link, token, note, values=raw, errors=exc.errors)
+        return _page("Informatieverzoek / information request", form, 422)
     except FieldProblem as exc:
-        return _page("Informatieverzoek / information request", _form(request, link, token, exc.message), 422)
+        return _page("Informatieverzoek / information request", _form(request, link, token, exc.message, raw), 422)
     session.commit()
     return _page("Dank u / thank you", "<p>Uw antwoord is ontvangen. / Your answer was received.</p>")

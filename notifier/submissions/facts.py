@@ -70,6 +70,39 @@ def _check_together(facts: dict[str, Any]) -> None:
         raise FieldProblem("subjects_max", "is smaller than subjects_min")
 
 
+def validate(
+    catalogue: dict[str, FactDef],
+    current: dict[str, Any],
+    changes: dict[str, Any],
+    now: datetime,
+    *,
+    together: bool = True,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The one fact validation (API, officer's forms, processor reply page): the facts after `changes`, and every
+    problem by fact key, so a form can mark each field. `together=False` checks each value on its own only
+    (ended_at after started_at, subjects_max >= subjects_min need the facts as they will be). Stores nothing."""
+    after, errors = dict(current), {}
+    for key, value in changes.items():
+        if key not in catalogue:
+            errors[key] = "unknown fact (see workflows/facts.yaml)"
+            continue
+        try:
+            stored = normalise(key, catalogue[key], value, now)
+        except FieldProblem as exc:
+            errors[key] = exc.message
+            continue
+        if stored is None:
+            after.pop(key, None)
+        else:
+            after[key] = stored
+    if together and not errors:
+        try:
+            _check_together(after)
+        except FieldProblem as exc:
+            errors[exc.field] = exc.message
+    return after, errors
+
+
 def update(
     session: Session, *, incident: Incident, catalogue: dict[str, FactDef], changes: dict[str, Any], actor: str
 ) -> dict[str, Any]:
@@ -79,14 +112,10 @@ def update(
     if unknown:
         raise FieldProblem(unknown[0], "unknown fact (see workflows/facts.yaml)")
     before = dict(incident.facts or {})
-    after = dict(before)
-    for key, value in changes.items():
-        stored = normalise(key, catalogue[key], value, now)
-        if stored is None:
-            after.pop(key, None)
-        else:
-            after[key] = stored
-    _check_together(after)
+    after, errors = validate(catalogue, before, changes, now)
+    if errors:
+        key = next(iter(errors))
+        raise FieldProblem(key, errors[key])
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if not changed:
         return before
