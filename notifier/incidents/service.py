@@ -1,7 +1,7 @@
 """Incident use cases. Services flush; the caller (request or job wrapper) commits."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from sqlmodel import Session, select
 
-from notifier import clock
+from notifier import clock, instants
 from notifier.audit import chain
 from notifier.config import PROJECT_ROOT
 from notifier.deadlines import service as deadlines
@@ -22,7 +22,7 @@ from notifier.submissions import ledger
 from notifier.workflow.schema import Registry, Workflow
 
 log = structlog.get_logger("notifier.incidents")
-CLOCK_SKEW = timedelta(minutes=2)
+CLOCK_SKEW = instants.CLOCK_SKEW
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,11 @@ def test_a_plausible_time_with_an_offset_is_stored_in_utc(client, app, source):
     assert answer.status_code == 202, answer.text
     [alert] = client.get(f"/api/v1/incidents/{answer.json()['incident_id']}/alerts").json()
     assert alert["observed_at"].startswith("2026-11-23T10:12:44")  # in the zone; the instant is 09:12:44Z
+
+
+def test_sentinel_names_the_field_the_time_came_from(client, app):
+    body = _set(payloads.SENTINEL, "object.properties.firstActivityTimeUtc", "1989-01-01T00:00:00Z")
+    answer = post_alert(client, "sentinel", body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "object", "properties", "firstActivityTimeUtc"]
+    assert alert_count(app) == 0

@@ -1,6 +1,7 @@
 """Rendering never fails on a stored instant: data stored before the range check (year 1, year 9999) is shown as
 stored and flagged, in zones east and west of UTC (where year 1 or 9999 cannot be shifted at all)."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -35,7 +36,7 @@ def _store_out_of_range(app, incident_id: int, alert_id: int) -> None:
             {"v": YEAR_9999, "i": alert_id},
         )
         facts = s.execute(text("SELECT facts FROM incident WHERE id = :i"), {"i": incident_id}).scalar_one()
-        facts = facts if isinstance(facts, dict) else __import__("json").loads(facts or "{}")
+        facts = facts if isinstance(facts, dict) else json.loads(facts or "{}")  # SQLite hands back text
         facts.update(started_at="9999-12-31T23:30:00+00:00", ended_at="0001-01-01T00:30:00+00:00")
         s.execute(
             text("UPDATE incident SET facts = :f WHERE id = :i").bindparams(bindparam("f", type_=JSON())),
