@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
+from notifier import instants  # the same instant rules as the API and the forms
+
 
 class CliError(Exception):
     """Bad input: printed as one line, exit status 2."""
@@ -24,7 +26,10 @@ def _instant(flag: str, value: str | None) -> datetime | None:
         # Suggest the value itself written with an offset (a bare date gets its midnight), so the hint always parses.
         plain = parsed.isoformat()
         raise CliError(f"{flag}: {value!r} has no UTC offset; give one, e.g. {plain}+01:00 or {plain}Z")
-    return parsed
+    try:
+        return instants.check(parsed)
+    except instants.InstantError as exc:
+        raise CliError(f"{flag}: {value!r} {exc}") from exc
 
 
 def _not_before(flag: str, value: datetime | None, anchor_flag: str, anchor: datetime | None) -> None:

@@ -5,7 +5,7 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
-from notifier import csv_cells
+from notifier import csv_cells, instants
 from notifier.assessment.models import SignificanceAssessment
 from notifier.submissions.markdown import escape_line
 
@@ -34,10 +34,10 @@ def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
         "rules_version": row.rules_version,
         "warnings": row.warnings,
         "assessor": row.assessor,
-        "assessed_at": row.assessed_at.astimezone(zone).isoformat(),
+        "assessed_at": instants.iso(row.assessed_at, zone),
         "decision": row.decision,
         "confirmed_by": row.confirmed_by,
-        "confirmed_at": row.confirmed_at.astimezone(zone).isoformat() if row.confirmed_at else None,
+        "confirmed_at": instants.iso(row.confirmed_at, zone),
     }
 
 

@@ -5,6 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from notifier import instants
 from notifier.assessment import export, labels, service
 from notifier.assessment.schemas import AssessmentIn, AssessmentOut, ConfirmIn, QuestionOut, QuestionsOut
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
@@ -19,8 +20,8 @@ router = APIRouter(prefix="/api/v1/incidents", tags=["significance assessment"])
 def _out(row, zone) -> AssessmentOut:  # noqa: ANN001
     return AssessmentOut(
         **row.model_dump(exclude={"id", "assessed_at", "confirmed_at"}),
-        assessed_at=row.assessed_at.astimezone(zone),
-        confirmed_at=row.confirmed_at.astimezone(zone) if row.confirmed_at else None,
+        assessed_at=instants.local(row.assessed_at, zone),
+        confirmed_at=instants.local(row.confirmed_at, zone),
     )
 
 

@@ -1,7 +1,9 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from notifier.instants import Instant
 
 
 class Answers(BaseModel):
@@ -55,7 +57,7 @@ class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agree: bool = Field(default=True, description="false: the person decides against the proposal")
-    aware_at: AwareDatetime | None = Field(default=None, description="Required when the decision is significant")
+    aware_at: Instant | None = Field(default=None, description="Required when the decision is significant")
     reasoning: str | None = Field(default=None, max_length=20_000, description="Added to the fired criteria")
 
 

@@ -6,8 +6,9 @@ so the OpenAPI schema documents every event and a malformed body gets a 422 nami
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from notifier.instants import Instant
 from notifier.workflow.schema import EventField, Registry
 
 
@@ -17,14 +18,14 @@ class EventBody(BaseModel):
 
 class IncidentResolved(EventBody):
     type: Literal["incident.resolved"]
-    resolved_at: AwareDatetime
+    resolved_at: Instant
     reasoning: str | None = Field(default=None, max_length=10_000)
 
 
 def _field_type(field: EventField, stages: list[str]) -> Any:
     match field.type:
         case "datetime":
-            kind: Any = AwareDatetime
+            kind: Any = Instant
         case "text":
             kind = Annotated[str, Field(min_length=1 if field.required else 0, max_length=20_000)]
         case "choice":

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import TypeAdapter
 from sqlmodel import select
 
+from notifier import instants
 from notifier.audit.models import AuditRecord
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
@@ -90,6 +91,8 @@ def make_router(event_body: Any) -> APIRouter:
             select(AuditRecord).where(AuditRecord.incident_id == incident_id).order_by(AuditRecord.seq)
         ).all()
         rows = paging.sliced(request, response, page, list(rows))
-        return [AuditOut(**r.model_dump(exclude={"at", "id", "incident_id"}), at=r.at.astimezone(zone)) for r in rows]
+        return [
+            AuditOut(**r.model_dump(exclude={"at", "id", "incident_id"}), at=instants.local(r.at, zone)) for r in rows
+        ]
 
     return router

@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from notifier.instants import Instant
 from notifier.submissions.consistency import Inconsistency
 
 
@@ -13,7 +14,7 @@ class IncidentCreate(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     summary: str = Field(default="", max_length=20_000)
-    detected_at: AwareDatetime | None = None
+    detected_at: Instant | None = None
 
 
 class DeadlineOut(BaseModel):

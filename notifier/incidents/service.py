@@ -2,7 +2,7 @@
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from sqlmodel import Session, func, select
 
-from notifier import clock
+from notifier import clock, instants
 from notifier.audit import chain
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
@@ -25,7 +25,7 @@ from notifier.submissions import ledger
 from notifier.workflow.schema import REVISED_AT, SETTLED, Registry, Workflow, matches
 
 log = structlog.get_logger("notifier.incidents")
-CLOCK_SKEW = timedelta(minutes=2)
+CLOCK_SKEW = instants.CLOCK_SKEW
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from notifier import clock
+from notifier import clock, instants
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
 from notifier.incidents import processor_clock, service
@@ -18,7 +18,8 @@ from notifier.workflow.schema import Registry
 
 
 def local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
-    return value.astimezone(zone) if value is not None else None
+    # Tolerant: a stored value the zone cannot represent (year 1 west of UTC) is answered as stored, in UTC.
+    return instants.local(value, zone)
 
 
 def incident_out(session: Session, ctx: service.Context, incident: Incident) -> IncidentOut:

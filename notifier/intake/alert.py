@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from notifier import instants
+
 # One scale for every tool; the tool's own value is kept next to it (severity_original).
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 MAX_TEXT = 500
@@ -77,7 +79,7 @@ def text(value: Any, field: str, *, required: bool = False) -> str | None:
 
 
 def instant(value: Any, field: str) -> datetime | None:
-    """ISO 8601 (a missing offset is read as UTC) or epoch seconds/milliseconds; out-of-range values are refused."""
+    """ISO 8601 with an offset, or epoch seconds/milliseconds (UTC by definition), within notifier.instants' range."""
     if value is None or value == "":
         return None
     try:
@@ -90,16 +92,15 @@ def instant(value: Any, field: str) -> datetime | None:
             parsed = datetime.fromtimestamp(seconds, UTC)
         elif isinstance(value, str):
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            parsed = parsed.astimezone(UTC)
         else:
             raise TypeError
     except (TypeError, ValueError, OverflowError, OSError) as exc:
-        raise Unmappable(field, "is not a time (ISO 8601 or epoch seconds/milliseconds)") from exc
-    if not 1970 <= parsed.year <= 9998:
-        raise Unmappable(field, "is out of range")
-    return parsed
+        raise Unmappable(field, "is not a time (ISO 8601 with offset, or epoch seconds/milliseconds)") from exc
+    # Checked here, in the request: a value the writer cannot store would be a 503, and a SIEM retries a 503 forever.
+    try:
+        return instants.check(parsed)
+    except instants.InstantError as exc:
+        raise Unmappable(field, str(exc)) from exc
 
 
 def digest(value: Any) -> str:

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
-from notifier import problems
+from notifier import instants, problems
 from notifier.audit import chain
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
@@ -167,8 +167,8 @@ def alert_out(row: IntakeAlert, zone) -> AlertOut:  # noqa: ANN001
         title=row.title,
         severity=SEVERITIES[row.severity],
         severity_original=row.severity_original,
-        observed_at=row.observed_at.astimezone(zone).isoformat() if row.observed_at else None,
-        received_at=row.received_at.astimezone(zone).isoformat(),
+        observed_at=instants.iso(row.observed_at, zone),
+        received_at=instants.iso(row.received_at, zone),
         asset=row.asset,
         rule=row.rule,
         correlation_key=row.correlation_key,

@@ -7,13 +7,14 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import HTMLResponse
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import select
 
 from notifier import clock
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
+from notifier.instants import Instant
 from notifier.operations import paging
 from notifier.processors import links, reply_links, service
 from notifier.processors.models import IncidentProcessor, Processor
@@ -51,8 +52,8 @@ class ProcessorOut(BaseModel):
 
 class LinkIn(BaseModel):
     processor_id: int
-    processor_aware_at: AwareDatetime | None = None
-    informed_at: AwareDatetime | None = None
+    processor_aware_at: Instant | None = None
+    informed_at: Instant | None = None
 
 
 class LinkOut(BaseModel):
@@ -233,8 +234,16 @@ GONE = {
 }
 
 
-def _form(request: Request, link: IncidentProcessor, token: str, message: str = "") -> str:
+def _form(
+    request: Request,
+    link: IncidentProcessor,
+    token: str,
+    message: str = "",
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> str:
     registry = request.app.state.registry
+    values, errors = values or {}, errors or {}
     rows = []
     for name in link.requested_facts:
         fact = registry.facts.get(name)
@@ -246,9 +255,17 @@ def _form(request: Request, link: IncidentProcessor, token: str, message: str = 
             hint = " (ja/nee, yes/no)"
         elif fact and fact.type == "datetime":
             hint = " (ISO 8601, e.g. 2026-11-23T09:30+01:00)"
+        marked, problem = "", ""
+        if name in errors:
+            marked = f' aria-invalid="true" aria-describedby="error-{escape(name)}"'
+            problem = (
+                f'<br><strong id="error-{escape(name)}" style="color: #b00020">'
+                f"Ongeldige waarde / invalid value: {escape(errors[name])}</strong>"
+            )
         rows.append(
             f'<p><label for="{escape(name)}">{escape(label)}{escape(hint)}</label><br>'
-            f'<textarea id="{escape(name)}" name="{escape(name)}" rows="2" cols="60"></textarea></p>'
+            f'<textarea id="{escape(name)}" name="{escape(name)}" rows="2" cols="60"{marked}>'
+            f"{escape(values.get(name, ''))}</textarea>{problem}</p>"
         )
     if not rows:
         rows.append("<p>Er worden geen gegevens gevraagd. / Nothing is asked.</p>")
@@ -287,7 +304,11 @@ async def reply_submit(token: str, request: Request, session: SessionDep):
             now=clock.now(),
             via=request.state.reply_link,
         )
+    except service.AnswerRefused as exc:
+        note = "Controleer de gemarkeerde velden. / Please check the marked fields."
+        form = _form(request, link, token, note, values=raw, errors=exc.errors)
+        return _page("Informatieverzoek / information request", form, 422)
     except FieldProblem as exc:
-        return _page("Informatieverzoek / information request", _form(request, link, token, exc.message), 422)
+        return _page("Informatieverzoek / information request", _form(request, link, token, exc.message, raw), 422)
     session.commit()
     return _page("Dank u / thank you", "<p>Uw antwoord is ontvangen. / Your answer was received.</p>")

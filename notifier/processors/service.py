@@ -16,7 +16,7 @@ from notifier.mail.render import render
 from notifier.processors import reply_links
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
 from notifier.reminders.content import field_label
-from notifier.submissions import completeness
+from notifier.submissions import completeness, facts
 from notifier.workflow.schema import Registry
 
 log = structlog.get_logger("notifier.processors")
@@ -180,33 +180,32 @@ def queue_request(
     return key
 
 
-def _convert(registry: Registry, name: str, raw: str) -> tuple[Any, bool]:
-    """A typed value for the incident's facts, or (raw, False) when the text does not fit the fact's type."""
+class AnswerRefused(Exception):
+    """Answers that the officer's fact validation refuses: one message per field; nothing was stored."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _convert(registry: Registry, name: str, raw: str) -> Any:
+    """The reply page's text as the value submissions.facts validates (ISO 8601 text for instants, ja/nee, 1,2)."""
     fact = registry.facts.get(name)
     text = raw.strip()
-    if fact is None or fact.type == "text":
-        return text, True
-    try:
-        if fact.type == "bool":
-            lowered = text.lower()
-            if lowered in {"ja", "yes", "true", "1"}:
-                return True, True
-            if lowered in {"nee", "no", "false", "0"}:
-                return False, True
-            return text, False
-        if fact.type == "int":
-            return int(text), True
-        if fact.type == "datetime":
-            value = datetime.fromisoformat(text)
-            return (value.isoformat(), True) if value.tzinfo else (text, False)
-        if fact.type == "choice":
-            return text, text in (fact.choices or [])
-        if fact.type == "multichoice":
-            items = [p.strip() for p in text.split(",") if p.strip()]
-            return items, all(i in (fact.choices or []) for i in items)
-    except ValueError:
-        return text, False
-    return text, False
+    if fact is None or fact.type in {"text", "datetime", "choice"}:
+        return text
+    if fact.type == "bool":
+        lowered = text.lower()
+        if lowered in {"ja", "yes", "true", "1"}:
+            return True
+        if lowered in {"nee", "no", "false", "0"}:
+            return False
+        raise FieldProblem(name, "must be ja/nee (yes/no)")
+    if fact.type == "int":
+        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 18:
+            raise FieldProblem(name, "must be a whole number")
+        return int(text)
+    return [p.strip() for p in text.split(",") if p.strip()]  # multichoice
 
 
 def answer(
@@ -226,13 +225,21 @@ def answer(
     given = {k: v for k, v in raw.items() if k in link.requested_facts and v and v.strip()}
     if not given:
         raise FieldProblem("answers", "fill in at least one field")
-    facts = dict(incident.facts or {})
-    applied = []
+    current = dict(incident.facts or {})
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for name, text in given.items():
-        value, fits = _convert(registry, name, text)
-        if fits and not completeness.filled(facts.get(name)):
-            facts[name] = value
-            applied.append(name)
+        try:
+            values[name] = _convert(registry, name, text)
+        except FieldProblem as exc:
+            errors[name] = exc.message
+    # Every answer is checked as the officer's form checks it; only those for facts we lack are applied.
+    _, refused = facts.validate(registry.facts, current, values, now, together=False)
+    applied = [name for name in values if name not in refused and not completeness.filled(current.get(name))]
+    facts_after, together = facts.validate(registry.facts, current, {n: values[n] for n in applied}, now)
+    errors = {**refused, **together, **errors}
+    if errors:
+        raise AnswerRefused(errors)
     author = f"processor:{processor.name}"
     row = ProcessorAnswer(
         link_id=link.id,
@@ -244,7 +251,7 @@ def answer(
         reply_link_id=via.id if via else None,
     )
     session.add(row)
-    incident.facts, incident.updated_at = facts, now
+    incident.facts, incident.updated_at = facts_after, now
     link.answered_at = link.answered_at or now
     session.add(incident)
     session.add(link)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from notifier import csv_cells
+from notifier import csv_cells, instants
 from notifier.audit.models import AuditRecord
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
@@ -76,11 +76,7 @@ NOT_INFORMED = "subjects_not_informed"
 
 
 def _local(value: datetime | str | None, zone: ZoneInfo) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(zone).isoformat()
+    return instants.iso(value, zone)
 
 
 def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -> dict[str, Any]:

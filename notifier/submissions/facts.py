@@ -4,19 +4,18 @@ Values are stored as JSON: datetimes as UTC ISO 8601 strings, multichoice as lis
 A key given as null (or an empty text or list) is removed, so "absent" has one representation.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from notifier import clock
+from notifier import clock, instants
 from notifier.audit import chain
 from notifier.errors import FieldProblem
 from notifier.incidents.models import Incident
 from notifier.text import fault as text_fault
 from notifier.workflow.schema import FactDef
 
-CLOCK_SKEW = timedelta(minutes=2)
 MAX_TEXT = 20_000
 
 
@@ -24,14 +23,10 @@ def _datetime(key: str, value: Any, now: datetime) -> str:
     if not isinstance(value, str):
         raise FieldProblem(key, "must be an ISO 8601 date-time string with a UTC offset")
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise FieldProblem(key, f"not an ISO 8601 date-time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise FieldProblem(key, f"{value!r} has no UTC offset; give one, e.g. {value}+01:00 or {value}Z")
-    if parsed > now + CLOCK_SKEW:
-        raise FieldProblem(key, "lies in the future; facts record what has happened")
-    return parsed.astimezone(UTC).isoformat()
+        # Facts record what has happened: never in the future.
+        return instants.parse(value, not_future=True, now=now).isoformat()
+    except instants.InstantError as exc:
+        raise FieldProblem(key, str(exc)) from exc
 
 
 def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
@@ -78,6 +73,39 @@ def _check_together(facts: dict[str, Any]) -> None:
         raise FieldProblem("subjects_max", "is smaller than subjects_min")
 
 
+def validate(
+    catalogue: dict[str, FactDef],
+    current: dict[str, Any],
+    changes: dict[str, Any],
+    now: datetime,
+    *,
+    together: bool = True,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The one fact validation (API, officer's forms, processor reply page): the facts after `changes`, and every
+    problem by fact key, so a form can mark each field. `together=False` checks each value on its own only
+    (ended_at after started_at, subjects_max >= subjects_min need the facts as they will be). Stores nothing."""
+    after, errors = dict(current), {}
+    for key, value in changes.items():
+        if key not in catalogue:
+            errors[key] = "unknown fact (see workflows/facts.yaml)"
+            continue
+        try:
+            stored = normalise(key, catalogue[key], value, now)
+        except FieldProblem as exc:
+            errors[key] = exc.message
+            continue
+        if stored is None:
+            after.pop(key, None)
+        else:
+            after[key] = stored
+    if together and not errors:
+        try:
+            _check_together(after)
+        except FieldProblem as exc:
+            errors[exc.field] = exc.message
+    return after, errors
+
+
 def update(
     session: Session, *, incident: Incident, catalogue: dict[str, FactDef], changes: dict[str, Any], actor: str
 ) -> dict[str, Any]:
@@ -87,14 +115,10 @@ def update(
     if unknown:
         raise FieldProblem(unknown[0], "unknown fact (see workflows/facts.yaml)")
     before = dict(incident.facts or {})
-    after = dict(before)
-    for key, value in changes.items():
-        stored = normalise(key, catalogue[key], value, now)
-        if stored is None:
-            after.pop(key, None)
-        else:
-            after[key] = stored
-    _check_together(after)
+    after, errors = validate(catalogue, before, changes, now)
+    if errors:
+        key = next(iter(errors))
+        raise FieldProblem(key, errors[key])
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if not changed:
         return before

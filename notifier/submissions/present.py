@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from notifier import instants
 from notifier.workflow.schema import FactDef
 
 LANGUAGES = ("nl", "en")
@@ -49,15 +50,18 @@ def placeholder(label: str, lang: str) -> str:
 
 def instant(value: datetime | str | None, zone: ZoneInfo, lang: str) -> str | None:
     """24-11-2026 09:30 (CET) in Dutch, 24 Nov 2026 09:30 CET in English."""
-    if value is None:
+    stored = instants.as_instant(value)
+    if stored is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    local = value.astimezone(zone)
+    if isinstance(stored, str):  # not even readable: shown as stored
+        return instants.flagged(stored, stored, lang)
+    local = instants.local(stored, zone)
     abbreviation = local.strftime("%Z")
     if lang == "en":
-        return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year} {local:%H:%M} {abbreviation}"
-    return f"{local:%d-%m-%Y %H:%M} ({abbreviation})"
+        text = f"{local.day} {MONTHS_EN[local.month - 1]} {local.year} {local:%H:%M} {abbreviation}"
+    else:
+        text = f"{local:%d-%m}-{local.year:04d} {local:%H:%M} ({abbreviation})"
+    return instants.flagged(text, stored, lang)
 
 
 def yes_no(value: bool, lang: str) -> str:

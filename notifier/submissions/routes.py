@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from notifier import instants
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.incidents import service as incidents
@@ -72,11 +73,11 @@ def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:
         stage=sub.stage,
         title=title,
         language=sub.language,
-        submitted_at=sub.submitted_at.astimezone(zone),
+        submitted_at=instants.local(sub.submitted_at, zone),
         reference=sub.reference,
         delay_reason=sub.delay_reason,
         confirmed_by=sub.confirmed_by,
-        confirmed_at=sub.confirmed_at.astimezone(zone),
+        confirmed_at=instants.local(sub.confirmed_at, zone),
         recipients=sub.recipients,
         missing=sub.missing,
         sha256=sub.sha256,

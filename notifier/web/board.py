@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
+from notifier import instants
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
@@ -88,10 +89,12 @@ def countdown(due: datetime | None, now: datetime, lang: str) -> str:
 def when(value: datetime | None, zone: ZoneInfo, lang: str) -> str:
     if value is None:
         return ""
-    local = value.astimezone(zone)
+    local = instants.local(value, zone)
     if lang == "nl":
-        return f"{local:%d-%m-%Y %H:%M} {local:%Z}"
-    return f"{local:%d %b %Y %H:%M} {local:%Z}"
+        text = f"{local:%d-%m}-{local.year:04d} {local:%H:%M} {local:%Z}"
+    else:
+        text = f"{local:%d %b} {local.year:04d} {local:%H:%M} {local:%Z}"
+    return instants.flagged(text, value, lang)
 
 
 def recipients(registry: Registry, org: Organisation | None, regime: str, stage: str) -> list[str]:

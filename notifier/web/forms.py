@@ -1,12 +1,13 @@
 """Form input to typed values, with errors keyed by the form field so the page can show them next to it."""
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from notifier import instants
 from notifier.errors import FieldProblem
 from notifier.workflow.schema import FactDef
 
@@ -23,11 +24,13 @@ class FormErrors(Exception):
 
 def local_input(value: datetime | str | None, zone: ZoneInfo) -> str:
     """An instant as a datetime-local value in the organisation's zone."""
+    value = instants.as_instant(value)
     if value is None:
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        return value
+    local = instants.local(value, zone)
+    return f"{local.year:04d}-{local:%m-%dT%H:%M}"
 
 
 def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
@@ -43,7 +46,10 @@ def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool =
         raise FieldProblem(field, "is not a date and time (dd-mm-yyyy hh:mm)") from exc
     if wall.tzinfo is None:
         wall = wall.replace(tzinfo=zone)
-    return wall.astimezone(UTC)
+    try:
+        return instants.check(wall)
+    except instants.InstantError as exc:
+        raise FieldProblem(field, str(exc)) from exc
 
 
 REQUIRED = {"nl": "Dit veld is verplicht.", "en": "This field is required."}

@@ -2,8 +2,9 @@
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from notifier.instants import Instant
 from notifier.intake.alert import SEVERITIES, Alert, Unmappable, clean, instant
 
 
@@ -28,7 +29,7 @@ class GenericAlert(BaseModel):
     id: str = Field(min_length=1, max_length=200, description="The sender's unique id for this alert")
     title: str = Field(min_length=1, max_length=500)
     severity: Literal[SEVERITIES] = Field(description="info, low, medium, high or critical")  # type: ignore[valid-type]
-    observed_at: AwareDatetime | None = Field(default=None, description="When the tool saw it (ISO 8601 with offset)")
+    observed_at: Instant | None = Field(default=None, description="When the tool saw it (ISO 8601 with offset)")
     asset: str | None = Field(default=None, max_length=500, description="Host or asset name")
     rule: str | None = Field(default=None, max_length=500, description="Detection rule id or name")
     incident_key: str | None = Field(

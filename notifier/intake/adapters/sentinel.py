@@ -11,6 +11,12 @@ from notifier.intake.alert import Alert, instant, obj, sub, text
 SEVERITY = {"informational": 0, "low": 1, "medium": 2, "high": 3}
 
 
+def _observed(props: dict[str, Any]):  # noqa: ANN202
+    # A refusal names the field the time came from, so the sender knows which one to fix.
+    key = "firstActivityTimeUtc" if props.get("firstActivityTimeUtc") else "createdTimeUtc"
+    return instant(props.get(key), f"object.properties.{key}")
+
+
 def parse(body: Any) -> Alert:
     body = obj(body)
     item = sub(body, "object")
@@ -29,9 +35,7 @@ def parse(body: Any) -> Alert:
         title=title or "Sentinel incident",
         severity=SEVERITY.get((original or "").lower(), 2),
         severity_original=original,
-        observed_at=instant(
-            props.get("firstActivityTimeUtc") or props.get("createdTimeUtc"), "object.properties.createdTimeUtc"
-        ),
+        observed_at=_observed(props),
         asset=asset.removeprefix("host:")[:500] if asset else None,
         rule=text(props.get("providerName"), "object.properties.providerName"),
         tool_incident_id=object_id,
