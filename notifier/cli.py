@@ -201,6 +201,8 @@ def _public_key(given: str | None):  # noqa: ANN202
         return parse_public_key(given) if given else _witness().public_key()
     except KeyProblem as exc:
         raise CliError(f"--public-key: {exc}") from exc
+
+
 def cmd_db_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
