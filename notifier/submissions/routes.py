@@ -58,7 +58,7 @@ def patch_facts(
     ),
     if_match: versions.IfMatch = None,
 ):
-    incident = incidents.get(session, incident_id)
+    incident = incidents.get(session, incident_id, lock=True)
     versions.check(if_match, _facts_out(session, ctx, incident.facts))
     result = facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who.actor)
     session.commit()
