@@ -64,8 +64,10 @@ def create(session: Session, *, title: str, summary: str, detected_at: datetime 
     return incident
 
 
-def get(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
+def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
+    """`lock`: hold the row until commit (PostgreSQL SELECT ... FOR UPDATE, re-read even when already loaded), for a
+    write that first compares what is stored (If-Match). SQLite ignores it: BEGIN IMMEDIATE already serialises."""
+    incident = session.get(Incident, incident_id, with_for_update=lock or None, populate_existing=lock)
     if incident is None:
         raise NotFound(f"incident {incident_id}")
     return incident

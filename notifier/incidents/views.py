@@ -13,7 +13,7 @@ from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut, WarningOut
 from notifier.incidents.state_machine import allowed_track_events
 from notifier.organisation import service as organisation
-from notifier.submissions import consistency
+from notifier.submissions import consistency, facts
 from notifier.workflow.schema import Registry
 
 
@@ -140,7 +140,7 @@ def _incident(
             )
             for r in requests
         ],
-        facts=incident.facts or {},
+        facts=facts.shown(incident.facts, registry.facts, zone),
         inconsistencies=consistency.among(registry, filed),
     )
 

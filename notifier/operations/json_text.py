@@ -8,8 +8,7 @@ intake is left alone: it keeps what a tool sends, made safe (notifier/intake/ale
 
 import json
 
-from starlette.responses import JSONResponse
-
+from notifier import problems
 from notifier.text import first_fault
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -47,7 +46,7 @@ class JsonTextGuard:
         if b"\\u" in body:
             problem = _problem(body)
             if problem is not None:
-                return await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
+                return await problems.invalid([problem])(scope, receive, send)
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
 

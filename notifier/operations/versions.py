@@ -1,7 +1,12 @@
 """ETag / If-Match (RFC 9110 13.1.1) for the resources two officers edit: the organisation profile and an
 incident's facts. The tag is a digest of the representation answered, so it needs no version column; a write whose
 If-Match names another tag is refused with 412 before anything is changed. A write without If-Match is still
-accepted, as it was before tags existed."""
+accepted, as it was before tags existed.
+
+The check and the write must see the same stored version, or two writes carrying the same tag could both pass the
+check and the second overwrite the first: the routes read the row with `lock=True` (SELECT ... FOR UPDATE on
+PostgreSQL) before `check`, and commit the write in that transaction. On SQLite every transaction begins with BEGIN
+IMMEDIATE (notifier/db.py), so writes are serialised already. tests/operations/test_if_match_atomic.py races them."""
 
 import hashlib
 import json

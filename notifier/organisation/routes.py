@@ -35,7 +35,7 @@ def put_organisation(
     who: PrincipalDep,
     if_match: versions.IfMatch = None,
 ):
-    current = service.get(session)
+    current = service.get(session, lock=True)
     versions.check(if_match, service.to_out(current, service.contacts(session)) if current else None)
     org = service.replace(session, data=body, actor=who.actor)
     session.commit()

@@ -9,8 +9,10 @@ from notifier.organisation.models import Contact, Organisation
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 
 
-def get(session: Session) -> Organisation | None:
-    return session.get(Organisation, 1)
+def get(session: Session, *, lock: bool = False) -> Organisation | None:
+    """`lock`: hold the row until commit (see incidents.service.get); every profile write updates this row, the
+    contacts included, so it guards the whole profile."""
+    return session.get(Organisation, 1, with_for_update=lock or None, populate_existing=lock)
 
 
 def contacts(session: Session) -> list[Contact]:

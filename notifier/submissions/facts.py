@@ -4,8 +4,10 @@ Values are stored as JSON: datetimes as UTC ISO 8601 strings, multichoice as lis
 A key given as null (or an empty text or list) is removed, so "absent" has one representation.
 """
 
+import contextlib
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -63,6 +65,19 @@ def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
             if not isinstance(value, list) or any(v not in choices for v in value):
                 raise FieldProblem(key, f"must be a list of {', '.join(choices)}")
             return [c for c in choices if c in value] or None
+
+
+def shown(facts: dict[str, Any] | None, catalogue: dict[str, FactDef], zone: ZoneInfo) -> dict[str, Any]:
+    """The facts as an API answer states them: datetimes in the organisation's offset, like every other instant
+    answered. The stored (and filed) form stays UTC, so a report's JSON does not depend on the zone."""
+    out = dict(facts or {})
+    for key, value in out.items():
+        fact = catalogue.get(key)
+        if fact is not None and fact.type == "datetime" and isinstance(value, str):
+            # A value stored before it was checked is answered as stored rather than failing the answer.
+            with contextlib.suppress(ValueError, OverflowError):
+                out[key] = datetime.fromisoformat(value).astimezone(zone).isoformat()
+    return out
 
 
 def _check_together(facts: dict[str, Any]) -> None:

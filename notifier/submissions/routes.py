@@ -31,8 +31,12 @@ register_router = APIRouter(prefix="/api/v1/register", tags=["register"], respon
 
 
 @router.get("/{incident_id}/facts", response_model=FactsOut, responses={200: {"headers": versions.ETAG_HEADER}})
-def get_facts(incident_id: int, response: Response, session: SessionDep, _: PrincipalDep):
-    return versions.tagged(response, FactsOut(facts=incidents.get(session, incident_id).facts or {}))
+def get_facts(incident_id: int, response: Response, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    return versions.tagged(response, _facts_out(session, ctx, incidents.get(session, incident_id).facts))
+
+
+def _facts_out(session: Any, ctx: Any, stored: dict[str, Any] | None) -> FactsOut:
+    return FactsOut(facts=facts.shown(stored, ctx.registry.facts, ctx.zone(session)))
 
 
 @router.patch(
@@ -55,11 +59,11 @@ def patch_facts(
     ),
     if_match: versions.IfMatch = None,
 ):
-    incident = incidents.get(session, incident_id)
-    versions.check(if_match, FactsOut(facts=incident.facts or {}))
+    incident = incidents.get(session, incident_id, lock=True)
+    versions.check(if_match, _facts_out(session, ctx, incident.facts))
     result = facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who.actor)
     session.commit()
-    return versions.tagged(response, FactsOut(facts=result))
+    return versions.tagged(response, _facts_out(session, ctx, result))
 
 
 def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:

@@ -11,7 +11,9 @@ __all__ = ["FiledValue", "Inconsistency"]
 
 
 class FactsOut(BaseModel):
-    facts: dict[str, Any] = Field(description="Fact key -> value; datetimes as UTC ISO 8601 strings")
+    facts: dict[str, Any] = Field(
+        description="Fact key -> value; datetimes as ISO 8601 strings in the organisation's offset"
+    )
 
 
 class RecipientOut(BaseModel):

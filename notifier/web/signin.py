@@ -6,9 +6,9 @@ import math
 
 import structlog
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from notifier import clock
+from notifier import clock, problems
 from notifier.audit import chain
 from notifier.deps import SessionDep
 from notifier.operations.ratelimit import retry_after_header
@@ -27,14 +27,13 @@ def signin_page(request: Request):
 
 
 def _too_many(request: Request, exc: throttle.TooManySignIns, template: str, **context) -> Response:  # noqa: ANN003
-    """429 with Retry-After: the page again with the message, or JSON for a client that asks for JSON."""
+    """429 with Retry-After: the page again with the message, or problem details for a client that asks for JSON."""
     log.warning("signin.throttled", client=throttle.client_of(request), retry_after=round(exc.retry_after))
     headers = {"Retry-After": retry_after_header(exc.retry_after)}
     accept = request.headers.get("accept", "")
-    if "application/json" in accept and "text/html" not in accept:
+    if ("application/json" in accept or problems.MEDIA_TYPE in accept) and "text/html" not in accept:
         detail = "too many failed sign-ins from this address; retry later"
-        body = {"detail": detail, "retry_after": int(headers["Retry-After"])}
-        return JSONResponse(body, status_code=429, headers=headers)
+        return problems.problem(429, detail, headers=headers, retry_after=int(headers["Retry-After"]))
     lang = context.pop("lang", None) or _lang(request, None)
     minutes = max(1, math.ceil(exc.retry_after / 60))
     # An already translated text: t() hands back any string that is not a catalogue key unchanged.

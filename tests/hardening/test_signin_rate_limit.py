@@ -64,13 +64,19 @@ def test_dutch_message_and_json_answer(app):
         dutch = attempt(client, "x@example.org", "whatever", **{"Accept-Language": "nl"})
         assert dutch.status_code == 429
         assert "Te veel mislukte inlogpogingen vanaf uw adres. Probeer het over 15 minuten opnieuw." in dutch.text
-        as_json = attempt(client, "x@example.org", "whatever", Accept="application/json")
-        assert as_json.status_code == 429
-        assert as_json.headers["retry-after"] == "900"
-        assert as_json.json() == {
-            "detail": "too many failed sign-ins from this address; retry later",
-            "retry_after": 900,
-        }
+        # RFC 9457 problem details like every JSON error, keeping the members clients read before (issue 13).
+        for accept in ("application/json", "application/problem+json"):
+            as_json = attempt(client, "x@example.org", "whatever", Accept=accept)
+            assert as_json.status_code == 429
+            assert as_json.headers["retry-after"] == "900"
+            assert as_json.headers["content-type"] == "application/problem+json"
+            assert as_json.json() == {
+                "type": "about:blank",
+                "title": "Too Many Requests",
+                "status": 429,
+                "detail": "too many failed sign-ins from this address; retry later",
+                "retry_after": 900,
+            }
 
 
 def test_successful_sign_ins_do_not_use_up_the_budget(app):

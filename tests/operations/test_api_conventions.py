@@ -109,6 +109,16 @@ def test_422_from_a_service_check_and_from_the_intake_adapter(client):
     assert assert_problem(unmappable, 422)["errors"][0]["field"] == "id"
 
 
+def test_422_from_the_text_guard_before_any_route(client):
+    # notifier/operations/json_text.py answers before FastAPI parses the body; its 422 has the same shape.
+    response = client.post("/api/v1/incidents", json={"title": "Nimbus\x00Cloud", "summary": "x"})
+    body = assert_problem(response, 422)
+    assert body["type"] == "urn:meldplicht:problem:validation-error"
+    assert body["errors"] == [
+        {"field": "title", "loc": ["body", "title"], "msg": body["detail"][0]["msg"], "type": "nul_character"}
+    ]
+
+
 def test_429_over_the_intake_budget_keeps_retry_after(client):
     with freeze_time("2026-06-01T10:00:00Z"):
         answers = [client.post("/api/v1/intake/generic", json=generic(f"a-{i}"), headers=INTAKE_AUTH) for i in range(3)]

@@ -59,7 +59,7 @@ def test_facts_store_utc_clear_with_null_and_are_audited(client):
         client, iid, started_at="2026-11-23T03:10:00+01:00", breach_nature=["stolen", "read"], affected_users=12
     )
     assert body["facts"] == {
-        "started_at": "2026-11-23T02:10:00+00:00",
+        "started_at": "2026-11-23T03:10:00+01:00",  # answered in the organisation's offset, stored in UTC (below)
         "breach_nature": ["read", "stolen"],  # catalogue order
         "affected_users": 12,
     }
@@ -67,6 +67,7 @@ def test_facts_store_utc_clear_with_null_and_are_audited(client):
     assert "affected_users" not in body["facts"] and body["facts"]["nature"] == "Versleuteld"
     records = audit(client, iid, "incident.facts_updated")
     assert len(records) == 2
+    assert records[0]["payload"]["changed"]["started_at"]["after"] == "2026-11-23T02:10:00+00:00"
     assert records[1]["payload"]["changed"] == {
         "affected_users": {"before": 12, "after": None},
         "nature": {"before": None, "after": "Versleuteld"},

@@ -132,7 +132,7 @@ def test_facts_form_updates_through_the_service_and_is_audited(client, signed_in
     assert page.status_code == 200
     facts = client.get(f"/api/v1/incidents/{incident['id']}/facts").json()["facts"]
     assert facts["records_count"] == 12000 and facts["malicious_suspected"] is True
-    assert facts["started_at"].startswith("2026-01-05T02:10:00")  # 03:10 CET is 02:10 UTC
+    assert facts["started_at"] == "2026-01-05T03:10:00+01:00"  # answered in the organisation's offset (CET)
     assert facts["breach_nature"] == ["read", "copied"]
     with Session(app.state.engine) as s:
         record = s.exec(select(AuditRecord).where(AuditRecord.event_type == "incident.facts_updated")).one()
