@@ -10,7 +10,7 @@ import structlog
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, select
 
-from notifier.db import session_scope
+from notifier.db import claim_one, session_scope
 from notifier.mail.models import OutboxMail
 from notifier.mail.sender import build_message
 from notifier.operations.metrics import MAIL_FAILED, MAIL_SENT
@@ -36,23 +36,13 @@ def _due(now: datetime):  # noqa: ANN202
 def _claim(engine: Engine, now: datetime) -> OutboxMail | None:
     """Take the next due mail; two passes (threads or processes) never take the same one at once."""
     with session_scope(engine) as session:
-        query = select(OutboxMail).where(_due(now)).order_by(OutboxMail.next_attempt_at, OutboxMail.id).limit(1)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        mail = session.exec(query).first()
-        if mail is None:
-            return None
-        # SQLite holds the write lock from BEGIN IMMEDIATE; the condition makes the claim safe on any database.
-        result = session.execute(
-            update(OutboxMail)
-            .where(OutboxMail.id == mail.id, _due(now))
-            .values(status="sending", claimed_at=now, attempts=OutboxMail.attempts + 1)
-            .execution_options(synchronize_session=False)
+        return claim_one(
+            session,
+            OutboxMail,
+            _due(now),
+            values={"status": "sending", "claimed_at": now, "attempts": OutboxMail.attempts + 1},
+            order_by=(OutboxMail.next_attempt_at, OutboxMail.id),
         )
-        if result.rowcount != 1:
-            return None
-        session.refresh(mail)
-        return mail
 
 
 def _record(engine: Engine, mail: OutboxMail, **values) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from notifier.db import insert_ignore
 from notifier.deadlines.models import Deadline
 from notifier.reminders import ladder as rules
 from notifier.reminders.models import ReminderStep
@@ -161,14 +162,7 @@ def _plan(session, deadline: Deadline, existing: dict[str, ReminderStep], ladder
 
 def _insert_once(session: Session, step: ReminderStep) -> bool:
     """Insert unless a concurrent sweep already did (PostgreSQL replicas); True when this call inserted it."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    values = step.model_dump(exclude={"id"})
-    statement = insert(ReminderStep).values(**values).on_conflict_do_nothing().returning(ReminderStep.id)
-    return session.execute(statement).first() is not None
+    return insert_ignore(session, ReminderStep, step.model_dump(exclude={"id"})) is not None
 
 
 def _action(name: str, step: ReminderStep, **extra) -> dict:

@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from notifier.audit import chain
 from notifier.config import Settings
-from notifier.db import session_scope
+from notifier.db import claim_one, session_scope
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident
 from notifier.mail import outbox
@@ -62,23 +62,13 @@ def sweep(engine: Engine, *, settings: Settings, registry: Registry, now: dateti
 
 
 def _claim(session: Session, step_id: int, now: datetime) -> ReminderStep | None:
-    if session.get_bind().dialect.name == "postgresql":
-        locked = session.exec(
-            select(ReminderStep.id)
-            .where(ReminderStep.id == step_id, ReminderStep.status == "pending")
-            .with_for_update(skip_locked=True)
-        ).first()
-        if locked is None:
-            return None
-    result = session.execute(
-        update(ReminderStep)
-        .where(ReminderStep.id == step_id, ReminderStep.status == "pending")
-        .values(status="claimed", claimed_by=worker_name(), claimed_at=now)
-        .execution_options(synchronize_session=False)
+    return claim_one(
+        session,
+        ReminderStep,
+        ReminderStep.id == step_id,
+        ReminderStep.status == "pending",
+        values={"status": "claimed", "claimed_by": worker_name(), "claimed_at": now},
     )
-    if result.rowcount != 1:
-        return None
-    return session.get(ReminderStep, step_id, populate_existing=True)
 
 
 def _claim_and_queue(session: Session, step_id: int, *, settings, registry, now) -> dict | None:  # noqa: ANN001
