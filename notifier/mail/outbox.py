@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from notifier.db import insert_ignore
-from notifier.mail.models import OutboxMail
+from notifier.mail.models import MailStatus, OutboxMail
 from notifier.mail.render import Rendered
 
 
@@ -44,7 +44,7 @@ def enqueue(
         "subject": mail.subject,
         "text_body": mail.text,
         "html_body": mail.html,
-        "status": "pending",
+        "status": MailStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,

@@ -25,7 +25,7 @@ from notifier.organisation import service as organisation
 from notifier.reminders import ladder as rules
 from notifier.reminders import plan
 from notifier.reminders.content import reminder_context
-from notifier.reminders.models import ReminderStep
+from notifier.reminders.models import ReminderStep, StepStatus
 from notifier.workflow.schema import Registry
 
 log = structlog.get_logger("notifier.reminders")
@@ -46,7 +46,7 @@ def sweep(engine: Engine, *, settings: Settings, registry: Registry, now: dateti
     with Session(engine) as session:
         due_ids = session.exec(
             select(ReminderStep.id)
-            .where(ReminderStep.status == "pending", ReminderStep.due_at <= now)
+            .where(ReminderStep.status == StepStatus.PENDING, ReminderStep.due_at <= now)
             .order_by(ReminderStep.due_at, ReminderStep.id)
         ).all()
     for step_id in due_ids:
@@ -66,8 +66,8 @@ def _claim(session: Session, step_id: int, now: datetime) -> ReminderStep | None
         session,
         ReminderStep,
         ReminderStep.id == step_id,
-        ReminderStep.status == "pending",
-        values={"status": "claimed", "claimed_by": worker_name(), "claimed_at": now},
+        ReminderStep.status == StepStatus.PENDING,
+        values={"status": StepStatus.CLAIMED, "claimed_by": worker_name(), "claimed_at": now},
     )
 
 
@@ -85,11 +85,11 @@ def _claim_and_queue(session: Session, step_id: int, *, settings, registry, now)
     ).one_or_none()
     base = plan.describe(step)
     if not plan.is_open(deadline):
-        step.status = "dropped"
+        step.status = StepStatus.DROPPED
         session.add(step)
         return {**base, "action": "step.dropped", "reason": "deadline no longer open"}
     step.late = now - step.due_at > late_after(settings)
-    step.status = "sent"
+    step.status = StepStatus.SENT
     session.add(step)
     incident = session.get(Incident, step.incident_id)
     ladder = plan.ladder_for(registry, step.regime)
