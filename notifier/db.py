@@ -8,10 +8,12 @@ claims rely on that). PostgreSQL uses row locks (SELECT ... FOR UPDATE) for the 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import ColumnElement, Engine, event, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, select
 
 
 def _prepare_sqlite_path(url: str) -> None:
@@ -66,3 +68,45 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new row's id, or None when a row with the same unique key exists
+    (a concurrent writer, or the same work done twice). RETURNING tells the two apart on both dialects, where
+    rowcount cannot (it is -1 on PostgreSQL here)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    row = session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(model.id)).first()
+    return None if row is None else row[0]
+
+
+def claim_one(
+    session: Session,
+    model: type,
+    *conditions: ColumnElement[bool],
+    values: dict[str, Any],
+    order_by: tuple = (),
+) -> Any | None:
+    """Claim the first row matching `conditions` by setting `values` on it; None when there is none to take.
+
+    Two workers (threads, processes, replicas) never claim the same row. On PostgreSQL the row is locked with
+    FOR UPDATE SKIP LOCKED, so a second worker passes over it instead of waiting. On SQLite the transaction holds
+    the write lock from BEGIN IMMEDIATE (make_engine). On both the UPDATE repeats the conditions, so a row that
+    stopped matching meanwhile is not claimed. The claim lasts as long as the caller's transaction does not roll
+    back; commit it before slow work that must not be repeated by another worker.
+    """
+    query = select(model).where(*conditions).order_by(*order_by).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    row = session.exec(query).first()
+    if row is None:
+        return None
+    result = session.execute(
+        update(model)
+        .where(model.id == row.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    session.refresh(row)
+    return row

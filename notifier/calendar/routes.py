@@ -13,12 +13,13 @@ from notifier.audit.models import AuditRecord
 from notifier.calendar.ics import Event, calendar
 from notifier.calendar.models import CalendarToken
 from notifier.deadlines.models import Deadline
+from notifier.deadlines.rules import UNFILED
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.incidents.models import Incident, Submission, Track
 
 api_router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 feed_router = APIRouter(tags=["calendar"])
-OPEN = ("open", "overdue")
+OPEN = UNFILED
 SUBJECTS = "data_subject_communication"
 
 

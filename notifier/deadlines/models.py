@@ -5,8 +5,9 @@ from sqlmodel import Field, SQLModel
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.deadlines.rules import DeadlineStatus
 
-DEADLINE_STATUSES = ("open", "met", "late", "overdue")
+DEADLINE_STATUSES = tuple(DeadlineStatus)
 
 
 class Deadline(SQLModel, table=True):
@@ -22,7 +23,7 @@ class Deadline(SQLModel, table=True):
     sequence: int = 0
     due: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     provisional: bool = False
-    status: str = Field(default="open", index=True)
+    status: str = Field(default=DeadlineStatus.OPEN, index=True)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     legal_basis: str = ""
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

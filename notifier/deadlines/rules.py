@@ -9,6 +9,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -166,10 +167,23 @@ def compute_due(workflow: Workflow, anchors: Anchors, zone: ZoneInfo) -> list[Du
     return _Computer(workflow, anchors, zone).all()
 
 
-def status_of(due: datetime | None, submitted_at: datetime | None, now: datetime) -> str:
+class DeadlineStatus(StrEnum):
+    """Stored and answered as the plain value ("open", ...): a StrEnum equals its str."""
+
+    OPEN = "open"
+    MET = "met"
+    LATE = "late"
+    OVERDUE = "overdue"
+
+
+# Not yet filed: the deadline still asks for a report.
+UNFILED = (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
+
+
+def status_of(due: datetime | None, submitted_at: datetime | None, now: datetime) -> DeadlineStatus:
     """open, met, late or overdue: met when confirmed at or before the deadline (reference section 5)."""
     if submitted_at is not None:
-        return "met" if due is None or submitted_at <= due else "late"
+        return DeadlineStatus.MET if due is None or submitted_at <= due else DeadlineStatus.LATE
     if due is not None and now > due:
-        return "overdue"
-    return "open"
+        return DeadlineStatus.OVERDUE
+    return DeadlineStatus.OPEN

@@ -5,11 +5,23 @@ Incident level: the table below. Track level: one table per regime, read from th
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from notifier.workflow.schema import SAME, Workflow, matches
 
-INCIDENT_STATES = ("triage", "open", "resolved", "closed", "merged")
+
+class IncidentState(StrEnum):
+    """Stored and answered as the plain value: a StrEnum equals its str."""
+
+    TRIAGE = "triage"
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+
+INCIDENT_STATES = tuple(IncidentState)
 # Internal events: track_activated (a regime's clock started), tracks_settled (no track has a duty left).
 INCIDENT_TRANSITIONS: dict[str, dict[str, str]] = {
     "triage": {"incident.resolved": "resolved", "track_activated": "open", "incident.merged": "merged"},

@@ -10,8 +10,8 @@ import structlog
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, select
 
-from notifier.db import session_scope
-from notifier.mail.models import OutboxMail
+from notifier.db import claim_one, session_scope
+from notifier.mail.models import MailStatus, OutboxMail
 from notifier.mail.sender import build_message
 from notifier.operations.metrics import MAIL_FAILED, MAIL_SENT
 
@@ -28,38 +28,30 @@ def backoff(attempts: int) -> timedelta:
 
 def _due(now: datetime):  # noqa: ANN202
     return or_(
-        (OutboxMail.status == "pending") & (OutboxMail.next_attempt_at <= now),
-        (OutboxMail.status == "sending") & (OutboxMail.claimed_at <= now - LEASE),
+        (OutboxMail.status == MailStatus.PENDING) & (OutboxMail.next_attempt_at <= now),
+        (OutboxMail.status == MailStatus.SENDING) & (OutboxMail.claimed_at <= now - LEASE),
     )
 
 
 def _claim(engine: Engine, now: datetime) -> OutboxMail | None:
     """Take the next due mail; two passes (threads or processes) never take the same one at once."""
     with session_scope(engine) as session:
-        query = select(OutboxMail).where(_due(now)).order_by(OutboxMail.next_attempt_at, OutboxMail.id).limit(1)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        mail = session.exec(query).first()
-        if mail is None:
-            return None
-        # SQLite holds the write lock from BEGIN IMMEDIATE; the condition makes the claim safe on any database.
-        result = session.execute(
-            update(OutboxMail)
-            .where(OutboxMail.id == mail.id, _due(now))
-            .values(status="sending", claimed_at=now, attempts=OutboxMail.attempts + 1)
-            .execution_options(synchronize_session=False)
+        return claim_one(
+            session,
+            OutboxMail,
+            _due(now),
+            values={"status": MailStatus.SENDING, "claimed_at": now, "attempts": OutboxMail.attempts + 1},
+            order_by=(OutboxMail.next_attempt_at, OutboxMail.id),
         )
-        if result.rowcount != 1:
-            return None
-        session.refresh(mail)
-        return mail
 
 
 def _record(engine: Engine, mail: OutboxMail, **values) -> bool:
     with session_scope(engine) as session:
         result = session.execute(
             update(OutboxMail)
-            .where(OutboxMail.id == mail.id, OutboxMail.status == "sending", OutboxMail.attempts == mail.attempts)
+            .where(
+                OutboxMail.id == mail.id, OutboxMail.status == MailStatus.SENDING, OutboxMail.attempts == mail.attempts
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         )
@@ -97,20 +89,20 @@ def _deliver(engine: Engine, sender, mail_from: str, reply_to: str | None, now: 
         except Exception as exc:  # noqa: BLE001 - any refusal or network error is a retry, never a lost mail
             error = f"{type(exc).__name__}: {exc}"[:500]
             if mail.attempts >= MAX_ATTEMPTS:
-                _record(engine, mail, status="failed", last_error=error)
+                _record(engine, mail, status=MailStatus.FAILED, last_error=error)
                 MAIL_FAILED.labels("true").inc()
                 log.error("mail.failed", attempts=mail.attempts, error=error, **base)
                 actions.append({"action": "mail.failed", "attempts": mail.attempts, "error": error, **base})
             else:
                 retry_at = now + backoff(mail.attempts)
-                _record(engine, mail, status="pending", last_error=error, next_attempt_at=retry_at)
+                _record(engine, mail, status=MailStatus.PENDING, last_error=error, next_attempt_at=retry_at)
                 MAIL_FAILED.labels("false").inc()
                 log.warning("mail.retry", attempts=mail.attempts, error=error, retry_at=retry_at.isoformat(), **base)
                 actions.append(
                     {"action": "mail.retry", "attempts": mail.attempts, "retry_at": retry_at.isoformat(), **base}
                 )
             continue
-        _record(engine, mail, status="sent", sent_at=now, last_error=None)
+        _record(engine, mail, status=MailStatus.SENT, sent_at=now, last_error=None)
         MAIL_SENT.inc()
         log.info("mail.sent", attempts=mail.attempts, **base)
         actions.append(
@@ -120,4 +112,5 @@ def _deliver(engine: Engine, sender, mail_from: str, reply_to: str | None, now: 
 
 
 def pending_count(session: Session) -> int:
-    return len(session.exec(select(OutboxMail.id).where(OutboxMail.status.in_(("pending", "sending")))).all())
+    waiting = (MailStatus.PENDING, MailStatus.SENDING)
+    return len(session.exec(select(OutboxMail.id).where(OutboxMail.status.in_(waiting))).all())

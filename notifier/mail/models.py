@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
@@ -6,7 +7,17 @@ from sqlmodel import Field, SQLModel
 from notifier import clock
 from notifier.db_types import UTCDateTime
 
-MAIL_STATUSES = ("pending", "sending", "sent", "failed")
+
+class MailStatus(StrEnum):
+    """Stored as the plain value: a StrEnum equals its str."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+MAIL_STATUSES = tuple(MailStatus)
 
 
 class OutboxMail(SQLModel, table=True):
@@ -24,7 +35,7 @@ class OutboxMail(SQLModel, table=True):
     subject: str
     text_body: str = Field(sa_column=Column(Text, nullable=False))
     html_body: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", index=True)
+    status: str = Field(default=MailStatus.PENDING, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from notifier.mail.models import OutboxMail
+from notifier.db import insert_ignore
+from notifier.mail.models import MailStatus, OutboxMail
 from notifier.mail.render import Rendered
 
 
@@ -33,11 +34,6 @@ def enqueue(
     incident_id: int | None = None,
 ) -> OutboxMail | None:
     """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     values = {
         "idempotency_key": key,
         "message_id": message_id(key, mail_domain(mail_from)),
@@ -48,15 +44,12 @@ def enqueue(
         "subject": mail.subject,
         "text_body": mail.text,
         "html_body": mail.html,
-        "status": "pending",
+        "status": MailStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
     }
-    # RETURNING tells an insert from a conflict on both dialects (rowcount is -1 on PostgreSQL here).
-    inserted = session.execute(
-        insert(OutboxMail).values(**values).on_conflict_do_nothing().returning(OutboxMail.id)
-    ).first()
+    inserted = insert_ignore(session, OutboxMail, values)
     if inserted is None:
         return None
-    return session.exec(select(OutboxMail).where(OutboxMail.id == inserted[0])).one()
+    return session.exec(select(OutboxMail).where(OutboxMail.id == inserted)).one()

@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 from notifier import __version__, clock
 from notifier.deadlines.models import Deadline
 from notifier.intake.adapters import SOURCES
-from notifier.mail.models import OutboxMail
+from notifier.mail.models import MailStatus, OutboxMail
 
 SWEEP_SECONDS = Histogram(
     "meldplicht_sweep_duration_seconds",
@@ -122,7 +122,7 @@ class DatabaseCollector:
             ).all()
             outbox_rows = session.exec(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all()
             retries = session.exec(
-                select(func.count()).where(OutboxMail.status == "pending", OutboxMail.attempts > 0)
+                select(func.count()).where(OutboxMail.status == MailStatus.PENDING, OutboxMail.attempts > 0)
             ).one()
         deadlines = GaugeMetricFamily("meldplicht_deadlines_open", "Unfiled deadlines", labels=["regime", "stage"])
         for regime, stage, count in open_rows:

@@ -1,11 +1,11 @@
 """HTTP: the processor register, linking incidents, the timeliness report (bearer auth) and the public reply page."""
 
 from datetime import datetime
-from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import select
@@ -180,71 +180,53 @@ def incident_processors(
 
 
 # --- the public reply page: no account, the signed token is the only key -------------------------------------
-
-PAGE = """<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"></head>
-<body style="font-family: sans-serif; max-width: 44em; margin: 2em auto">
-<h1>{title}</h1>
-{body}
-</body></html>"""
+# Rendered from templates/pages/reply.html.j2 through the web pages' Jinja environment (autoescape on), but not
+# through web.pages.render: that one issues a CSRF token, and so a session cookie, to a visitor who has no account.
+# The database work runs in the threadpool: GET is a plain `def`, POST hands its two steps over explicitly.
 
 
-def _page(title: str, body: str, code: int = 200) -> HTMLResponse:
-    return HTMLResponse(PAGE.format(title=escape(title), body=body), status_code=code)
+class Refusal(Exception):
+    def __init__(self, title: str, notice: str, code: int):
+        self.title, self.notice, self.code = title, notice, code
 
 
-def _resolve(request: Request, session, token: str):  # noqa: ANN001, ANN202
+INVALID = "Ongeldige link / invalid link"
+GONE_TITLE = "Link niet meer geldig / link no longer valid"
+FORM_TITLE = "Informatieverzoek / information request"
+
+
+def _page(request: Request, title: str, code: int = 200, **context: Any) -> HTMLResponse:
+    template = request.app.state.web_templates.get_template("reply.html.j2")
+    return HTMLResponse(template.render(title=title, **context), status_code=code)
+
+
+def _refused(request: Request, refusal: Refusal) -> HTMLResponse:
+    return _page(request, refusal.title, refusal.code, notice=refusal.notice)
+
+
+def _resolve(request: Request, session, token: str) -> IncidentProcessor:  # noqa: ANN001
     settings = request.app.state.settings
     try:
         link_id = links.verify(settings.secret_key, token, now=clock.now())
     except links.ExpiredLink:
-        return None, _page(
-            "Link verlopen / link expired",
-            "<p>Deze link is verlopen. Neem contact op met de "
-            "afzender voor een nieuwe link.</p><p>This link has expired; ask the sender for a new one.</p>",
-            410,
-        )
+        raise Refusal("Link verlopen / link expired", "expired", 410) from None
     except links.BadLink:
-        return None, _page(
-            "Ongeldige link / invalid link",
-            "<p>Deze link is ongeldig of gewijzigd.</p><p>This link is not valid or was altered.</p>",
-            403,
-        )
+        raise Refusal(INVALID, "altered", 403) from None
     link = session.get(IncidentProcessor, link_id)
     if link is None:
-        return None, _page("Ongeldige link / invalid link", "<p>Onbekend verzoek / unknown request.</p>", 403)
+        raise Refusal(INVALID, "unknown", 403)
     try:
         request.state.reply_link = reply_links.check(session, link=link, token=token, now=clock.now())
     except reply_links.Gone as exc:
-        return None, _page("Link niet meer geldig / link no longer valid", GONE[exc.reason], 410)
+        raise Refusal(GONE_TITLE, exc.reason, 410) from None
     except links.BadLink:
-        return None, _page("Ongeldige link / invalid link", "<p>Onbekend verzoek / unknown request.</p>", 403)
-    return link, None
+        raise Refusal(INVALID, "unknown", 403) from None
+    return link
 
 
-GONE = {
-    "expired": "<p>Deze link is verlopen. Neem contact op met de afzender voor een nieuwe link.</p>"
-    "<p>This link has expired; ask the sender for a new one.</p>",
-    "superseded": "<p>Deze link is niet meer geldig: het verzoek is doorgezet naar een ander contact, dat een eigen "
-    "link kreeg.</p><p>This link is no longer valid: the request was passed on to another contact, who received a "
-    "link of their own.</p>",
-    "closed": "<p>Deze link is niet meer geldig: het incident is gesloten en er worden geen gegevens meer gevraagd.</p>"
-    "<p>This link is no longer valid: the incident is closed and nothing more is asked.</p>",
-}
-
-
-def _form(
-    request: Request,
-    link: IncidentProcessor,
-    token: str,
-    message: str = "",
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> str:
+def _fields(request: Request, link: IncidentProcessor) -> list[dict[str, str]]:
     registry = request.app.state.registry
-    values, errors = values or {}, errors or {}
-    rows = []
+    fields = []
     for name in link.requested_facts:
         fact = registry.facts.get(name)
         label = f"{fact.label.nl} / {fact.label.en}" if fact else name
@@ -255,46 +237,45 @@ def _form(
             hint = " (ja/nee, yes/no)"
         elif fact and fact.type == "datetime":
             hint = " (ISO 8601, e.g. 2026-11-23T09:30+01:00)"
-        marked, problem = "", ""
-        if name in errors:
-            marked = f' aria-invalid="true" aria-describedby="error-{escape(name)}"'
-            problem = (
-                f'<br><strong id="error-{escape(name)}" style="color: #b00020">'
-                f"Ongeldige waarde / invalid value: {escape(errors[name])}</strong>"
-            )
-        rows.append(
-            f'<p><label for="{escape(name)}">{escape(label)}{escape(hint)}</label><br>'
-            f'<textarea id="{escape(name)}" name="{escape(name)}" rows="2" cols="60"{marked}>'
-            f"{escape(values.get(name, ''))}</textarea>{problem}</p>"
-        )
-    if not rows:
-        rows.append("<p>Er worden geen gegevens gevraagd. / Nothing is asked.</p>")
-    note = f"<p><strong>{escape(message)}</strong></p>" if message else ""
-    return (
-        f"{note}<p>Incident #{link.incident_id}. Vul in wat u weet; lege velden worden overgeslagen. "
-        f"/ Fill in what you know; empty fields are skipped.</p>"
-        f'<form method="post" action="/reply/{escape(token)}">{"".join(rows)}'
-        '<p><button type="submit">Versturen / Send</button></p></form>'
+        fields.append({"name": name, "label": label, "hint": hint})
+    return fields
+
+
+def _form(
+    request: Request,
+    link: IncidentProcessor,
+    token: str,
+    message: str = "",
+    code: int = 200,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The reply form; a refused answer comes back with what was typed and each refused field marked."""
+    fields = _fields(request, link)
+    return _page(
+        request,
+        FORM_TITLE,
+        code,
+        incident_id=link.incident_id,
+        token=token,
+        fields=fields,
+        message=message,
+        values=values or {},
+        errors=errors or {},
     )
 
 
 @reply_router.get("/reply/{token}", response_class=HTMLResponse, include_in_schema=False)
 def reply_form(token: str, request: Request, session: SessionDep):
-    link, refusal = _resolve(request, session, token)
-    if refusal:
-        return refusal
-    return _page("Informatieverzoek / information request", _form(request, link, token))
+    try:
+        link = _resolve(request, session, token)
+    except Refusal as refusal:
+        return _refused(request, refusal)
+    return _form(request, link, token)
 
 
-@reply_router.post("/reply/{token}", response_class=HTMLResponse, include_in_schema=False)
-async def reply_submit(token: str, request: Request, session: SessionDep):
-    link, refusal = _resolve(request, session, token)
-    if refusal:
-        return refusal
-    body = await request.body()
-    if len(body) > 200_000:
-        return _page("Te groot / too large", "<p>Te veel tekst / too much text.</p>", 413)
-    raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+def _answer(request: Request, session, link: IncidentProcessor, token: str, raw: dict[str, str]) -> HTMLResponse:  # noqa: ANN001
     try:
         service.answer(
             session,
@@ -306,9 +287,22 @@ async def reply_submit(token: str, request: Request, session: SessionDep):
         )
     except service.AnswerRefused as exc:
         note = "Controleer de gemarkeerde velden. / Please check the marked fields."
-        form = _form(request, link, token, note, values=raw, errors=exc.errors)
-        return _page("Informatieverzoek / information request", form, 422)
+        return _form(request, link, token, note, 422, values=raw, errors=exc.errors)
     except FieldProblem as exc:
-        return _page("Informatieverzoek / information request", _form(request, link, token, exc.message, raw), 422)
+        return _form(request, link, token, exc.message, 422, values=raw)
     session.commit()
-    return _page("Dank u / thank you", "<p>Uw antwoord is ontvangen. / Your answer was received.</p>")
+    return _page(request, "Dank u / thank you", notice="received")
+
+
+@reply_router.post("/reply/{token}", response_class=HTMLResponse, include_in_schema=False)
+async def reply_submit(token: str, request: Request, session: SessionDep):
+    # async only to read the form body; the token is checked before the body is read, as before.
+    try:
+        link = await run_in_threadpool(_resolve, request, session, token)
+    except Refusal as refusal:
+        return _refused(request, refusal)
+    body = await request.body()
+    if len(body) > 200_000:
+        return _page(request, "Te groot / too large", 413, notice="too_large")
+    raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    return await run_in_threadpool(_answer, request, session, link, token, raw)

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -6,8 +7,19 @@ from sqlmodel import Field, SQLModel
 from notifier import clock
 from notifier.db_types import UTCDateTime
 
-# pending -> sent (queued in the outbox) | dropped (deadline met or gone) | skipped (already past when planned)
-STEP_STATUSES = ("pending", "claimed", "sent", "dropped", "skipped")
+
+class StepStatus(StrEnum):
+    """pending -> sent (queued in the outbox) | dropped (deadline met or gone) | skipped (already past when planned).
+    Stored as the plain value: a StrEnum equals its str."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    DROPPED = "dropped"
+    SKIPPED = "skipped"
+
+
+STEP_STATUSES = tuple(StepStatus)
 
 
 class ReminderStep(SQLModel, table=True):
@@ -30,7 +42,7 @@ class ReminderStep(SQLModel, table=True):
     sequence: int = 0
     step_key: str
     due_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    status: str = Field(default="pending", index=True)
+    status: str = Field(default=StepStatus.PENDING, index=True)
     planned_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -17,12 +17,14 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from notifier.db import insert_ignore
 from notifier.deadlines.models import Deadline
+from notifier.deadlines.rules import UNFILED
 from notifier.reminders import ladder as rules
-from notifier.reminders.models import ReminderStep
+from notifier.reminders.models import ReminderStep, StepStatus
 from notifier.workflow.schema import Registry, ReminderLadder
 
-OPEN_DEADLINE = ("open", "overdue")
+OPEN_DEADLINE = UNFILED
 Key = tuple[str, str, int]
 
 
@@ -107,17 +109,17 @@ def _drop(session: Session, steps: list[ReminderStep], deadline: Deadline | None
     actions = []
     reason = "deadline removed" if deadline is None else f"deadline {deadline.status}"
     for step in steps:
-        if step.status != "pending":
+        if step.status != StepStatus.PENDING:
             continue
         # Conditional, so a step a concurrent sweep already claimed is not reported as dropped here.
         result = session.execute(
             update(ReminderStep)
-            .where(ReminderStep.id == step.id, ReminderStep.status == "pending")
-            .values(status="dropped", claimed_at=now)
+            .where(ReminderStep.id == step.id, ReminderStep.status == StepStatus.PENDING)
+            .values(status=StepStatus.DROPPED, claimed_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
-            step.status = "dropped"
+            step.status = StepStatus.DROPPED
             actions.append(_action("step.dropped", step, reason=reason))
     return actions
 
@@ -133,10 +135,10 @@ def _plan(session, deadline: Deadline, existing: dict[str, ReminderStep], ladder
     for planned in wanted:
         step = existing.get(planned.key)
         if step is not None:
-            if step.status == "pending" and step.due_at != planned.due_at:
+            if step.status == StepStatus.PENDING and step.due_at != planned.due_at:
                 step.due_at = planned.due_at
                 if planned.kind == "before" and planned.due_at < now:
-                    step.status = "skipped"
+                    step.status = StepStatus.SKIPPED
                     actions.append(_action("step.skipped", step, reason="moved into the past"))
                 session.add(step)
             continue
@@ -151,7 +153,7 @@ def _plan(session, deadline: Deadline, existing: dict[str, ReminderStep], ladder
             sequence=deadline.sequence,
             step_key=planned.key,
             due_at=planned.due_at,
-            status="skipped" if skip else "pending",
+            status=StepStatus.SKIPPED if skip else StepStatus.PENDING,
             planned_at=known_since if planned.kind != "overdue" else now,
         )
         if _insert_once(session, step) and skip:
@@ -161,14 +163,7 @@ def _plan(session, deadline: Deadline, existing: dict[str, ReminderStep], ladder
 
 def _insert_once(session: Session, step: ReminderStep) -> bool:
     """Insert unless a concurrent sweep already did (PostgreSQL replicas); True when this call inserted it."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    values = step.model_dump(exclude={"id"})
-    statement = insert(ReminderStep).values(**values).on_conflict_do_nothing().returning(ReminderStep.id)
-    return session.execute(statement).first() is not None
+    return insert_ignore(session, ReminderStep, step.model_dump(exclude={"id"})) is not None
 
 
 def _action(name: str, step: ReminderStep, **extra) -> dict:

@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from notifier.audit import chain
 from notifier.config import Settings
-from notifier.db import session_scope
+from notifier.db import claim_one, session_scope
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident
 from notifier.mail import outbox
@@ -25,7 +25,7 @@ from notifier.organisation import service as organisation
 from notifier.reminders import ladder as rules
 from notifier.reminders import plan
 from notifier.reminders.content import reminder_context
-from notifier.reminders.models import ReminderStep
+from notifier.reminders.models import ReminderStep, StepStatus
 from notifier.workflow.schema import Registry
 
 log = structlog.get_logger("notifier.reminders")
@@ -46,7 +46,7 @@ def sweep(engine: Engine, *, settings: Settings, registry: Registry, now: dateti
     with Session(engine) as session:
         due_ids = session.exec(
             select(ReminderStep.id)
-            .where(ReminderStep.status == "pending", ReminderStep.due_at <= now)
+            .where(ReminderStep.status == StepStatus.PENDING, ReminderStep.due_at <= now)
             .order_by(ReminderStep.due_at, ReminderStep.id)
         ).all()
     for step_id in due_ids:
@@ -62,23 +62,13 @@ def sweep(engine: Engine, *, settings: Settings, registry: Registry, now: dateti
 
 
 def _claim(session: Session, step_id: int, now: datetime) -> ReminderStep | None:
-    if session.get_bind().dialect.name == "postgresql":
-        locked = session.exec(
-            select(ReminderStep.id)
-            .where(ReminderStep.id == step_id, ReminderStep.status == "pending")
-            .with_for_update(skip_locked=True)
-        ).first()
-        if locked is None:
-            return None
-    result = session.execute(
-        update(ReminderStep)
-        .where(ReminderStep.id == step_id, ReminderStep.status == "pending")
-        .values(status="claimed", claimed_by=worker_name(), claimed_at=now)
-        .execution_options(synchronize_session=False)
+    return claim_one(
+        session,
+        ReminderStep,
+        ReminderStep.id == step_id,
+        ReminderStep.status == StepStatus.PENDING,
+        values={"status": StepStatus.CLAIMED, "claimed_by": worker_name(), "claimed_at": now},
     )
-    if result.rowcount != 1:
-        return None
-    return session.get(ReminderStep, step_id, populate_existing=True)
 
 
 def _claim_and_queue(session: Session, step_id: int, *, settings, registry, now) -> dict | None:  # noqa: ANN001
@@ -95,11 +85,11 @@ def _claim_and_queue(session: Session, step_id: int, *, settings, registry, now)
     ).one_or_none()
     base = plan.describe(step)
     if not plan.is_open(deadline):
-        step.status = "dropped"
+        step.status = StepStatus.DROPPED
         session.add(step)
         return {**base, "action": "step.dropped", "reason": "deadline no longer open"}
     step.late = now - step.due_at > late_after(settings)
-    step.status = "sent"
+    step.status = StepStatus.SENT
     session.add(step)
     incident = session.get(Incident, step.incident_id)
     ladder = plan.ladder_for(registry, step.regime)
