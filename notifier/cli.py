@@ -27,9 +27,10 @@ def _instant(flag: str, value: str | None) -> datetime | None:
         plain = parsed.isoformat()
         raise CliError(f"{flag}: {value!r} has no UTC offset; give one, e.g. {plain}+01:00 or {plain}Z")
     try:
-        return instants.check(parsed)
+        instants.check(parsed)
     except instants.InstantError as exc:
         raise CliError(f"{flag}: {value!r} {exc}") from exc
+    return parsed  # with the offset given: `tick --now` echoes it in its output
 
 
 def _not_before(flag: str, value: datetime | None, anchor_flag: str, anchor: datetime | None) -> None:
