@@ -99,6 +99,14 @@ def _component(model: Any) -> dict:
     return model.model_json_schema(ref_template="#/components/schemas/{model}")
 
 
+PROBES = ("/healthz", "/readyz")
+READINESS = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {"status": {"type": "string", "enum": ["ready", "not ready"]}, "checks": {"type": "object"}},
+}
+
+
 def _problem_content(status: str) -> dict:
     name = "ValidationProblem" if status == "422" else "Problem"
     return {MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{name}"}}}
@@ -115,8 +123,15 @@ def _conventions(schema: dict) -> dict:
     components.setdefault("securitySchemes", {}).update(INTAKE_SCHEMES)
     for path, operations in schema.get("paths", {}).items():
         for method, op in operations.items():
+            if path in PROBES:
+                # Public, parameterless probes: the app-wide 401/404 answers never come from them.
+                for status in ("401", "404"):
+                    op.get("responses", {}).pop(status, None)
             for status, answer in op.get("responses", {}).items():
-                if status[:1] in {"4", "5"}:
+                if (path, status) == ("/readyz", "503"):
+                    # What load balancers read: the same body as the 200, not problem details (its `status` is a word).
+                    answer["content"] = {"application/json": {"schema": READINESS}}
+                elif status[:1] in {"4", "5"}:
                     answer["content"] = _problem_content(status)
                 elif status == "201":
                     answer.setdefault("headers", {}).update(LOCATION)
