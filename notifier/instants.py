@@ -59,15 +59,8 @@ def _in_range(value: datetime) -> datetime:
     return check(value)
 
 
-def _in_range_past(value: datetime) -> datetime:
-    return check(value, not_future=True)
-
-
 Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
 """For pydantic models: an offset is required; answered in UTC; 1990-01-01 <= value < 2100-01-01."""
-
-PastInstant = Annotated[AwareDatetime, AfterValidator(_in_range_past)]
-"""Instant that is also not in the future (CLOCK_SKEW allowed)."""
 
 
 # --- showing stored values -------------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """The processor register and the chase: link an incident, ask for the missing facts, take the answers."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import structlog
 from sqlmodel import Session, select
 
+from notifier import instants
 from notifier.audit import chain
 from notifier.config import Settings
 from notifier.deadlines.models import Deadline
@@ -98,7 +99,7 @@ def link(
     if existing is not None:
         raise Conflict(f"processor {processor.id} is already linked to incident {incident.id}")
     for field, value in (("processor_aware_at", processor_aware_at), ("informed_at", informed_at)):
-        if value is not None and value > now + timedelta(minutes=2):
+        if value is not None and value > now + instants.CLOCK_SKEW:
             raise FieldProblem(field, "lies in the future")
     if processor_aware_at and informed_at and informed_at < processor_aware_at:
         raise FieldProblem("informed_at", "lies before processor_aware_at")

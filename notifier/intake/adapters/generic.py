@@ -5,7 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from notifier.instants import Instant
-from notifier.intake.alert import SEVERITIES, Alert, Unmappable, clean, instant
+from notifier.intake.alert import SEVERITIES, Alert, Unmappable, clean
 
 
 class GenericAlert(BaseModel):
@@ -48,9 +48,7 @@ def parse(body: Any) -> Alert:
         title=clean(alert.title),
         severity=SEVERITIES.index(alert.severity),
         severity_original=alert.severity,
-        # Through the adapters' own instant check: year 1 at +01:00 passes AwareDatetime but not the database (a 503
-        # the SIEM would retry forever). The one instant type of issue 11 replaces this.
-        observed_at=instant(alert.observed_at.isoformat(), "observed_at") if alert.observed_at else None,
+        observed_at=alert.observed_at,  # an Instant: offset, UTC and range already checked by the model
         asset=clean(alert.asset),
         rule=clean(alert.rule),
         tool_incident_id=clean(alert.incident_key),
