@@ -24,7 +24,6 @@ from notifier.reminders import ladder as rules
 from notifier.reminders.models import ReminderStep, StepStatus
 from notifier.workflow.schema import Registry, ReminderLadder
 
-OPEN_DEADLINE = UNFILED
 Key = tuple[str, str, int]
 
 
@@ -38,7 +37,7 @@ def is_open(deadline: Deadline | None) -> bool:
         deadline is not None
         and deadline.due is not None
         and deadline.submitted_at is None
-        and deadline.status in OPEN_DEADLINE
+        and deadline.status in UNFILED
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from notifier import instants
 from notifier.deadlines import service as deadlines
 from notifier.deadlines.models import Deadline
-from notifier.deadlines.rules import status_of
+from notifier.deadlines.rules import UNFILED, status_of
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.incidents.state_machine import INCIDENT_STATES
@@ -138,7 +138,7 @@ def rows_of(
                 due_text=when(d.due, zone, lang),
                 status=status,
                 urgency=urgency(d.due, status, now),
-                countdown=countdown(d.due, now, lang) if status in {"open", "overdue"} else "",
+                countdown=countdown(d.due, now, lang) if status in UNFILED else "",
                 submitted_at=d.submitted_at,
                 recipients=list(parties[(d.regime, d.stage)]),
                 provisional=d.provisional,
@@ -151,7 +151,7 @@ def rows_of(
 
 
 def next_due(rows: list[DeadlineRow]) -> DeadlineRow | None:
-    pending = [r for r in rows if r.status in {"open", "overdue"} and r.due is not None]
+    pending = [r for r in rows if r.status in UNFILED and r.due is not None]
     return min(pending, key=lambda r: r.due) if pending else None
 
 
