@@ -252,10 +252,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     from sqlmodel import Session
 
-    from notifier.audit import checkpoint, filings, guard
+    from notifier.audit import checkpoint, guard
     from notifier.audit.chain import verify
     from notifier.config import get_settings
     from notifier.db import make_engine
+    from notifier.submissions import filings_check as filings
 
     public = _public_key(args.public_key) if args.checkpoints else None
     engine = make_engine(get_settings().database_url)

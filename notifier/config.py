@@ -9,7 +9,9 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from notifier.clock import TimeZoneName
+from notifier.http.ratelimit import parse_proxies
 from notifier.resources import resource_dir
+from notifier.sectors import SECTORS
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "changethis", "secret", "dev", "development", "test"}
 # The source checkout (tests and development tools); the service finds its own files through notifier/resources.py.
@@ -72,7 +74,7 @@ class Settings(BaseSettings):
     totp_required_roles: str = "administrator,officer"
     session_idle_minutes: int = Field(default=60, ge=1)
     session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # Rate limits (notifier/operations/ratelimit.py, notifier/web/throttle.py). The client address is the peer's;
+    # Rate limits (notifier/http/ratelimit.py, notifier/web/throttle.py). The client address is the peer's;
     # X-Forwarded-For counts only when the peer is one of these proxies (comma-separated addresses or networks).
     trusted_proxies: str = ""
     signin_client_max_failures: int = Field(default=10, ge=0, description="failed sign-ins per client; 0: no limit")
@@ -128,8 +130,6 @@ class Settings(BaseSettings):
     @field_validator("competent_authorities")
     @classmethod
     def _known_sectors(cls, value: dict[str, str]) -> dict[str, str]:
-        from notifier.organisation.classification import SECTORS
-
         unknown = sorted(k for k in value if k not in SECTORS)
         if unknown:
             raise ValueError(f"NOTIFIER_COMPETENT_AUTHORITIES: unknown sector {unknown[0]!r}")
@@ -141,8 +141,6 @@ class Settings(BaseSettings):
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_parse(cls, value: str) -> str:
-        from notifier.operations.ratelimit import parse_proxies
-
         try:
             parse_proxies(value)
         except ValueError as exc:

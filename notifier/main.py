@@ -11,13 +11,21 @@ from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from notifier import __version__, migrate, problems, scheduler
-from notifier.assessment import routes as assessment_routes
+from notifier.api import assessments as assessment_routes
+from notifier.api import calendar as calendar_routes
+from notifier.api import incidents as incident_routes
+from notifier.api import organisation as organisation_routes
+from notifier.api import processors as processor_routes
+from notifier.api import submissions as submission_routes
 from notifier.audit import checkpoint
-from notifier.calendar import routes as calendar_routes
 from notifier.config import Settings, get_settings
 from notifier.db import make_engine
 from notifier.errors import Conflict, FieldProblem, NotFound, PreconditionFailed
-from notifier.incidents import routes as incident_routes
+from notifier.http import ratelimit
+from notifier.http.access import RequestContext
+from notifier.http.headers import SecurityHeaders
+from notifier.http.json_text import JsonTextGuard
+from notifier.http.methods import Methods
 from notifier.incidents.events import build_event_models, event_union
 from notifier.incidents.service import Context
 from notifier.incidents.state_machine import TransitionNotAllowed
@@ -25,14 +33,7 @@ from notifier.intake import heap
 from notifier.intake import setup as intake_setup
 from notifier.intake.fast_path import IntakeFastPath
 from notifier.logging import configure_logging
-from notifier.operations import docs, health, metrics, openapi, ratelimit, telemetry
-from notifier.operations.access import RequestContext
-from notifier.operations.headers import SecurityHeaders
-from notifier.operations.json_text import JsonTextGuard
-from notifier.operations.methods import Methods
-from notifier.organisation import routes as organisation_routes
-from notifier.processors import routes as processor_routes
-from notifier.submissions import routes as submission_routes
+from notifier.operations import docs, health, metrics, openapi, telemetry
 from notifier.web import pages as web_pages
 from notifier.workflow import load_registry
 

@@ -16,10 +16,10 @@ from sqlmodel import Session
 from notifier import clock
 from notifier.audit import checkpoint
 from notifier.config import Settings
+from notifier.counters import SWEEP_SECONDS
 from notifier.db import session_scope
 from notifier.mail.delivery import deliver_due
 from notifier.mail.sender import sender_for
-from notifier.operations.metrics import SWEEP_SECONDS
 from notifier.processors.escalation import escalate_due
 from notifier.reminders.models import SchedulerHeartbeat
 from notifier.reminders.sweep import sweep, worker_name

@@ -14,11 +14,11 @@ from fastapi import HTTPException
 from starlette.requests import Request
 
 from notifier import problems
+from notifier.http.access import record
+from notifier.http.headers import HSTS, SECURITY_HEADERS
+from notifier.intake.counters import count_intake
 from notifier.intake.routes import receive
 from notifier.logging import bind_request_id
-from notifier.operations.access import record
-from notifier.operations.headers import HSTS, SECURITY_HEADERS
-from notifier.operations.metrics import count_intake
 
 PREFIX = "/api/v1/intake/"
 ROUTE = PREFIX + "{source}"
@@ -47,7 +47,7 @@ class IntakeFastPath:
             response.raw_headers.append((b"x-request-id", request_id.encode("latin-1")))
             await response(scope, receive_message, send)
         finally:
-            # The same access line and request metrics as the routed requests (operations/access.py), plus the
+            # The same access line and request metrics as the routed requests (http/access.py), plus the
             # intake outcome: counted here, in the API process that answers, not in the writer process.
             count_intake(source, status)
             record("POST", ROUTE, status, started, request_id, self.access_log)

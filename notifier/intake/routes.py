@@ -10,6 +10,7 @@ from notifier import instants, problems
 from notifier.audit import chain
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
+from notifier.http import paging
 from notifier.incidents import service as incidents
 from notifier.incidents import views
 from notifier.incidents.schemas import IncidentOut
@@ -21,7 +22,6 @@ from notifier.intake.body import check_declared_length, parse_json, read_limited
 from notifier.intake.models import IntakeAlert, IntakeSource
 from notifier.intake.schemas import AlertOut, IntakeAnswer, MergeIn, SourceCredentialsIn, SourceOut, SplitIn
 from notifier.intake.writer import WriteFailed
-from notifier.operations import paging
 
 intake_router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 admin_router = APIRouter(prefix="/api/v1/intake-sources", tags=["intake"])
@@ -72,7 +72,7 @@ async def receive(source: str, request: Request) -> JSONResponse:
         return _error(404, f"unknown intake source {source!r}; known: {', '.join(SOURCES)}")
     limit = intake.max_body_bytes
     check_declared_length(request, limit)
-    guard = request.app.state.intake_guard  # 429s: notifier/operations/ratelimit.py
+    guard = request.app.state.intake_guard  # 429s: notifier/http/ratelimit.py
     with guard.failures_of(request):  # a 401 counts against the client's address, not the source
         creds = auth.check_token(intake.credentials, source, auth.presented_token(request))
         body = await read_limited(request, limit)

@@ -10,10 +10,10 @@ import structlog
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, select
 
+from notifier.counters import MAIL_FAILED, MAIL_SENT
 from notifier.db import claim_one, session_scope
 from notifier.mail.models import MailStatus, OutboxMail
 from notifier.mail.sender import build_message
-from notifier.operations.metrics import MAIL_FAILED, MAIL_SENT
 
 log = structlog.get_logger("notifier.mail")
 LEASE = timedelta(minutes=10)

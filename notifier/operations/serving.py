@@ -3,7 +3,7 @@
 Client address: uvicorn's own proxy-header handling is off. With it on, uvicorn rewrote the client address from
 `X-Forwarded-For` whenever the peer was 127.0.0.1 (its default `forwarded_allow_ips`), before the app's
 NOTIFIER_TRUSTED_PROXIES was consulted, so a client on loopback could rotate made-up addresses past every rate
-limit. The app's own rule (notifier/operations/ratelimit.py, `client_address`) is the only one; the scheme comes
+limit. The app's own rule (notifier/http/ratelimit.py, `client_address`) is the only one; the scheme comes
 from NOTIFIER_BASE_URL, never from `X-Forwarded-Proto`.
 
 Slow clients: uvicorn closes a keep-alive connection that stays idle after a response (`timeout_keep_alive`) and
@@ -30,7 +30,7 @@ def uvicorn_options(settings) -> dict[str, Any]:  # noqa: ANN001
 
     return {
         # Every line JSON (uvicorn's own too), set up by uvicorn in each worker before it logs; the access log is
-        # the app's (notifier/operations/access.py), with the route template and the request id.
+        # the app's (notifier/http/access.py), with the route template and the request id.
         "log_config": stdlib_config(settings.log_level, settings.log_json),
         "access_log": False,
         "http": DeadlineProtocol,

@@ -6,21 +6,7 @@ Where the law is open, or the profile does not say enough, the stricter reading 
 from dataclasses import dataclass
 from itertools import product
 
-ANNEX_I = {
-    "energy",
-    "transport",
-    "banking",
-    "financial_market_infrastructure",
-    "health",
-    "drinking_water",
-    "waste_water",
-    "digital_infrastructure",
-    "ict_service_management",
-    "public_administration",
-    "space",
-}
-ANNEX_II = {"postal", "waste_management", "chemicals", "food", "manufacturing", "digital_providers", "research"}
-SECTORS = sorted(ANNEX_I | ANNEX_II | {"other"})
+from notifier.sectors import ANNEX_I, ANNEX_II
 
 ENTITY_TYPES = [
     "healthcare_provider",

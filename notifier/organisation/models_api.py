@@ -6,8 +6,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from notifier.clock import TimeZoneName
-from notifier.organisation.classification import ENTITY_TYPES, SECTOR_OF_TYPE, SECTORS
+from notifier.organisation.classification import ENTITY_TYPES, SECTOR_OF_TYPE
 from notifier.organisation.roles import ContactRole
+from notifier.sectors import SECTORS
 
 Sector = Literal[tuple(SECTORS)]  # type: ignore[valid-type]
 EntityType = Literal[tuple(ENTITY_TYPES)]  # type: ignore[valid-type]

@@ -9,9 +9,10 @@ from notifier.audit import chain
 from notifier.deps import SessionDep
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.organisation import service as organisation
-from notifier.organisation.classification import ENTITY_TYPES, SECTORS
+from notifier.organisation.classification import ENTITY_TYPES
 from notifier.organisation.models_api import OrganisationIn
 from notifier.organisation.roles import CONTACT_ROLES
+from notifier.sectors import SECTORS
 from notifier.web import auth, totp
 from notifier.web.auth import AdminDep, FormDep
 from notifier.web.forms import form_int, validation_errors
@@ -255,8 +256,8 @@ def processors_page(request: Request, session: SessionDep, viewer: AdminDep, edi
 
 @router.post("/processors")
 def processors_save(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    from notifier.api.processors import ProcessorIn
     from notifier.processors import service as processors
-    from notifier.processors.routes import ProcessorIn
 
     contacts = [
         {

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from notifier import clock, problems
 from notifier.audit import chain
 from notifier.deps import SessionDep
-from notifier.operations.ratelimit import retry_after_header
+from notifier.http.ratelimit import retry_after_header
 from notifier.web import auth, throttle, totp
 from notifier.web.auth import EnrollingDep, FormDep
 from notifier.web.i18n import LANGUAGES, t

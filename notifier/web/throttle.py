@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from notifier import clock
-from notifier.operations.ratelimit import client_address, parse_proxies
+from notifier.http.ratelimit import client_address, parse_proxies
 from notifier.web.models import SignInFailure
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from notifier.organisation.classification import ENTITY_TYPES, SECTORS
+from notifier.organisation.classification import ENTITY_TYPES
 from notifier.organisation.roles import CONTACT_ROLES
+from notifier.sectors import SECTORS
 from notifier.workflow.schema import CONDITION_KEYS, SAME, FactCatalogue, Registry, Workflow
 
 # Field references a stage may name besides the facts: things the organisation profile provides.

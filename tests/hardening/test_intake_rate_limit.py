@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from freezegun import freeze_time
 
-from notifier.operations.ratelimit import TokenBucketLimiter, retry_after_header
+from notifier.http.ratelimit import TokenBucketLimiter, retry_after_header
 from tests.intake.conftest import INTAKE_AUTH, INTAKE_TOKEN, alert_count, generic, post_alert
 
 T0 = "2026-11-23 10:00:00"

@@ -110,7 +110,7 @@ def test_422_from_a_service_check_and_from_the_intake_adapter(client):
 
 
 def test_422_from_the_text_guard_before_any_route(client):
-    # notifier/operations/json_text.py answers before FastAPI parses the body; its 422 has the same shape.
+    # notifier/http/json_text.py answers before FastAPI parses the body; its 422 has the same shape.
     response = client.post("/api/v1/incidents", json={"title": "Nimbus\x00Cloud", "summary": "x"})
     body = assert_problem(response, 422)
     assert body["type"] == "urn:meldplicht:problem:validation-error"

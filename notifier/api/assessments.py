@@ -9,10 +9,10 @@ from notifier import instants
 from notifier.assessment import export, labels, service
 from notifier.assessment.schemas import AssessmentIn, AssessmentOut, ConfirmIn, QuestionOut, QuestionsOut
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
+from notifier.http import paging
 from notifier.incidents import service as incidents
 from notifier.incidents import views
 from notifier.incidents.schemas import IncidentOut
-from notifier.operations import paging
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["significance assessment"])
 

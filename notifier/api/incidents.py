@@ -10,10 +10,10 @@ from notifier import instants
 from notifier.audit.models import AuditRecord
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
+from notifier.http import paging
 from notifier.incidents import service, views
 from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate, IncidentOut
 from notifier.incidents.state_machine import INCIDENT_STATES
-from notifier.operations import paging
 
 INCIDENT_LIST = TypeAdapter(list[IncidentOut])
 ERRORS: dict[int | str, dict[str, Any]] = {

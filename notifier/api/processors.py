@@ -13,9 +13,9 @@ from sqlmodel import select
 from notifier import clock
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
+from notifier.http import paging
 from notifier.incidents import service as incidents
 from notifier.instants import Instant
-from notifier.operations import paging
 from notifier.processors import links, reply_links, service
 from notifier.processors.models import IncidentProcessor, Processor
 

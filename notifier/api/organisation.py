@@ -4,7 +4,7 @@ from fastapi import APIRouter, Response
 
 from notifier.deps import PrincipalDep, SessionDep
 from notifier.errors import NotFound
-from notifier.operations import versions
+from notifier.http import versions
 from notifier.organisation import service
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 

@@ -10,8 +10,8 @@ import time
 
 import structlog
 
+from notifier.counters import HTTP_REQUESTS, HTTP_SECONDS
 from notifier.logging import bind_request_id
-from notifier.operations.metrics import HTTP_REQUESTS, HTTP_SECONDS
 
 access_log = structlog.get_logger("notifier.access")
 UNMATCHED = "unmatched"

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from notifier import instants
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
+from notifier.http import paging, versions
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Submission
-from notifier.operations import paging, versions
 from notifier.submissions import breach_register, facts, html, ledger, pdf
 from notifier.submissions.present import instant
 from notifier.submissions.render import Rendered

@@ -1,0 +1,1 @@
+"""The JSON API: route modules, one per resource, above the lifecycle and the domains."""

@@ -1,0 +1,1 @@
+"""Request plumbing shared by the API, the web pages and the intake: no domain imports."""
