@@ -313,11 +313,9 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
 def cmd_users_add(args: argparse.Namespace) -> int:
     import getpass
 
-    from sqlmodel import Session
-
     from notifier import migrate
     from notifier.config import get_settings
-    from notifier.db import make_engine
+    from notifier.db import make_engine, session_scope
     from notifier.errors import FieldProblem
     from notifier.web.auth import create_user
 
@@ -331,7 +329,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     migrate.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        with Session(engine) as session:
+        with session_scope(engine) as session:
             try:
                 user = create_user(
                     session,
@@ -344,7 +342,6 @@ def cmd_users_add(args: argparse.Namespace) -> int:
                 )
             except FieldProblem as exc:
                 raise CliError(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
-            session.commit()
             email, role = user.email, user.role
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ front, so two processes never both read a value and then race to write it (the a
 claims rely on that). PostgreSQL uses row locks (SELECT ... FOR UPDATE) for the same purpose.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,16 +58,45 @@ def make_engine(url: str) -> Engine:
         ) from None
 
 
+_AFTER_COMMIT = "notifier.after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's unit of work has committed (session_scope, or the request's session in
+    deps.py), and not at all if it rolls back. For work that must not see, or be seen before, uncommitted rows:
+    clearing a cache another request would refill from the old rows, or writing through a second session, which
+    on SQLite would wait for this transaction's write lock (BEGIN IMMEDIATE, make_engine)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_commit(session: Session) -> None:
+    # A rollback in the middle (a page showing its form again after a refused change) undoes the work the
+    # callbacks were waiting for.
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit when the block ends normally, roll back when it raises (anything: HTTPException, cancellation);
+    then run the after_commit callbacks. The one place a request's or a job's transaction commits."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.info.pop(_AFTER_COMMIT, None)
+        raise
+    for callback in session.info.pop(_AFTER_COMMIT, ()):
+        callback()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on any error. Services flush; this commits."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    """A unit of work of its own (a scheduler job, a CLI command, a component that must commit independently of
+    the request, such as the sign-in throttle): commit on success, roll back on any error. Services flush."""
+    with Session(engine, expire_on_commit=False) as session, unit_of_work(session):
+        yield session
 
 
 def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> int | None:

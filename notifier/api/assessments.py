@@ -48,7 +48,6 @@ def post_assessment(
     incident = incidents.get(session, incident_id)
     answers = body.answers.model_dump(exclude_none=True)
     row = service.record(session, incident=incident, answers=answers, actor=who.actor)
-    session.commit()
     response.headers["Location"] = f"/api/v1/incidents/{incident_id}/assessments/{row.version}"
     return _out(row, ctx.zone(session))
 
@@ -118,5 +117,4 @@ def confirm(incident_id: int, version: int, body: ConfirmIn, session: SessionDep
         reasoning=body.reasoning,
         actor=who.actor,
     )
-    session.commit()
     return views.incident_out(session, ctx, incident)

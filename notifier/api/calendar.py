@@ -47,7 +47,6 @@ def _urls(request: Request, token: str) -> dict:
 def show_token(request: Request, session: SessionDep, who: PrincipalDep):
     """The organisation's calendar URL (made on first use). Anyone with the URL can read the deadlines."""
     token = _token(session, rotate=False, actor=who.actor)
-    session.commit()
     return _urls(request, token)
 
 
@@ -55,7 +54,6 @@ def show_token(request: Request, session: SessionDep, who: PrincipalDep):
 def rotate_token(request: Request, session: SessionDep, who: PrincipalDep):
     """A new secret; subscriptions to the old URL stop working."""
     token = _token(session, rotate=True, actor=who.actor)
-    session.commit()
     return _urls(request, token)
 
 

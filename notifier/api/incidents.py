@@ -33,7 +33,6 @@ def make_router(event_body: Any) -> APIRouter:
         incident = service.create(
             session, title=body.title, summary=body.summary, detected_at=body.detected_at, actor=who.actor
         )
-        session.commit()
         response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
         return views.incident_out(session, ctx, incident)
 
@@ -72,7 +71,6 @@ def make_router(event_body: Any) -> APIRouter:
     def post_event(incident_id: int, body: event_body, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
         incident = service.get(session, incident_id)
         service.apply_event(session, ctx, incident=incident, event=body, actor=who.actor)
-        session.commit()
         return views.incident_out(session, ctx, incident)
 
     @router.get("/{incident_id}/audit", response_model=list[AuditOut])

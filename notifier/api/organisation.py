@@ -38,5 +38,4 @@ def put_organisation(
     current = service.get(session, lock=True)
     versions.check(if_match, service.to_out(current, service.contacts(session)) if current else None)
     org = service.replace(session, data=body, actor=who.actor)
-    session.commit()
     return versions.tagged(response, service.to_out(org, service.contacts(session)))

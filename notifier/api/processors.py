@@ -94,7 +94,6 @@ def list_processors(request: Request, response: Response, page: paging.PageDep, 
 )
 def create_processor(body: ProcessorIn, response: Response, session: SessionDep, who: PrincipalDep):
     p = service.save(session, processor=None, data=body.model_dump(), actor=who.actor, now=clock.now())
-    session.commit()
     response.headers["Location"] = f"/api/v1/processors/{p.id}"
     return _out(p)
 
@@ -118,7 +117,6 @@ def get_processor(processor_id: int, session: SessionDep, _: PrincipalDep):
 def update_processor(processor_id: int, body: ProcessorIn, session: SessionDep, who: PrincipalDep):
     p = service.get(session, processor_id)
     p = service.save(session, processor=p, data=body.model_dump(), actor=who.actor, now=clock.now())
-    session.commit()
     return _out(p)
 
 
@@ -158,7 +156,6 @@ def link_processor(
         actor=who.actor,
         now=clock.now(),
     )
-    session.commit()
     response.headers["Location"] = f"/api/v1/incidents/{incident_id}/processors"
     return _link_out(row, ctx.zone(session))
 
@@ -290,7 +287,6 @@ def _answer(request: Request, session, link: IncidentProcessor, token: str, raw:
         return _form(request, link, token, note, 422, values=raw, errors=exc.errors)
     except FieldProblem as exc:
         return _form(request, link, token, exc.message, 422, values=raw)
-    session.commit()
     return _page(request, "Dank u / thank you", notice="received")
 
 

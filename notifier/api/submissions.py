@@ -62,7 +62,6 @@ def patch_facts(
     incident = incidents.get(session, incident_id, lock=True)
     versions.check(if_match, _facts_out(session, ctx, incident.facts))
     result = facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who.actor)
-    session.commit()
     return versions.tagged(response, _facts_out(session, ctx, result))
 
 

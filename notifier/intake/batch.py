@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy import Engine, bindparam, insert, select, text
 from sqlmodel import Session
 
+from notifier.db import session_scope
 from notifier.intake import correlation, opening
 from notifier.intake.alert import Alert, clean
 from notifier.intake.models import IntakeAlert
@@ -54,18 +55,14 @@ def write_items(
 
 
 def _transaction(engine: Engine, items: list[Item], now, triage, window) -> list[Outcome]:  # noqa: ANN001
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            if session.get_bind().dialect.name == "postgresql":
-                # Several app processes each run a writer; this lock makes their batches take turns, as
-                # SQLite's BEGIN IMMEDIATE does, so correlation and dedup never race across processes.
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INTAKE_LOCK})
-            outcomes = write_batch(session, items, now=now, triage=triage, window=window)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return outcomes
+    # The batch is a unit of work of its own, like a scheduler job's: the writer answers the waiting requests only
+    # after this commit (writer.py), so the intake route itself never commits.
+    with session_scope(engine) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # Several app processes each run a writer; this lock makes their batches take turns, as
+            # SQLite's BEGIN IMMEDIATE does, so correlation and dedup never race across processes.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INTAKE_LOCK})
+        return write_batch(session, items, now=now, triage=triage, window=window)
 
 
 _ALERTS = IntakeAlert.__table__

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from notifier import instants, problems
 from notifier.audit import chain
+from notifier.db import after_commit
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import paging
@@ -125,8 +126,8 @@ def set_source(source: str, body: SourceCredentialsIn, request: Request, session
         signing_secret=body.signing_secret,
         clear_signing_secret=body.clear_signing_secret,
     )
-    session.commit()
-    request.app.state.intake.credentials.clear()
+    # After the commit: a request that refilled the cache before it would keep the old credentials.
+    after_commit(session, request.app.state.intake.credentials.clear)
     return _source_out(row, source, token)
 
 
@@ -139,8 +140,7 @@ def delete_source(source: str, request: Request, session: SessionDep, who: Princ
         raise NotFound(f"credentials for intake source {source!r}")
     session.delete(row)
     chain.append(session, actor=who.actor, event_type="intake.source_credentials_deleted", payload={"source": source})
-    session.commit()
-    request.app.state.intake.credentials.clear()
+    after_commit(session, request.app.state.intake.credentials.clear)
 
 
 def alert_out(row: IntakeAlert, zone) -> AlertOut:  # noqa: ANN001
@@ -186,7 +186,6 @@ def merge(incident_id: int, body: MergeIn, session: SessionDep, ctx: ContextDep,
     into = incidents.get(session, incident_id)
     source = incidents.get(session, body.from_incident_id)
     grouping.merge(session, into=into, source=source, actor=who.actor)
-    session.commit()
     return views.incident_out(session, ctx, into)
 
 
@@ -195,6 +194,5 @@ def split(incident_id: int, body: SplitIn, response: Response, session: SessionD
     """Move the given alerts to a new incident in triage; answers the new incident."""
     source = incidents.get(session, incident_id)
     target = grouping.split(session, source=source, alert_ids=body.alert_ids, title=body.title, actor=who.actor)
-    session.commit()
     response.headers["Location"] = f"/api/v1/incidents/{target.id}"
     return views.incident_out(session, ctx, target)

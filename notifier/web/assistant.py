@@ -74,7 +74,6 @@ def record(incident_id: int, request: Request, session: SessionDep, ctx: Context
         _, _, questions = assessment.questions(session)
         answers = answers_from(form, questions, viewer.lang)
         assessment.record(session, incident=incident, answers=answers, actor=actor(viewer.user))
-        session.commit()
     except FieldProblem as exc:
         if exc.field.startswith("answers."):
             exc = FieldProblem(exc.field, labels.problem(exc.field.removeprefix("answers."), exc.message, viewer.lang))
@@ -109,7 +108,6 @@ def confirm(
             reasoning=(form.get("reasoning") or "").strip() or None,
             actor=actor(viewer.user),
         )
-        session.commit()
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, "confirm", form, exc)
     return see_other(f"/incidents/{incident_id}")

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit import chain
-from notifier.deps import get_session
+from notifier.deps import SessionDep
 from notifier.errors import FieldProblem
 from notifier.web.models import ROLES, User
 
@@ -224,7 +224,7 @@ class Viewer:
 
 
 def _require(role: str, allow_unenrolled: bool = False):  # noqa: ANN202
-    def dependency(request: Request, session: Annotated[Session, Depends(get_session)]) -> Viewer:
+    def dependency(request: Request, session: SessionDep) -> Viewer:
         from notifier.web.i18n import language_for
 
         user = current_user(request, session)

@@ -193,7 +193,6 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
             for ev in events:
                 incidents.apply_event(session, ctx, incident=incident, event=ev, actor=who)
-            session.commit()
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
@@ -414,7 +413,6 @@ def save_facts(
         facts.update(
             session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=actor(viewer.user)
         )
-        session.commit()
     except (FormErrors, FieldProblem) as exc:
         session.rollback()
         errs = exc.errors if isinstance(exc, FormErrors) else {"fact_" + exc.field: exc.message}
@@ -452,7 +450,6 @@ def post_event(
             _check_acknowledged(session, ctx, incident, event_type.partition(".")[0], form, viewer.lang)
         event = event_from_form(models[event_type], form, ctx.zone(session), event_type, viewer.lang)
         incidents.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
-        session.commit()
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
     return see_other(f"/incidents/{incident_id}")
@@ -494,7 +491,6 @@ def link_processor(
             actor=actor(viewer.user),
             now=clock.now(),
         )
-        session.commit()
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
     return see_other(f"/incidents/{incident_id}#processors")

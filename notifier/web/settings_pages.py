@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from notifier import clock
 from notifier.audit import chain
+from notifier.db import after_commit
 from notifier.deps import SessionDep
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.organisation import service as organisation
@@ -121,7 +122,6 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
     if number_errors:
         return _org_page(request, session, viewer, form, number_errors, status_code=422)
     organisation.replace(session, data=body, actor=auth.actor(viewer.user))
-    session.commit()
     return see_other("/settings?saved=1")
 
 
@@ -161,7 +161,6 @@ def users_add(request: Request, session: SessionDep, viewer: AdminDep, form: For
             language=form.get("language") or None,
             actor_name=auth.actor(viewer.user),
         )
-        session.commit()
     except FieldProblem as exc:
         session.rollback()
         values = {k: v for k, v in form.items() if k != "password"}
@@ -199,7 +198,6 @@ def users_change(user_id: int, request: Request, session: SessionDep, viewer: Ad
             event_type="user.changed",
             payload={"email": user.email, "changes": changes},
         )
-    session.commit()
     return see_other("/settings/users")
 
 
@@ -291,7 +289,6 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
         processors.save(
             session, processor=existing, data=body.model_dump(), actor=auth.actor(viewer.user), now=clock.now()
         )
-        session.commit()
     except Conflict as exc:
         session.rollback()
         return _processor_page(request, session, viewer, form, {"name": str(exc)}, status_code=409)
@@ -330,8 +327,7 @@ def sources_rotate(source: str, request: Request, session: SessionDep, viewer: A
     from notifier.intake import sources
 
     _, token = sources.change_credentials(session, source=source, actor=auth.actor(viewer.user), rotate_token=True)
-    session.commit()
     intake = getattr(request.app.state, "intake", None)
     if intake is not None:
-        intake.credentials.clear()
+        after_commit(session, intake.credentials.clear)  # as PUT /api/v1/intake-sources does
     return _sources_page(request, session, viewer, new_token=token, new_source=source)

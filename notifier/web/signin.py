@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from notifier import clock, problems
 from notifier.audit import chain
+from notifier.db import after_commit
 from notifier.deps import SessionDep
 from notifier.http.ratelimit import retry_after_header
 from notifier.web import auth, throttle, totp
@@ -47,13 +48,14 @@ def _too_many(request: Request, exc: throttle.TooManySignIns, template: str, **c
 def signin(request: Request, session: SessionDep, form: FormDep):
     email = form.get("email", "")
     try:
-        attempt = throttle.begin(session, request)  # before the password is even looked at
+        attempt = throttle.begin(request)  # before the password is even looked at
     except throttle.TooManySignIns as exc:
         return _too_many(request, exc, "signin.html.j2", values={"email": email})
+    # The failure counts of the account (authenticate) are part of this request's unit of work, committed when it
+    # answers, 401 included; the client's attempt is taken back only once that commit is in.
     user = auth.authenticate(session, email, form.get("password", ""))
-    session.commit()
     if user is not None:
-        attempt.succeeded()
+        after_commit(session, attempt.succeeded)
     if user is None:
         # The same answer for an unknown address, a wrong password and a locked account (no enumeration).
         return render(request, "signin.html.j2", values={"email": email}, error="bad_credentials", status_code=401)
@@ -68,7 +70,6 @@ def _signed_in(session, user) -> None:  # noqa: ANN001
     user.last_login_at = clock.now()
     session.add(user)
     chain.append(session, actor=auth.actor(user), event_type="user.signed_in", payload={"email": user.email})
-    session.commit()
 
 
 @router.get("/signin/totp")
@@ -87,19 +88,26 @@ def _lang(request: Request, user) -> str:  # noqa: ANN001
 
 @router.post("/signin/totp")
 def totp_verify(request: Request, session: SessionDep, form: FormDep):
+    if request.session.get("uid") is None:
+        return see_other("/signin")
+    # Counted before the request's session reads the user (throttle's docstring says why); six digits are
+    # guessable too: wrong codes count as failed sign-ins.
+    try:
+        attempt = throttle.begin(request)
+    except throttle.TooManySignIns as exc:
+        user = auth.pending_user(request, session)
+        if user is None:
+            return see_other("/signin")
+        return _too_many(request, exc, "signin_totp.html.j2", lang=_lang(request, user))
     user = auth.pending_user(request, session)
     if user is None:
+        after_commit(session, attempt.succeeded)  # no attempt was made
         return see_other("/signin")
-    try:
-        attempt = throttle.begin(session, request)  # six digits are guessable too: wrong codes count as failed sign-ins
-    except throttle.TooManySignIns as exc:
-        return _too_many(request, exc, "signin_totp.html.j2", lang=_lang(request, user))
     right = totp.second_factor(session, user, form.get("code", ""), now=clock.now())
-    session.commit()
     if not right:
         error = "locked" if auth.is_locked(user) else "totp_wrong"
         return render(request, "signin_totp.html.j2", lang=_lang(request, user), error=error, status_code=401)
-    attempt.succeeded()
+    after_commit(session, attempt.succeeded)
     auth.start_session(request, user, second_factor_done=True)
     _signed_in(session, user)
     return see_other("/")
@@ -111,7 +119,6 @@ def signout(request: Request, session: SessionDep, form: FormDep):
     user = auth.pending_user(request, session)
     if user is not None:
         auth.end_sessions(session, user)
-        session.commit()
     request.session.clear()
     return see_other("/signin")
 
@@ -140,7 +147,6 @@ def account_save(request: Request, session: SessionDep, viewer: EnrollingDep, fo
     choice = form.get("language") or None
     user.language = choice if choice in LANGUAGES else None
     session.add(user)
-    session.commit()
     return see_other("/account")
 
 
@@ -152,7 +158,6 @@ def password_change(request: Request, session: SessionDep, viewer: EnrollingDep,
         auth.change_password(
             session, user=viewer.user, current=form.get("current_password", ""), new=form.get("password", "")
         )
-        session.commit()
         request.session["gen"] = viewer.user.session_generation  # this session goes on; all others ended
     except FieldProblem as exc:
         session.rollback()
@@ -167,7 +172,6 @@ def recovery_codes_new(request: Request, session: SessionDep, viewer: EnrollingD
     if not user.totp_enabled:
         return see_other("/account/totp")
     codes = totp.new_recovery_codes(session, user, now=clock.now())
-    session.commit()
     return render(request, "recovery_codes.html.j2", viewer=viewer, codes=codes)
 
 
@@ -199,7 +203,6 @@ def _pending_secret(session, user) -> str:  # noqa: ANN001
     if not user.totp_pending_secret:
         user.totp_pending_secret = totp.new_secret()
         session.add(user)
-        session.commit()
     return user.totp_pending_secret
 
 
@@ -221,7 +224,6 @@ def totp_enrol(request: Request, session: SessionDep, viewer: EnrollingDep, form
     codes = totp.enrol(session, user, form.get("code", ""), now=clock.now())
     if codes is None:
         return _setup_page(request, viewer, secret, error=t("totp_wrong", viewer.lang), status_code=422)
-    session.commit()
     request.session["mfa"] = True
     # Shown once, in this answer only: the recovery codes are stored as hashes.
     return render(request, "recovery_codes.html.j2", viewer=viewer, codes=codes)
