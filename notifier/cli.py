@@ -316,10 +316,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from notifier import migrate
+    from notifier.accounts.users import create_user
     from notifier.config import get_settings
     from notifier.db import make_engine
     from notifier.errors import FieldProblem
-    from notifier.web.auth import create_user
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -4,18 +4,22 @@ import base64
 import io
 import math
 
+import segno
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from notifier import clock, problems
+from notifier.accounts import passwords, totp
+from notifier.accounts.users import end_sessions
 from notifier.audit import chain
 from notifier.deps import SessionDep
+from notifier.errors import FieldProblem
 from notifier.http.ratelimit import retry_after_header
-from notifier.web import auth, throttle, totp
+from notifier.web import auth, throttle
 from notifier.web.auth import EnrollingDep, FormDep
-from notifier.web.i18n import LANGUAGES, t
-from notifier.web.pages import render, see_other
+from notifier.web.i18n import LANGUAGES, language_for, t
+from notifier.web.render import render, see_other
 
 router = APIRouter(include_in_schema=False)
 log = structlog.get_logger("notifier.web")
@@ -50,7 +54,7 @@ def signin(request: Request, session: SessionDep, form: FormDep):
         attempt = throttle.begin(session, request)  # before the password is even looked at
     except throttle.TooManySignIns as exc:
         return _too_many(request, exc, "signin.html.j2", values={"email": email})
-    user = auth.authenticate(session, email, form.get("password", ""))
+    user = passwords.authenticate(session, email, form.get("password", ""))
     session.commit()
     if user is not None:
         attempt.succeeded()
@@ -67,7 +71,7 @@ def signin(request: Request, session: SessionDep, form: FormDep):
 def _signed_in(session, user) -> None:  # noqa: ANN001
     user.last_login_at = clock.now()
     session.add(user)
-    chain.append(session, actor=auth.actor(user), event_type="user.signed_in", payload={"email": user.email})
+    chain.append(session, actor=passwords.actor(user), event_type="user.signed_in", payload={"email": user.email})
     session.commit()
 
 
@@ -80,8 +84,6 @@ def totp_page(request: Request, session: SessionDep):
 
 
 def _lang(request: Request, user) -> str:  # noqa: ANN001
-    from notifier.web.i18n import language_for
-
     return language_for(request, user)
 
 
@@ -97,7 +99,7 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
     right = totp.second_factor(session, user, form.get("code", ""), now=clock.now())
     session.commit()
     if not right:
-        error = "locked" if auth.is_locked(user) else "totp_wrong"
+        error = "locked" if passwords.is_locked(user) else "totp_wrong"
         return render(request, "signin_totp.html.j2", lang=_lang(request, user), error=error, status_code=401)
     attempt.succeeded()
     auth.start_session(request, user, second_factor_done=True)
@@ -110,7 +112,7 @@ def signout(request: Request, session: SessionDep, form: FormDep):
     # Also a session waiting for its second factor: a copy of that cookie must not finish the sign-in later.
     user = auth.pending_user(request, session)
     if user is not None:
-        auth.end_sessions(session, user)
+        end_sessions(session, user)
         session.commit()
     request.session.clear()
     return see_other("/signin")
@@ -146,10 +148,8 @@ def account_save(request: Request, session: SessionDep, viewer: EnrollingDep, fo
 
 @router.post("/account/password")
 def password_change(request: Request, session: SessionDep, viewer: EnrollingDep, form: FormDep):
-    from notifier.errors import FieldProblem
-
     try:
-        auth.change_password(
+        passwords.change_password(
             session, user=viewer.user, current=form.get("current_password", ""), new=form.get("password", "")
         )
         session.commit()
@@ -172,8 +172,6 @@ def recovery_codes_new(request: Request, session: SessionDep, viewer: EnrollingD
 
 
 def _qr_svg(uri: str) -> str:
-    import segno
-
     out = io.BytesIO()
     segno.make(uri, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()

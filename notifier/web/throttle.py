@@ -17,8 +17,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from notifier import clock
+from notifier.accounts.models import SignInFailure
 from notifier.http.ratelimit import client_address, parse_proxies
-from notifier.web.models import SignInFailure
 
 
 class TooManySignIns(Exception):
