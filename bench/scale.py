@@ -27,13 +27,13 @@ from freezegun import freeze_time
 from sqlalchemy import func, insert, select, text, update
 from sqlmodel import Session
 
+from notifier.accounts.users import create_user
 from notifier.config import Settings
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, Track
 from notifier.main import create_app
 from notifier.reminders.models import ReminderStep
 from notifier.reminders.sweep import sweep
-from notifier.web.auth import create_user
 
 TOKEN = "bench-api-token-" + "t" * 24
 PASSWORD = "correct horse battery staple"

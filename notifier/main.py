@@ -34,7 +34,7 @@ from notifier.intake import setup as intake_setup
 from notifier.intake.fast_path import IntakeFastPath
 from notifier.logging import configure_logging
 from notifier.operations import docs, health, metrics, openapi, telemetry
-from notifier.web import pages as web_pages
+from notifier.web import app as web_app
 from notifier.workflow import load_registry
 
 log = structlog.get_logger("notifier")
@@ -220,7 +220,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         calendar_routes.feed_router,
     ):
         app.include_router(router)
-    web_pages.install(app, settings)  # the officer's web pages, sessions and /static (notifier/web)
+    web_app.install(app, settings)  # the officer's web pages, sessions and /static (notifier/web)
     telemetry.install(app, settings)  # off unless NOTIFIER_OTEL_ENDPOINT / NOTIFIER_SENTRY_DSN is set
     app.add_middleware(
         IntakeFastPath, https=settings.base_url.startswith("https://"), access_log=settings.access_log

@@ -1,5 +1,6 @@
 """Imports every table so SQLModel.metadata is complete (Alembic and the schema test use it)."""
 
+from notifier.accounts.models import RecoveryCode, SignInFailure, User
 from notifier.assessment.models import SignificanceAssessment
 from notifier.audit.models import AuditHead, AuditRecord
 from notifier.calendar.models import CalendarToken
@@ -10,7 +11,6 @@ from notifier.mail.models import OutboxMail
 from notifier.organisation.models import Contact, Organisation
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
 from notifier.reminders.models import ReminderStep, SchedulerHeartbeat
-from notifier.web.models import RecoveryCode, SignInFailure, User
 
 __all__ = [
     "User",

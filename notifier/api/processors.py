@@ -1,13 +1,11 @@
 """HTTP: the processor register, linking incidents, the timeliness report (bearer auth) and the public reply page."""
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, field_validator
 from sqlmodel import select
 
 from notifier import clock
@@ -15,57 +13,12 @@ from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
 from notifier.http import paging
 from notifier.incidents import service as incidents
-from notifier.instants import Instant
 from notifier.processors import links, reply_links, service
 from notifier.processors.models import IncidentProcessor, Processor
+from notifier.processors.schemas import LinkIn, LinkOut, ProcessorIn, ProcessorOut
 
 router = APIRouter(prefix="/api/v1", tags=["processors"], responses={401: {"description": "Missing token"}})
 reply_router = APIRouter(tags=["processor reply"])
-
-
-class ContactIn(BaseModel):
-    level: int = Field(ge=1, le=3, description="1 service desk, 2 account manager, 3 DPO or management")
-    name: str = Field(min_length=1)
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
-
-
-class ProcessorIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    notification_term_hours: int = Field(gt=0, le=24 * 30)
-    contacts: list[ContactIn] = Field(min_length=1)
-
-    @field_validator("contacts")
-    @classmethod
-    def _one_per_level(cls, value: list[ContactIn]) -> list[ContactIn]:
-        levels = [c.level for c in value]
-        if len(levels) != len(set(levels)):
-            raise ValueError("give at most one contact per level")
-        return value
-
-
-class ProcessorOut(BaseModel):
-    id: int
-    name: str
-    notification_term_hours: int
-    contacts: list[dict[str, Any]]
-
-
-class LinkIn(BaseModel):
-    processor_id: int
-    processor_aware_at: Instant | None = None
-    informed_at: Instant | None = None
-
-
-class LinkOut(BaseModel):
-    id: int
-    incident_id: int
-    processor_id: int
-    processor_aware_at: datetime | None
-    informed_at: datetime | None
-    requested_at: datetime
-    requested_facts: list[str]
-    current_level: int
-    answered_at: datetime | None
 
 
 def _link_out(row: IncidentProcessor, zone) -> LinkOut:  # noqa: ANN001
@@ -178,7 +131,7 @@ def incident_processors(
 
 # --- the public reply page: no account, the signed token is the only key -------------------------------------
 # Rendered from templates/pages/reply.html.j2 through the web pages' Jinja environment (autoescape on), but not
-# through web.pages.render: that one issues a CSRF token, and so a session cookie, to a visitor who has no account.
+# through web.render.render: that one issues a CSRF token, and so a session cookie, to a visitor who has no account.
 # The database work runs in the threadpool: GET is a plain `def`, POST hands its two steps over explicitly.
 
 

@@ -30,6 +30,9 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit.models import AuditRecord
+from notifier.db import session_scope
+from notifier.mail import outbox
+from notifier.mail.render import render
 
 log = structlog.get_logger("notifier.audit.checkpoint")
 
@@ -170,10 +173,6 @@ def _append(path: Path, checkpoint: dict[str, Any]) -> None:
 
 
 def _mail(engine: Engine, witness: Witness, checkpoint: dict[str, Any], now: datetime) -> None:
-    from notifier.db import session_scope
-    from notifier.mail import outbox
-    from notifier.mail.render import render
-
     context = {**checkpoint, "line": json.dumps(checkpoint, sort_keys=True, separators=(",", ":"))}
     mail = render(witness.templates_dir, "audit_checkpoint", witness.mail_language, context)
     with session_scope(engine) as session:

@@ -46,6 +46,7 @@ class WriterConfig:
 
 def _child(conn: Connection, config: WriterConfig) -> None:
     """The writer process: receive (now, items), write them, send the results back; ends when the pipe closes."""
+    # Imported in the child, which multiprocessing spawns afresh: the parent needs neither.
     from notifier.db import make_engine
     from notifier.logging import configure_logging
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from notifier import migrate
+from notifier.accounts.models import User
 from notifier.db import make_engine
 
 
@@ -100,8 +101,6 @@ def revisions(url: str) -> Revisions:
 
 
 def users(url: str) -> list[dict]:
-    from notifier.web.models import User
-
     if not revisions(url).at_head:
         raise MaintenanceRefused("the database is not at the current schema; run `notifier db upgrade` first")
     engine = make_engine(url)

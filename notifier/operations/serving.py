@@ -23,11 +23,12 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from notifier.config import get_settings
+from notifier.logging import stdlib_config
+
 
 def uvicorn_options(settings) -> dict[str, Any]:  # noqa: ANN001
     """The keyword arguments `notifier serve` gives uvicorn.run, for one process and for `--workers N` alike."""
-    from notifier.logging import stdlib_config
-
     return {
         # Every line JSON (uvicorn's own too), set up by uvicorn in each worker before it logs; the access log is
         # the app's (notifier/http/access.py), with the route template and the request id.
@@ -45,8 +46,6 @@ class DeadlineProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a deadline for the headers and for the body, and a cap on header size."""
 
     def __init__(self, *args: Any, **kwargs: Any):
-        from notifier.config import get_settings
-
         super().__init__(*args, **kwargs)
         # Read here, not passed in: with --workers uvicorn builds this class in each worker process from its name.
         settings = get_settings()

@@ -6,14 +6,15 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from notifier.accounts.passwords import actor
 from notifier.assessment import labels
 from notifier.assessment import service as assessment
 from notifier.assessment.schemas import Answers
 from notifier.errors import Conflict, FieldProblem
 from notifier.incidents import service as incidents
-from notifier.web.auth import FormDep, OfficerDep, actor
+from notifier.web.auth import FormDep, OfficerDep
 from notifier.web.forms import WHOLE, FormErrors, form_number, parse_local, say, validation_errors
-from notifier.web.pages import see_other
+from notifier.web.render import see_other
 
 from notifier.deps import ContextDep, SessionDep  # isort: skip
 

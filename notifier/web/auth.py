@@ -1,4 +1,4 @@
-"""Users, roles, argon2 passwords, the signed session and CSRF tokens for the web pages (TOTP: notifier/web/totp.py).
+"""The signed session, CSRF tokens and the role each page needs (identity itself: notifier/accounts/).
 
 The session lives in a signed cookie (Starlette's SessionMiddleware, keyed by NOTIFIER_SECRET_KEY). Signed is not
 secret: anyone holding the cookie can read it, so it carries nothing confidential. It carries the user id, a
@@ -13,24 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from notifier import clock
-from notifier.audit import chain
+from notifier.accounts.models import User
+from notifier.accounts.roles import at_least
 from notifier.deps import SessionDep
-from notifier.errors import FieldProblem
-from notifier.web.models import ROLES, User
-
-MIN_PASSWORD = 12
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
-RANK = {role: i for i, role in enumerate(ROLES)}
-_hasher = PasswordHasher()
-# Verifying against a dummy hash for unknown e-mail addresses keeps the answer time the same for both cases.
-_DUMMY_HASH = _hasher.hash("not-a-password-" + secrets.token_hex(8))
+from notifier.web.i18n import language_for
 
 
 class SignInRequired(Exception):
@@ -49,94 +39,9 @@ class EnrolmentRequired(Exception):
     """The role must use TOTP and this user has not set it up yet: only the enrolment page is open."""
 
 
-def actor(user: User) -> str:
-    return f"user:{user.email}"
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise FieldProblem("password", f"must be at least {MIN_PASSWORD} characters")
-    if len(set(password)) < 5:
-        raise FieldProblem("password", "uses too few different characters")
-
-
 def required_roles(request: Request) -> set[str]:
     raw = request.app.state.settings.totp_required_roles
     return {r.strip() for r in raw.split(",") if r.strip()}
-
-
-def create_user(
-    session: Session, *, email: str, name: str, role: str, password: str, actor_name: str, language: str | None = None
-) -> User:
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 320:
-        raise FieldProblem("email", "not a valid e-mail address")
-    if not name.strip():
-        raise FieldProblem("name", "is required")
-    if role not in ROLES:
-        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}")
-    check_password_strength(password)
-    if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise FieldProblem("email", "a user with this e-mail address exists already")
-    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password), language=language)
-    session.add(user)
-    session.flush()
-    chain.append(
-        session, actor=actor_name, event_type="user.created", payload={"email": email, "name": user.name, "role": role}
-    )
-    return user
-
-
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user when the password fits and the account is not locked; counts failures and locks after five.
-
-    Unknown, locked and existing accounts cost one argon2 verification each and give the caller the same None, so
-    neither the answer nor its time tells whether an account exists or is locked."""
-    now = clock.now()
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    try:
-        _hasher.verify(user.password_hash if user is not None else _DUMMY_HASH, password)
-        fits = user is not None
-    except (VerificationError, InvalidHashError):
-        fits = False
-    if user is None or is_locked(user):
-        return None
-    if not fits:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + LOCKOUT
-            chain.append(session, actor="system", event_type="user.locked", payload={"email": user.email})
-        session.add(user)
-        session.flush()
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_logins, user.locked_until = 0, None
-    session.add(user)
-    session.flush()
-    return user
-
-
-def change_password(session: Session, *, user: User, current: str, new: str) -> None:
-    try:
-        _hasher.verify(user.password_hash, current)
-    except (VerificationError, InvalidHashError) as exc:
-        raise FieldProblem("current_password", "is not your current password") from exc
-    check_password_strength(new)
-    user.password_hash = hash_password(new)
-    # Other sessions of this user (a stolen cookie among them) end; the route keeps the caller's own session.
-    user.session_generation += 1
-    session.add(user)
-    session.flush()
-    chain.append(session, actor=actor(user), event_type="user.password_changed", payload={"email": user.email})
-
-
-def is_locked(user: User | None) -> bool:
-    return bool(user and user.locked_until and user.locked_until > clock.now())
 
 
 # --- the session -----------------------------------------------------------------------------------------------
@@ -152,14 +57,6 @@ def start_session(request: Request, user: User, *, second_factor_done: bool) -> 
         born=clock.now().timestamp(),
         gen=user.session_generation,
     )
-
-
-def end_sessions(session: Session, user: User) -> None:
-    """Sign-out: every session cookie of the user issued so far stops working, copies included."""
-    user.session_generation += 1
-    session.add(user)
-    session.flush()
-    chain.append(session, actor=actor(user), event_type="user.signed_out", payload={"email": user.email})
 
 
 def csrf_token(request: Request) -> str:
@@ -225,8 +122,6 @@ class Viewer:
 
 def _require(role: str, allow_unenrolled: bool = False):  # noqa: ANN202
     def dependency(request: Request, session: SessionDep) -> Viewer:
-        from notifier.web.i18n import language_for
-
         user = current_user(request, session)
         if user is None:
             if request.session.get("uid") and request.session.get("mfa") is False:
@@ -236,7 +131,7 @@ def _require(role: str, allow_unenrolled: bool = False):  # noqa: ANN202
         needs_totp = user.role in required_roles(request) and not user.totp_enabled
         if needs_totp and not allow_unenrolled:
             raise EnrolmentRequired()
-        if RANK.get(user.role, -1) < RANK[role]:
+        if not at_least(user.role, role):
             raise Forbidden("role")
         return Viewer(user=user, lang=language_for(request, user))
 

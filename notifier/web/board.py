@@ -14,6 +14,7 @@ from notifier.deadlines.rules import UNFILED, status_of
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.incidents.state_machine import INCIDENT_STATES
+from notifier.intake.models import IntakeAlert
 from notifier.organisation import service as organisation
 from notifier.organisation.models import Organisation
 from notifier.web.i18n import t
@@ -281,8 +282,4 @@ def triage(session: Session) -> list[Incident]:
 
 
 def recent_alerts(session: Session, limit: int = 10) -> list:
-    try:
-        from notifier.intake.models import IntakeAlert
-    except ImportError:  # the SIEM intake is optional
-        return []
     return list(session.exec(select(IntakeAlert).order_by(IntakeAlert.received_at.desc()).limit(limit)).all())

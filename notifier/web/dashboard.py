@@ -10,7 +10,7 @@ from notifier.organisation import service as organisation
 from notifier.web import board
 from notifier.web.auth import ViewerDep
 from notifier.web.forms import MAX_INT, form_int
-from notifier.web.pages import render
+from notifier.web.render import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -3,7 +3,7 @@
 
 from fastapi import Request
 
-from notifier.web.models import User
+from notifier.accounts.models import User
 
 LANGUAGES = ("nl", "en")
 

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, select
 
 from notifier import clock
+from notifier.accounts.passwords import actor
 from notifier.audit.models import AuditRecord
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents import service as incidents
@@ -25,10 +26,10 @@ from notifier.organisation import service as organisation
 from notifier.submissions import completeness, facts, ledger
 from notifier.web import board
 from notifier.web.assistant import state as assistant_state
-from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep, actor
+from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
 from notifier.web.forms import REQUIRED, FormErrors, event_from_form, fact_changes, fact_form_values, local_input
 from notifier.web.i18n import MESSAGES, pick, t
-from notifier.web.pages import render, see_other
+from notifier.web.render import render, see_other
 from notifier.workflow.schema import Workflow
 
 from notifier.deps import ContextDep, SessionDep  # isort: skip

@@ -5,21 +5,29 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import select
 
 from notifier import clock
+from notifier.accounts import passwords, totp
+from notifier.accounts.models import User
+from notifier.accounts.roles import ROLES
+from notifier.accounts.users import create_user
 from notifier.audit import chain
 from notifier.db import after_commit
 from notifier.deps import SessionDep
 from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.intake import sources
+from notifier.intake.adapters import SOURCES
+from notifier.intake.models import IntakeSource
 from notifier.organisation import service as organisation
 from notifier.organisation.classification import ENTITY_TYPES
 from notifier.organisation.models_api import OrganisationIn
 from notifier.organisation.roles import CONTACT_ROLES
+from notifier.processors import service as processors
+from notifier.processors.schemas import ProcessorIn
 from notifier.sectors import SECTORS
-from notifier.web import auth, totp
+from notifier.submissions.present import load_labels
 from notifier.web.auth import AdminDep, FormDep
 from notifier.web.forms import form_int, validation_errors
 from notifier.web.i18n import LANGUAGES, t
-from notifier.web.models import ROLES, User
-from notifier.web.pages import render, see_other
+from notifier.web.render import render, see_other
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
 CONTACT_PARTS = ("name", "email", "phone", "job_title", "availability")
@@ -45,7 +53,6 @@ def _org_values(session) -> dict[str, str]:  # noqa: ANN001
 
 
 def _org_page(request: Request, session, viewer, values, errors, status_code=200, saved=False):  # noqa: ANN001
-    from notifier.submissions.present import load_labels
 
     org = organisation.get(session)
     out = organisation.to_out(org, organisation.contacts(session)) if org else None
@@ -121,7 +128,7 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
         return _org_page(request, session, viewer, form, {**errors, **number_errors}, status_code=422)
     if number_errors:
         return _org_page(request, session, viewer, form, number_errors, status_code=422)
-    organisation.replace(session, data=body, actor=auth.actor(viewer.user))
+    organisation.replace(session, data=body, actor=passwords.actor(viewer.user))
     return see_other("/settings?saved=1")
 
 
@@ -152,14 +159,14 @@ def users_page(request: Request, session: SessionDep, viewer: AdminDep):
 @router.post("/users")
 def users_add(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
     try:
-        auth.create_user(
+        create_user(
             session,
             email=form.get("email", ""),
             name=form.get("name", ""),
             role=form.get("role", ""),
             password=form.get("password", ""),
             language=form.get("language") or None,
-            actor_name=auth.actor(viewer.user),
+            actor_name=passwords.actor(viewer.user),
         )
     except FieldProblem as exc:
         session.rollback()
@@ -194,7 +201,7 @@ def users_change(user_id: int, request: Request, session: SessionDep, viewer: Ad
     if changes:
         chain.append(
             session,
-            actor=auth.actor(viewer.user),
+            actor=passwords.actor(viewer.user),
             event_type="user.changed",
             payload={"email": user.email, "changes": changes},
         )
@@ -205,7 +212,6 @@ def users_change(user_id: int, request: Request, session: SessionDep, viewer: Ad
 
 
 def _processor_page(request, session, viewer, values, errors, status_code=200):  # noqa: ANN001
-    from notifier.processors import service as processors
 
     return render(
         request,
@@ -222,7 +228,6 @@ def _processor_page(request, session, viewer, values, errors, status_code=200): 
 def _processor(session, raw: str | None, lang: str):  # noqa: ANN001, ANN202
     """The processor a form or link names by id, None when it names none; FieldProblem("id") when it is no id of
     a stored processor (a hand-edited address or hidden field)."""
-    from notifier.processors import service as processors
 
     processor_id = form_int("id", raw, lang, minimum=1)
     if processor_id is None:
@@ -254,8 +259,6 @@ def processors_page(request: Request, session: SessionDep, viewer: AdminDep, edi
 
 @router.post("/processors")
 def processors_save(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
-    from notifier.api.processors import ProcessorIn
-    from notifier.processors import service as processors
 
     contacts = [
         {
@@ -287,7 +290,7 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
         return _processor_page(request, session, viewer, form, {exc.field: exc.message}, status_code=422)
     try:
         processors.save(
-            session, processor=existing, data=body.model_dump(), actor=auth.actor(viewer.user), now=clock.now()
+            session, processor=existing, data=body.model_dump(), actor=passwords.actor(viewer.user), now=clock.now()
         )
     except Conflict as exc:
         session.rollback()
@@ -299,8 +302,6 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
 
 
 def _sources_page(request, session, viewer, new_token=None, new_source=None):  # noqa: ANN001
-    from notifier.intake.adapters import SOURCES
-    from notifier.intake.models import IntakeSource
 
     rows = {r.source: r for r in session.exec(select(IntakeSource)).all()}
     return render(
@@ -324,9 +325,8 @@ def sources_page(request: Request, session: SessionDep, viewer: AdminDep):
 @router.post("/sources/{source}")
 def sources_rotate(source: str, request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
     """A new token for one source, shown once; the same record and audit event as PUT /api/v1/intake/sources."""
-    from notifier.intake import sources
 
-    _, token = sources.change_credentials(session, source=source, actor=auth.actor(viewer.user), rotate_token=True)
+    _, token = sources.change_credentials(session, source=source, actor=passwords.actor(viewer.user), rotate_token=True)
     intake = getattr(request.app.state, "intake", None)
     if intake is not None:
         after_commit(session, intake.credentials.clear)  # as PUT /api/v1/intake-sources does

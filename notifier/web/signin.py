@@ -4,19 +4,23 @@ import base64
 import io
 import math
 
+import segno
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from notifier import clock, problems
+from notifier.accounts import passwords, totp
+from notifier.accounts.users import end_sessions
 from notifier.audit import chain
 from notifier.db import after_commit
 from notifier.deps import SessionDep
+from notifier.errors import FieldProblem
 from notifier.http.ratelimit import retry_after_header
-from notifier.web import auth, throttle, totp
+from notifier.web import auth, throttle
 from notifier.web.auth import EnrollingDep, FormDep
-from notifier.web.i18n import LANGUAGES, t
-from notifier.web.pages import render, see_other
+from notifier.web.i18n import LANGUAGES, language_for, t
+from notifier.web.render import render, see_other
 
 router = APIRouter(include_in_schema=False)
 log = structlog.get_logger("notifier.web")
@@ -53,7 +57,7 @@ def signin(request: Request, session: SessionDep, form: FormDep):
         return _too_many(request, exc, "signin.html.j2", values={"email": email})
     # The failure counts of the account (authenticate) are part of this request's unit of work, committed when it
     # answers, 401 included; the client's attempt is taken back only once that commit is in.
-    user = auth.authenticate(session, email, form.get("password", ""))
+    user = passwords.authenticate(session, email, form.get("password", ""))
     if user is not None:
         after_commit(session, attempt.succeeded)
     if user is None:
@@ -69,7 +73,7 @@ def signin(request: Request, session: SessionDep, form: FormDep):
 def _signed_in(session, user) -> None:  # noqa: ANN001
     user.last_login_at = clock.now()
     session.add(user)
-    chain.append(session, actor=auth.actor(user), event_type="user.signed_in", payload={"email": user.email})
+    chain.append(session, actor=passwords.actor(user), event_type="user.signed_in", payload={"email": user.email})
 
 
 @router.get("/signin/totp")
@@ -81,8 +85,6 @@ def totp_page(request: Request, session: SessionDep):
 
 
 def _lang(request: Request, user) -> str:  # noqa: ANN001
-    from notifier.web.i18n import language_for
-
     return language_for(request, user)
 
 
@@ -105,7 +107,7 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
         return see_other("/signin")
     right = totp.second_factor(session, user, form.get("code", ""), now=clock.now())
     if not right:
-        error = "locked" if auth.is_locked(user) else "totp_wrong"
+        error = "locked" if passwords.is_locked(user) else "totp_wrong"
         return render(request, "signin_totp.html.j2", lang=_lang(request, user), error=error, status_code=401)
     after_commit(session, attempt.succeeded)
     auth.start_session(request, user, second_factor_done=True)
@@ -118,7 +120,7 @@ def signout(request: Request, session: SessionDep, form: FormDep):
     # Also a session waiting for its second factor: a copy of that cookie must not finish the sign-in later.
     user = auth.pending_user(request, session)
     if user is not None:
-        auth.end_sessions(session, user)
+        end_sessions(session, user)
     request.session.clear()
     return see_other("/signin")
 
@@ -152,10 +154,8 @@ def account_save(request: Request, session: SessionDep, viewer: EnrollingDep, fo
 
 @router.post("/account/password")
 def password_change(request: Request, session: SessionDep, viewer: EnrollingDep, form: FormDep):
-    from notifier.errors import FieldProblem
-
     try:
-        auth.change_password(
+        passwords.change_password(
             session, user=viewer.user, current=form.get("current_password", ""), new=form.get("password", "")
         )
         request.session["gen"] = viewer.user.session_generation  # this session goes on; all others ended
@@ -176,8 +176,6 @@ def recovery_codes_new(request: Request, session: SessionDep, viewer: EnrollingD
 
 
 def _qr_svg(uri: str) -> str:
-    import segno
-
     out = io.BytesIO()
     segno.make(uri, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()

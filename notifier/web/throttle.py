@@ -22,9 +22,9 @@ from sqlalchemy import Engine, delete
 from sqlmodel import select
 
 from notifier import clock
+from notifier.accounts.models import SignInFailure
 from notifier.db import session_scope
 from notifier.http.ratelimit import client_address, parse_proxies
-from notifier.web.models import SignInFailure
 
 
 class TooManySignIns(Exception):

@@ -4,9 +4,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from notifier.accounts.models import User
 from notifier.audit.models import AuditRecord
-from notifier.web.models import User
-from notifier.web.pages import SESSION_COOKIE
+from notifier.web.app import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, add_user, csrf_of, sign_in
 
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from freezegun import freeze_time
 from sqlmodel import Session, func, select
 
-from notifier.web.models import SignInFailure
+from notifier.accounts.models import SignInFailure
 from tests.web.conftest import PASSWORD, add_user, csrf_of
 
 T0 = "2026-11-23 10:00:00"

@@ -12,7 +12,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from notifier.web.auth import create_user
+from notifier.accounts.users import create_user
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from notifier.accounts.models import User
 from notifier.incidents.models import Incident
-from notifier.web.models import User
 from tests.routing import all_routes
 from tests.web.conftest import PASSWORD, add_user, csrf_of, sign_in
 

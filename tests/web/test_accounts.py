@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from freezegun import freeze_time
 from sqlmodel import Session, select
 
+from notifier.accounts import passwords
+from notifier.accounts.models import User
 from notifier.audit.models import AuditRecord
-from notifier.web import auth
-from notifier.web.models import User
-from notifier.web.pages import SESSION_COOKIE
+from notifier.web.app import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, add_user, csrf_of
 
 T0 = datetime(2026, 11, 23, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30 s TOTP step
@@ -139,7 +139,7 @@ def test_a_used_code_cannot_be_used_again(app):
 
 
 def test_recovery_codes_are_shown_once_stored_hashed_and_each_works_once(app):
-    from notifier.web.models import RecoveryCode
+    from notifier.accounts.models import RecoveryCode
 
     add_user(app, "olga@example.org", "officer")
     with TestClient(app) as client:
@@ -186,7 +186,7 @@ def test_recovery_codes_can_be_regenerated_under_my_account(app):
 
 
 def test_an_administrator_resetting_totp_removes_the_recovery_codes(app, signed_in):
-    from notifier.web.models import RecoveryCode
+    from notifier.accounts.models import RecoveryCode
 
     add_user(app, "olga@example.org", "officer")
     with TestClient(app) as client:
@@ -262,7 +262,7 @@ def test_the_lockout_answer_is_the_same_for_existing_and_unknown_accounts(app, m
         for _ in range(5):
             assert password_step(client, "bob@example.org", "wrong password").status_code == 401
     assert user_row(app, "bob@example.org").locked_until is not None
-    monkeypatch.setattr(auth, "_hasher", CountingHasher())
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
     answers = {}
     for i, (email, password) in enumerate(
         [("bob@example.org", "wrong password"), ("bob@example.org", PASSWORD), ("nobody@example.org", PASSWORD)]

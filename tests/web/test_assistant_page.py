@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from notifier.web.models import User
+from notifier.accounts.models import User
 from tests.conftest import new_incident, put_organisation
 from tests.web.conftest import add_user, sign_in
 from tests.web.test_pages import errors

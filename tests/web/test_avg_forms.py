@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from notifier import clock
+from notifier.accounts.models import User
 from notifier.web.forms import local_input
-from notifier.web.models import User
 from tests.conftest import new_incident, post_event, put_organisation
 
 ZONE = ZoneInfo("Europe/Amsterdam")

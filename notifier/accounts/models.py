@@ -1,3 +1,5 @@
+"""The account tables: users, their recovery codes, and failed sign-in attempts per client address."""
+
 from datetime import datetime
 
 from sqlalchemy import Index
@@ -5,8 +7,6 @@ from sqlmodel import Field, SQLModel
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
-
-ROLES = ("viewer", "officer", "administrator")
 
 
 class User(SQLModel, table=True):

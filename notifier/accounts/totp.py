@@ -14,9 +14,9 @@ import pyotp
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
+from notifier.accounts.models import RecoveryCode, User
+from notifier.accounts.passwords import LOCKOUT, MAX_FAILURES, actor, is_locked
 from notifier.audit import chain
-from notifier.web.auth import LOCKOUT, MAX_FAILURES, actor, is_locked
-from notifier.web.models import RecoveryCode, User
 
 ISSUER = "meldplicht"
 RECOVERY_COUNT = 10

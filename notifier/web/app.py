@@ -1,59 +1,24 @@
-"""Rendering pages (Jinja2, autoescape on) and wiring the web interface into the app."""
+"""Wiring the web pages into the app: their routers, error pages, static files and the session cookie."""
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import DataError, StatementError
+from sqlmodel import Session
 from starlette.middleware.sessions import SessionMiddleware
 
 from notifier.config import Settings
-from notifier.web import auth
-from notifier.web.i18n import language_for, state_label, t
+from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.web import assistant, auth, dashboard, incidents, settings_pages, signin
+from notifier.web.i18n import language_for
+from notifier.web.render import environment, render, see_other
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "meldplicht_session"
-
-
-def environment(templates_dir: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(Path(templates_dir) / "pages")),
-        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env
-
-
-def render(
-    request: Request,
-    template: str,
-    *,
-    viewer: auth.Viewer | None = None,
-    lang: str | None = None,
-    status_code: int = 200,
-    **context: Any,
-) -> HTMLResponse:
-    env: Environment = request.app.state.web_templates
-    lang = lang or (viewer.lang if viewer else language_for(request, None))
-    body = env.get_template(template).render(
-        request=request,
-        viewer=viewer,
-        user=viewer.user if viewer else None,
-        lang=lang,
-        t=lambda key: t(key, lang),
-        state=lambda name: state_label(name, lang),
-        csrf=auth.csrf_token(request),
-        path=request.url.path,
-        **context,
-    )
-    return HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _handlers(app: FastAPI) -> None:
@@ -82,8 +47,6 @@ MACHINE_PATHS = ("/api/", "/calendar/", "/healthz", "/readyz", "/metrics", "/ope
 def _viewer(request: Request) -> auth.Viewer | None:
     """The signed-in user for an error page (its navigation and language), in a session of its own: the request's
     own may be the one that failed."""
-    from sqlmodel import Session
-
     with Session(request.app.state.engine) as session:
         user = auth.current_user(request, session)
         return auth.Viewer(user=user, lang=language_for(request, user)) if user is not None else None
@@ -93,12 +56,6 @@ def _pages_refuse_with_a_page(app: FastAPI) -> None:
     """The API's answers to bad input (main.py) are JSON; a web page gets a page with the same status instead. An
     address that names nothing (an unknown or malformed id) is the not-found page; anything else the app refused
     is the refusal page. Forms themselves answer their own page with the field marked; this is the net under them."""
-    from fastapi.exceptions import RequestValidationError
-    from sqlalchemy.exc import DataError, StatementError
-
-    from notifier.errors import Conflict, FieldProblem, NotFound
-    from notifier.incidents.state_machine import TransitionNotAllowed
-
     for kind in (NotFound, RequestValidationError, FieldProblem, Conflict, TransitionNotAllowed, OverflowError,
                  DataError, StatementError):  # fmt: skip
         api_answer = app.exception_handlers.get(kind)
@@ -119,8 +76,6 @@ def _pages_refuse_with_a_page(app: FastAPI) -> None:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    from notifier.web import assistant, dashboard, incidents, settings_pages, signin
-
     app.state.web_templates = environment(settings.templates_dir)
     _handlers(app)
     _pages_refuse_with_a_page(app)

@@ -1,0 +1,39 @@
+"""Creating users, and ending all of a user's sessions (the session generation a cookie must carry)."""
+
+from sqlmodel import Session, select
+
+from notifier.accounts.models import User
+from notifier.accounts.passwords import actor, check_password_strength, hash_password
+from notifier.accounts.roles import ROLES
+from notifier.audit import chain
+from notifier.errors import FieldProblem
+
+
+def create_user(
+    session: Session, *, email: str, name: str, role: str, password: str, actor_name: str, language: str | None = None
+) -> User:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise FieldProblem("email", "not a valid e-mail address")
+    if not name.strip():
+        raise FieldProblem("name", "is required")
+    if role not in ROLES:
+        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}")
+    check_password_strength(password)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise FieldProblem("email", "a user with this e-mail address exists already")
+    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password), language=language)
+    session.add(user)
+    session.flush()
+    chain.append(
+        session, actor=actor_name, event_type="user.created", payload={"email": email, "name": user.name, "role": role}
+    )
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign-out: every session cookie of the user issued so far stops working, copies included."""
+    user.session_generation += 1
+    session.add(user)
+    session.flush()
+    chain.append(session, actor=actor(user), event_type="user.signed_out", payload={"email": user.email})

@@ -1,0 +1,49 @@
+"""Rendering pages: the Jinja2 environment (autoescape on) and the page response every web route answers with."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from notifier.web import auth
+from notifier.web.i18n import language_for, state_label, t
+
+
+def environment(templates_dir: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(Path(templates_dir) / "pages")),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    viewer: auth.Viewer | None = None,
+    lang: str | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    env: Environment = request.app.state.web_templates
+    lang = lang or (viewer.lang if viewer else language_for(request, None))
+    body = env.get_template(template).render(
+        request=request,
+        viewer=viewer,
+        user=viewer.user if viewer else None,
+        lang=lang,
+        t=lambda key: t(key, lang),
+        state=lambda name: state_label(name, lang),
+        csrf=auth.csrf_token(request),
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
