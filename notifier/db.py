@@ -10,10 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import ColumnElement, Engine, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
+
+log = structlog.get_logger("notifier.db")
 
 
 def _prepare_sqlite_path(url: str) -> None:
@@ -65,7 +68,9 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once the session's unit of work has committed (session_scope, or the request's session in
     deps.py), and not at all if it rolls back. For work that must not see, or be seen before, uncommitted rows:
     clearing a cache another request would refill from the old rows, or writing through a second session, which
-    on SQLite would wait for this transaction's write lock (BEGIN IMMEDIATE, make_engine)."""
+    on SQLite would wait for this transaction's write lock (BEGIN IMMEDIATE, make_engine). A callback that
+    fails is logged, not raised. (The audit checkpoint after a filing has its own older hook on SQLAlchemy's
+    after_commit event, audit/checkpoint.py; it fires for the same commit.)"""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
@@ -88,7 +93,13 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.info.pop(_AFTER_COMMIT, None)
         raise
     for callback in session.info.pop(_AFTER_COMMIT, ()):
-        callback()
+        try:
+            callback()
+        except Exception:
+            # The work is committed: an error answer now would make the client repeat it (a second token
+            # rotation). What is left undone is safe to leave: a sign-in attempt not taken back stays counted as a
+            # failure, a credentials cache not cleared expires by itself (intake/auth.py).
+            log.exception("db.after_commit_failed", callback=getattr(callback, "__qualname__", repr(callback)))
 
 
 @contextmanager

@@ -99,6 +99,12 @@ def probe_routes(app):
             raise HTTPException(422, "no")
         return {"ok": True}
 
+    @app.post("/test/uow/callback-fails")
+    def callback_fails(session: SessionDep):
+        write(session)
+        after_commit(session, lambda: 1 / 0)
+        return {"ok": True}
+
     @app.post("/test/uow/throttled-then-fails")
     def throttled_then_fails(request: Request, session: SessionDep):
         throttle.begin(request)
@@ -142,6 +148,12 @@ def test_after_commit_callbacks_run_after_the_commit_and_only_then(probe_routes,
         assert probe_routes.state.uow_seen == [1]  # the callback already saw the committed record
         assert client.post("/test/uow/after-commit", params={"fail": True}).status_code == 422
     assert probe_routes.state.uow_seen == [1]  # a rolled back request runs none
+    assert probes(reader) == 1
+
+
+def test_a_failing_after_commit_callback_does_not_turn_committed_work_into_an_error(probe_routes, reader):
+    with TestClient(probe_routes, headers=AUTH, raise_server_exceptions=False) as client:
+        assert client.post("/test/uow/callback-fails").status_code == 200  # a 500 would make the client repeat it
     assert probes(reader) == 1
 
 
