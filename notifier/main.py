@@ -215,7 +215,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.register_router)
     for router in (
         processor_routes.router,
-        processor_routes.reply_router,
         calendar_routes.api_router,
         calendar_routes.feed_router,
     ):

@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from notifier.config import Settings
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.state_machine import TransitionNotAllowed
-from notifier.web import assistant, auth, dashboard, incidents, settings_pages, signin
+from notifier.web import assistant, auth, dashboard, incidents, reply, settings_pages, signin
 from notifier.web.i18n import language_for
 from notifier.web.render import environment, render, see_other
 
@@ -79,7 +79,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.web_templates = environment(settings.templates_dir)
     _handlers(app)
     _pages_refuse_with_a_page(app)
-    for module in (signin, dashboard, incidents, assistant, settings_pages):
+    for module in (signin, dashboard, incidents, assistant, settings_pages, reply):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     # Pure ASGI middleware; it only reads the cookie, so the API and the SIEM intake pay next to nothing for it.
