@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from notifier.auth import Principal, require_principal
-from notifier.incidents.service import Context
+from notifier.context import Context
 
 
 def get_session(request: Request) -> Iterator[Session]:
