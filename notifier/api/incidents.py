@@ -14,7 +14,8 @@ from notifier.http import paging
 from notifier.incidents import creation, service
 from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate
 from notifier.incidents.state_machine import INCIDENT_STATES
-from notifier.lifecycle import events, views
+from notifier.lifecycle import events as lifecycle
+from notifier.lifecycle import views
 from notifier.lifecycle.schemas import IncidentOut
 
 INCIDENT_LIST = TypeAdapter(list[IncidentOut])
@@ -73,7 +74,7 @@ def make_router(event_body: Any) -> APIRouter:
     )
     def post_event(incident_id: int, body: event_body, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
         incident = service.get(session, incident_id)
-        events.apply_event(session, ctx, incident=incident, event=body, actor=who.actor)
+        lifecycle.apply_event(session, ctx, incident=incident, event=body, actor=who.actor)
         session.commit()
         return views.incident_out(session, ctx, incident)
 

@@ -14,7 +14,7 @@ from notifier.context import Context
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
-from notifier.lifecycle import events
+from notifier.lifecycle import events as lifecycle
 from notifier.organisation import service as organisation
 
 
@@ -152,7 +152,7 @@ def confirm(
     except ValidationError as exc:
         first = exc.errors()[0]
         raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"]) from exc
-    events.apply_event(session, ctx, incident=incident, event=event, actor=actor)
+    lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor)
     now = clock.now()
     row.decision, row.confirmed_by, row.confirmed_at = decision, actor, now
     session.add(row)

@@ -22,7 +22,8 @@ from notifier.incidents import service as incidents
 from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
 from notifier.incidents.state_machine import TransitionNotAllowed
-from notifier.lifecycle import events, views
+from notifier.lifecycle import events as lifecycle
+from notifier.lifecycle import views
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness, facts, ledger
 from notifier.web import board
@@ -194,7 +195,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
             if changes:
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
             for ev in events:
-                events.apply_event(session, ctx, incident=incident, event=ev, actor=who)
+                lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
             session.commit()
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
@@ -453,7 +454,7 @@ def post_event(
         if event_type.endswith(".submitted"):
             _check_acknowledged(session, ctx, incident, event_type.partition(".")[0], form, viewer.lang)
         event = event_from_form(models[event_type], form, ctx.zone(session), event_type, viewer.lang)
-        events.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
+        lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
         session.commit()
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
