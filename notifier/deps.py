@@ -7,8 +7,8 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from notifier.auth import Principal, require_principal
+from notifier.context import Context
 from notifier.db import unit_of_work
-from notifier.incidents.service import Context
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -19,6 +19,7 @@ from notifier.api import processors as processor_routes
 from notifier.api import submissions as submission_routes
 from notifier.audit import checkpoint
 from notifier.config import Settings, get_settings
+from notifier.context import Context
 from notifier.db import make_engine
 from notifier.errors import Conflict, FieldProblem, NotFound, PreconditionFailed
 from notifier.http import ratelimit
@@ -27,7 +28,6 @@ from notifier.http.headers import SecurityHeaders
 from notifier.http.json_text import JsonTextGuard
 from notifier.http.methods import Methods
 from notifier.incidents.events import build_event_models, event_union
-from notifier.incidents.service import Context
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.intake import heap
 from notifier.intake import setup as intake_setup

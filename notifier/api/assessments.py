@@ -11,8 +11,8 @@ from notifier.assessment.schemas import AssessmentIn, AssessmentOut, ConfirmIn, 
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.http import paging
 from notifier.incidents import service as incidents
-from notifier.incidents import views
-from notifier.incidents.schemas import IncidentOut
+from notifier.lifecycle import views
+from notifier.lifecycle.schemas import IncidentOut
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["significance assessment"])
 

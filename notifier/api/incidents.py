@@ -11,9 +11,12 @@ from notifier.audit.models import AuditRecord
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import FieldProblem
 from notifier.http import paging
-from notifier.incidents import service, views
-from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate, IncidentOut
+from notifier.incidents import creation, service
+from notifier.incidents.schemas import AuditOut, ConflictOut, IncidentCreate
 from notifier.incidents.state_machine import INCIDENT_STATES
+from notifier.lifecycle import events as lifecycle
+from notifier.lifecycle import views
+from notifier.lifecycle.schemas import IncidentOut
 
 INCIDENT_LIST = TypeAdapter(list[IncidentOut])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -30,7 +33,7 @@ def make_router(event_body: Any) -> APIRouter:
     def create_incident(
         body: IncidentCreate, response: Response, session: SessionDep, ctx: ContextDep, who: PrincipalDep
     ):
-        incident = service.create(
+        incident = creation.open_one(
             session, title=body.title, summary=body.summary, detected_at=body.detected_at, actor=who.actor
         )
         response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
@@ -70,7 +73,7 @@ def make_router(event_body: Any) -> APIRouter:
     )
     def post_event(incident_id: int, body: event_body, session: SessionDep, ctx: ContextDep, who: PrincipalDep):
         incident = service.get(session, incident_id)
-        service.apply_event(session, ctx, incident=incident, event=body, actor=who.actor)
+        lifecycle.apply_event(session, ctx, incident=incident, event=body, actor=who.actor)
         return views.incident_out(session, ctx, incident)
 
     @router.get("/{incident_id}/audit", response_model=list[AuditOut])

@@ -10,10 +10,11 @@ from notifier.assessment import export, rules
 from notifier.assessment.models import SignificanceAssessment
 from notifier.assessment.schemas import Answers
 from notifier.audit import chain
+from notifier.context import Context
 from notifier.errors import Conflict, FieldProblem, NotFound
-from notifier.incidents import service as incidents
 from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
+from notifier.lifecycle import events as lifecycle
 from notifier.organisation import service as organisation
 
 
@@ -125,7 +126,7 @@ def reasoning_text(row: SignificanceAssessment, decision: str, extra: str | None
 
 def confirm(
     session: Session,
-    ctx: incidents.Context,
+    ctx: Context,
     *,
     incident: Incident,
     row: SignificanceAssessment,
@@ -151,7 +152,7 @@ def confirm(
     except ValidationError as exc:
         first = exc.errors()[0]
         raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"]) from exc
-    incidents.apply_event(session, ctx, incident=incident, event=event, actor=actor)
+    lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor)
     now = clock.now()
     row.decision, row.confirmed_by, row.confirmed_at = decision, actor, now
     session.add(row)

@@ -1,15 +1,17 @@
-"""Keep an incident's Deadline rows equal to what the rules say, after every event."""
+"""Keep an incident's Deadline rows equal to what the rules say, after every event (notifier/lifecycle/ calls
+recompute, then has the reminders follow)."""
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import Anchors, compute_due, status_of
+from notifier.errors import Conflict, FieldProblem
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
-from notifier.reminders import plan as reminder_plan
-from notifier.workflow.schema import REVISED_AT, Registry
+from notifier.workflow.schema import REVISED_AT, Registry, Workflow
 
 
 def anchors_for(session: Session, incident: Incident, track: Track, conditions: dict) -> Anchors:
@@ -76,9 +78,38 @@ def recompute(
         session.add(row)
         rows.append(row)
     session.flush()
-    # Reminder steps follow the deadlines in the same transaction: planned, moved or dropped with them.
-    reminder_plan.sync_incident(session, incident_id=incident.id, registry=registry, now=now)
     return rows
+
+
+def check_filing(
+    session: Session, *, incident: Incident, workflow: Workflow, payload: dict[str, Any], zone: ZoneInfo
+) -> None:
+    """A submission against the deadline it meets: a stage due on request needs an open request, and a late one
+    must give what the stage requires of a late filing (the delay reason)."""
+    stage_name, submitted_at = payload["stage"], payload["submitted_at"]
+    stage = workflow.stages[stage_name]
+    row = session.exec(
+        select(Deadline)
+        .where(
+            Deadline.incident_id == incident.id,
+            Deadline.regime == workflow.regime,
+            Deadline.stage == stage_name,
+            Deadline.submitted_at.is_(None),
+        )
+        .order_by(Deadline.sequence)
+    ).first()
+    if stage.due is not None and stage.due.from_ == "request" and row is None:
+        raise Conflict(f"no open request for a {stage_name} on this incident")
+    if row is not None and row.due is not None and submitted_at > row.due:
+        for required in stage.late_requires:
+            if not payload.get(required):
+                due_local = row.due.astimezone(zone).isoformat()
+                raise FieldProblem(
+                    required,
+                    f"the {stage_name} deadline passed at {due_local}; "
+                    f"a late submission must give the {required} (e.g. AVG art. 33(1))",
+                    "missing",
+                )
 
 
 def for_incident(session: Session, incident_id: int) -> list[Deadline]:

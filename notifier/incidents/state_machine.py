@@ -22,13 +22,18 @@ class IncidentState(StrEnum):
 
 
 INCIDENT_STATES = tuple(IncidentState)
+# Still open to new alerts, a merge and a split; a merge may only take an incident whose clocks never ran.
+OPEN_STATES = (IncidentState.TRIAGE, IncidentState.OPEN)
+MERGEABLE_STATES = (IncidentState.TRIAGE,)
+# Nothing more happens on these: no duty is left, or the alerts moved to another incident.
+FINISHED_STATES = (IncidentState.CLOSED, IncidentState.MERGED)
 # Internal events: track_activated (a regime's clock started), tracks_settled (no track has a duty left).
 INCIDENT_TRANSITIONS: dict[str, dict[str, str]] = {
     "triage": {"incident.resolved": "resolved", "track_activated": "open", "incident.merged": "merged"},
     "open": {"incident.resolved": "resolved", "track_activated": "open"},
     "resolved": {"track_activated": "resolved", "tracks_settled": "closed"},
     "closed": {"track_activated": "resolved"},
-    # Merged (notifier/intake/grouping.py): its alerts moved to another incident; nothing happens here any more.
+    # Merged (notifier/incidents/grouping.py): its alerts moved to another incident; nothing happens here any more.
     "merged": {},
 }
 PUBLIC_INCIDENT_EVENTS = {"incident.resolved"}

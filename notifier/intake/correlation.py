@@ -11,10 +11,9 @@ from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from notifier.incidents.models import Incident
+from notifier.incidents.state_machine import OPEN_STATES
 from notifier.intake.alert import Alert
 from notifier.intake.models import IntakeAlert
-
-OPEN_STATES = ("triage", "open")
 
 
 def key(source: str, alert: Alert) -> str:
@@ -39,7 +38,7 @@ def _query(*, windowed: bool):  # noqa: ANN202
     return (
         select(alerts.c.correlation_key, alerts.c.incident_id)
         .join(incidents, incidents.c.id == alerts.c.incident_id)
-        .where(alerts.c.id.in_(latest.scalar_subquery()), incidents.c.state.in_(OPEN_STATES))
+        .where(alerts.c.id.in_(latest.scalar_subquery()), incidents.c.state.in_([s.value for s in OPEN_STATES]))
     )
 
 

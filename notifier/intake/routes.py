@@ -13,8 +13,6 @@ from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import paging
 from notifier.incidents import service as incidents
-from notifier.incidents import views
-from notifier.incidents.schemas import IncidentOut
 from notifier.intake import auth, grouping, heap, sources
 from notifier.intake.adapters import ADAPTERS, SOURCES
 from notifier.intake.adapters.generic import GenericAlert
@@ -23,6 +21,8 @@ from notifier.intake.body import check_declared_length, parse_json, read_limited
 from notifier.intake.models import IntakeAlert, IntakeSource
 from notifier.intake.schemas import AlertOut, IntakeAnswer, MergeIn, SourceCredentialsIn, SourceOut, SplitIn
 from notifier.intake.writer import WriteFailed
+from notifier.lifecycle import views
+from notifier.lifecycle.schemas import IncidentOut
 
 intake_router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 admin_router = APIRouter(prefix="/api/v1/intake-sources", tags=["intake"])

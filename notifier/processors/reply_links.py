@@ -8,11 +8,9 @@ from sqlmodel import Session, select
 
 from notifier.config import Settings
 from notifier.incidents.models import Incident
+from notifier.incidents.state_machine import FINISHED_STATES
 from notifier.processors import links
 from notifier.processors.models import IncidentProcessor, ReplyLink
-
-# A closed or merged incident asks nothing more of its processors.
-CLOSED_STATES = frozenset({"closed", "merged"})
 
 
 class Gone(Exception):
@@ -47,7 +45,8 @@ def check(session: Session, *, link: IncidentProcessor, token: str, now: datetim
     """The reply link row a verified token came through (None for a link from before the rows); raises Gone or
     links.BadLink when it must not be used."""
     incident = session.get(Incident, link.incident_id)
-    if incident is None or incident.state in CLOSED_STATES:
+    # A closed or merged incident asks nothing more of its processors.
+    if incident is None or incident.state in FINISHED_STATES:
         raise Gone("closed")
     reply_id = links.reply_id(token)
     if reply_id is None:

@@ -13,7 +13,7 @@ from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import UNFILED, status_of
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Incident, Submission, Track
-from notifier.incidents.state_machine import INCIDENT_STATES
+from notifier.incidents.state_machine import FINISHED_STATES, INCIDENT_STATES, IncidentState
 from notifier.intake.models import IntakeAlert
 from notifier.organisation import service as organisation
 from notifier.organisation.models import Organisation
@@ -21,9 +21,8 @@ from notifier.web.i18n import t
 from notifier.web.timeline import Mark, svg, urgency
 from notifier.workflow.schema import Registry
 
-CLOSED = ("closed", "merged")
 # Triage incidents have no clock yet (a declaration moves them to open); they are listed in the triage queue.
-ON_BOARD = tuple(s for s in INCIDENT_STATES if s not in CLOSED + ("triage",))
+ON_BOARD = tuple(s for s in INCIDENT_STATES if s not in FINISHED_STATES + (IncidentState.TRIAGE,))
 PAGE_SIZE = 50
 
 
@@ -277,7 +276,9 @@ def _rows_for(
 
 def triage(session: Session) -> list[Incident]:
     return list(
-        session.exec(select(Incident).where(Incident.state == "triage").order_by(Incident.id.desc()).limit(50)).all()
+        session.exec(
+            select(Incident).where(Incident.state == IncidentState.TRIAGE).order_by(Incident.id.desc()).limit(50)
+        ).all()
     )
 
 

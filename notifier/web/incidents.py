@@ -1,6 +1,6 @@
 """Log an incident, and the incident page: facts, both regime tracks, report drafts, confirmations, audit trail.
 
-Every change goes through the existing services (incidents.service.apply_event, submissions.facts.update,
+Every change goes through the existing services (lifecycle.events.apply_event, submissions.facts.update,
 processors.service.link); a refused input re-renders the page with the input kept and the message at the field.
 """
 
@@ -17,11 +17,13 @@ from notifier import clock
 from notifier.accounts.passwords import actor
 from notifier.audit.models import AuditRecord
 from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.incidents import creation
 from notifier.incidents import service as incidents
-from notifier.incidents import views
 from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
 from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.lifecycle import events as lifecycle
+from notifier.lifecycle import views
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness, facts, ledger
 from notifier.web import board
@@ -189,11 +191,11 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
         )
     if not errors:
         try:
-            incident = incidents.create(session, title=title, summary=summary, detected_at=detected_at, actor=who)
+            incident = creation.open_one(session, title=title, summary=summary, detected_at=detected_at, actor=who)
             if changes:
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
             for ev in events:
-                incidents.apply_event(session, ctx, incident=incident, event=ev, actor=who)
+                lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
@@ -450,7 +452,7 @@ def post_event(
         if event_type.endswith(".submitted"):
             _check_acknowledged(session, ctx, incident, event_type.partition(".")[0], form, viewer.lang)
         event = event_from_form(models[event_type], form, ctx.zone(session), event_type, viewer.lang)
-        incidents.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
+        lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
     return see_other(f"/incidents/{incident_id}")

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from notifier import scheduler
 from notifier.audit import checkpoint
-from notifier.incidents import service
 from notifier.incidents.events import build_event_models, event_union
 from notifier.incidents.models import Incident
+from notifier.lifecycle import events as lifecycle
 from notifier.mail.models import OutboxMail
 from notifier.main import create_app
 from tests.audit.test_append_only import file_early_warning
@@ -62,7 +62,7 @@ def test_a_rolled_back_filing_writes_no_checkpoint(client, app, settings):
     )
     with Session(app.state.engine) as session:
         incident = session.get(Incident, iid)
-        service.apply_event(session, app.state.context, incident=incident, event=event, actor="user:test")
+        lifecycle.apply_event(session, app.state.context, incident=incident, event=event, actor="user:test")
         session.rollback()
         session.commit()  # a later commit in the same session must not write the rolled-back filing's checkpoint
     assert lines(settings) == []

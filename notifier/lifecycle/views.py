@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from notifier import clock, instants
+from notifier.context import Context
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
-from notifier.incidents import processor_clock, service
+from notifier.incidents import processor_clock
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
-from notifier.incidents.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut, WarningOut
 from notifier.incidents.state_machine import allowed_track_events
+from notifier.lifecycle.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut, WarningOut
 from notifier.organisation import service as organisation
 from notifier.submissions import consistency, facts
 from notifier.workflow.schema import Registry
@@ -22,11 +23,11 @@ def local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return instants.local(value, zone)
 
 
-def incident_out(session: Session, ctx: service.Context, incident: Incident) -> IncidentOut:
+def incident_out(session: Session, ctx: Context, incident: Incident) -> IncidentOut:
     return incidents_out(session, ctx, [incident])[0]
 
 
-def incidents_out(session: Session, ctx: service.Context, incidents: list[Incident]) -> list[IncidentOut]:
+def incidents_out(session: Session, ctx: Context, incidents: list[Incident]) -> list[IncidentOut]:
     """The answers for a list of incidents, with one query per kind of row for all of them (not one per incident)."""
     if not incidents:
         return []
