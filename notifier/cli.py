@@ -64,7 +64,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     registry = load_registry(get_settings().workflows_dir)
     workflow = registry.get(args.regime)
     if workflow is None:
-        raise CliError(f"--regime: unknown regime {args.regime!r}")
+        raise CliError(f"--regime: unknown regime {args.regime!r}; known: {', '.join(sorted(registry.workflows))}")
     submitted = {"incident_notification": [notified]} if notified else {}
     anchors = Anchors(
         aware_at=aware,
@@ -431,7 +431,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Times are ISO 8601 with a UTC offset, e.g. 2026-03-28T23:30:00+01:00 or 2026-03-28T22:30:00Z. "
         "Bad input exits 2 with one line naming the flag.",
     )
-    deadlines.add_argument("--regime", required=True, metavar="REGIME", help="a regime from workflows/ (cbw, avg)")
+    deadlines.add_argument(
+        "--regime",
+        required=True,
+        metavar="REGIME",
+        help="a regime: the name of a workflow file in NOTIFIER_WORKFLOWS_DIR (the stock ones by default)",
+    )
     deadlines.add_argument(
         "--aware-at", required=True, metavar="ISO", help="when the organisation became aware (starts the clock)"
     )

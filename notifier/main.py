@@ -27,7 +27,6 @@ from notifier.http.access import RequestContext
 from notifier.http.headers import SecurityHeaders
 from notifier.http.json_text import JsonTextGuard
 from notifier.http.methods import Methods
-from notifier.incidents.events import build_event_models, event_union
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.intake import heap
 from notifier.intake import setup as intake_setup
@@ -36,6 +35,7 @@ from notifier.logging import configure_logging
 from notifier.operations import docs, health, metrics, openapi, telemetry
 from notifier.web import app as web_app
 from notifier.workflow import load_registry
+from notifier.workflow.events import event_union
 
 log = structlog.get_logger("notifier")
 
@@ -210,7 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(organisation_routes.router)
     intake_setup.install(app, settings, engine)
     app.include_router(assessment_routes.router)
-    app.include_router(incident_routes.make_router(event_union(build_event_models(registry))))
+    app.include_router(incident_routes.make_router(event_union(registry.event_models)))
     app.include_router(submission_routes.router)
     app.include_router(submission_routes.register_router)
     for router in (

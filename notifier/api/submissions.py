@@ -14,7 +14,7 @@ from notifier.errors import NotFound
 from notifier.http import paging, versions
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Submission
-from notifier.submissions import breach_register, facts, html, ledger, pdf
+from notifier.submissions import facts, html, ledger, pdf
 from notifier.submissions.present import instant
 from notifier.submissions.render import Rendered
 from notifier.submissions.schemas import FactsOut, LedgerEntryOut, SubmissionDraftOut
@@ -252,10 +252,14 @@ def breach_list(
 ) -> Response:
     """AVG art. 33(5): every personal data breach, notified or not, with the reasoning. JSON (paged with `limit`
     and `offset` like every list) or CSV (the whole register, an export)."""
-    rows = breach_register.entries(session, ctx.zone(session))
+    hooked = ctx.registry.hooked("register")
+    if hooked is None:
+        raise NotFound("no regime keeps a breach register (hooks.register in its workflow)")
+    workflow, register = hooked
+    rows = register.entries(session, ctx.zone(session), workflow.regime)
     if format == "csv":
         return Response(
-            breach_register.to_csv(rows),
+            register.to_csv(rows),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="breach-register.csv"'},
         )

@@ -1,4 +1,5 @@
-"""Recording assessment versions and confirming one (which posts the cbw event and so starts the clocks)."""
+"""Recording assessment versions and confirming one, which posts the decision event of the regime whose workflow
+names the assistant as its `hooks.assessment` (and so starts the clocks)."""
 
 from datetime import datetime
 
@@ -12,7 +13,6 @@ from notifier.assessment.schemas import Answers
 from notifier.audit import chain
 from notifier.context import Context
 from notifier.errors import Conflict, FieldProblem, NotFound
-from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
 from notifier.lifecycle import events as lifecycle
 from notifier.organisation import service as organisation
@@ -135,20 +135,25 @@ def confirm(
     reasoning: str | None,
     actor: str,
 ) -> Incident:
-    """A person decides: posts cbw.significant (awareness, clocks) or cbw.not_significant with the reasoning."""
+    """A person decides: posts <regime>.significant (awareness, clocks) or <regime>.not_significant with the
+    reasoning, for the regime that names the assistant (hooks.assessment)."""
     if row.confirmed_at is not None:
         raise Conflict(f"assessment version {row.version} was already confirmed by {row.confirmed_by}")
     significant = row.significant if agree else not row.significant
     if not agree and not reasoning:
         raise FieldProblem("reasoning", "give the reasoning when deciding against the proposal", "missing")
     decision = "significant" if significant else "not_significant"
-    body = {"type": f"cbw.{decision}", "reasoning": reasoning_text(row, decision, reasoning)}
+    hooked = ctx.registry.hooked("assessment")
+    if hooked is None:
+        raise Conflict("no regime names the significance assistant (hooks.assessment in its workflow)")
+    workflow, _ = hooked
+    body = {"type": workflow.event_type(decision), "reasoning": reasoning_text(row, decision, reasoning)}
     if significant:
         if aware_at is None:
             raise FieldProblem("aware_at", "the moment awareness was reached is needed to start the clocks", "missing")
         body["aware_at"] = aware_at
     try:
-        event = build_event_models(ctx.registry)[body["type"]].model_validate(body)
+        event = ctx.registry.event_models[body["type"]].model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"]) from exc

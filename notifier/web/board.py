@@ -192,16 +192,19 @@ def timeline(
     lang: str,
     zone: ZoneInfo | None = None,
 ) -> str:
-    return _svg(incident, marks(session, registry, incident, rows, lang), now, lang, zone)
+    return _svg(registry, incident, marks(session, registry, incident, rows, lang), now, lang, zone)
 
 
-def _svg(incident: Incident, found: list[Mark], now: datetime, lang: str, zone: ZoneInfo | None) -> str:
+def _svg(
+    registry: Registry, incident: Incident, found: list[Mark], now: datetime, lang: str, zone: ZoneInfo | None
+) -> str:
     return svg(
         found,
         now,
         title=f"{t('timeline', lang)}: {incident.title}",
         now_label=t("now", lang),
         fmt=(lambda v: when(v, zone, lang)) if zone else None,
+        order={wf.regime: rank for rank, wf in enumerate(registry.ordered())},
     )
 
 
@@ -269,7 +272,9 @@ def _rows_for(
     for incident_id in ids:  # already in board order
         incident = found[incident_id]
         rows = rows_of(by_incident[incident_id], registry, org, zone, now, lang, parties)
-        shown = _svg(incident, _marks(registry, tracks[incident_id], filed[incident_id], rows, lang), now, lang, zone)
+        shown = _svg(
+            registry, incident, _marks(registry, tracks[incident_id], filed[incident_id], rows, lang), now, lang, zone
+        )
         out.append(BoardRow(incident, next_due(rows), rows, shown))
     return out
 

@@ -284,10 +284,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kritieke entiteit onder de CER-richtlijn / Wwke (essentieel, ongeacht de omvang)",
         "Critical entity under the CER Directive / Wwke (essential regardless of size)",
     ),
-    "regime_notice_cbw": (
-        "Deze organisatie meldt grote ICT-gerelateerde incidenten onder DORA (Verordening (EU) 2022/2554, art. 19), niet onder de Cbw (NIS2 art. 4). meldplicht stelt DORA-meldingen nog niet op: meld via het portaal van uw toezichthouder (DNB of AFM).",
-        "This organisation reports major ICT-related incidents under DORA (Regulation (EU) 2022/2554 art. 19), not under the Cbw (NIS2 art. 4). meldplicht does not yet draft DORA reports: report through your supervisor's portal (DNB or AFM).",
-    ),
     "timezone": ("Tijdzone", "Time zone"),
     "phone": ("Telefoon", "Phone"),
     "address": ("Adres (gevraagd door het NCSC- en het AP-formulier)", "Address (asked by the NCSC and AP forms)"),
@@ -345,20 +341,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# The incident's own states; a track's states are labelled in its workflow file (workflows/*.yaml).
 STATES: dict[str, tuple[str, str]] = {
     "triage": ("triage", "triage"),
     "open": ("open", "open"),
     "resolved": ("opgelost", "resolved"),
     "closed": ("afgesloten", "closed"),
     "merged": ("samengevoegd", "merged"),
-    "pending": ("nog niet beoordeeld", "not assessed yet"),
-    "not_significant": ("niet significant", "not significant"),
-    "early_warning_due": ("vroegtijdige waarschuwing nodig", "early warning due"),
-    "notification_due": ("melding nodig", "notification due"),
-    "final_report_due": ("eindverslag nodig", "final report due"),
-    "not_notifiable": ("niet meldplichtig (geregistreerd)", "not notifiable (registered)"),
-    "notified": ("gemeld", "notified"),
-    "withdrawn": ("ingetrokken", "withdrawn"),
 }
 
 

@@ -19,14 +19,13 @@ from notifier.audit.models import AuditRecord
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents import creation
 from notifier.incidents import service as incidents
-from notifier.incidents.events import build_event_models
 from notifier.incidents.models import Incident
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.lifecycle import events as lifecycle
 from notifier.lifecycle import views
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness, facts, ledger
-from notifier.web import board
+from notifier.web import board, event_forms
 from notifier.web.assistant import state as assistant_state
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
 from notifier.web.forms import REQUIRED, FormErrors, event_from_form, fact_changes, fact_form_values, local_input
@@ -120,17 +119,6 @@ def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> li
     return out
 
 
-_MODELS: dict[int, dict] = {}
-
-
-def _event_models(ctx: Any) -> dict:
-    """The same pydantic event models the API validates with, built once per workflow registry."""
-    key = id(ctx.registry)
-    if key not in _MODELS:
-        _MODELS[key] = build_event_models(ctx.registry)
-    return _MODELS[key]
-
-
 # --- log an incident -------------------------------------------------------------------------------------------
 
 
@@ -142,6 +130,7 @@ def _new_page(request: Request, session: Session, ctx: Any, viewer: Viewer, valu
         values=values,
         errors=errors,
         fact_fields=_fact_fields(ctx, viewer.lang, FIRST_FACTS),
+        creation=event_forms.creation_questions(ctx.registry, viewer.lang),
         status_code=status,
         now_local=local_input(clock.now(), ctx.zone(session)),
     )
@@ -164,7 +153,7 @@ def _collect(errors: dict[str, str], fn, *args, prefix: str = "", **kwargs):  # 
 
 @router.post("/incidents/new")
 def create_incident(request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep):
-    zone, who, models = ctx.zone(session), actor(viewer.user), _event_models(ctx)
+    zone, who, models = ctx.zone(session), actor(viewer.user), ctx.registry.event_models
     errors: dict[str, str] = {}
     title, summary = form.get("title", "").strip(), form.get("summary", "").strip()
     if not title:
@@ -175,42 +164,44 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
 
     detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
     changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
-    significant, risk = form.get("significant", ""), form.get("breach_risk", "")
     events = []
-    if significant in {"yes", "no"}:
-        kind = "cbw.significant" if significant == "yes" else "cbw.not_significant"
-        data = {"aware_at": form.get("cbw_aware_at", ""), "reasoning": form.get("cbw_reasoning", "")}
-        ev = _collect(errors, event_from_form, models[kind], data, zone, kind, viewer.lang, prefix="cbw_")
-        events.append(ev)
-    if risk in {"none", "risk", "high"}:
-        data = {"aware_at": form.get("avg_aware_at", ""), "reasoning": form.get("avg_reasoning", ""), "risk": risk}
-        events.append(
-            _collect(
-                errors, event_from_form, models["avg.breach"], data, zone, "avg.breach", viewer.lang, prefix="avg_"
-            )
-        )
+    for wf in ctx.registry.ordered():
+        if wf.creation is None:
+            continue
+        answer = next((a for a in wf.creation.answers if a.value == form.get(wf.creation.name, "")), None)
+        if answer is None:  # not known yet
+            continue
+        kind, prefix = wf.event_type(answer.event), f"{wf.regime}_"
+        data = {name: form.get(prefix + name, "") for name in wf.creation.fields} | answer.sets
+        ev = _collect(errors, event_from_form, models[kind], data, zone, kind, viewer.lang, prefix=prefix)
+        events.append((prefix, ev))
     if not errors:
         try:
             incident = creation.open_one(session, title=title, summary=summary, detected_at=detected_at, actor=who)
             if changes:
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
-            for ev in events:
+            prefix = ""
+            for declaring, ev in events:
+                prefix = declaring  # named in the refusal below
                 lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
-            errors[_new_form_field(exc.field)] = exc.message
+            errors[_new_form_field(exc.field, prefix, ctx.registry)] = exc.message
         except (Conflict, TransitionNotAllowed) as exc:
             session.rollback()
             errors["form"] = str(exc)
     return _new_page(request, session, ctx, viewer, form, errors, status=422)
 
 
-def _new_form_field(field: str) -> str:
+def _new_form_field(field: str, prefix: str, registry: Any) -> str:
+    """The new-incident form's name of a field a service refused: the page's own, the declaring event's (the
+    regime's prefix), else a fact's."""
     if field in {"title", "summary", "detected_at"}:
         return field
-    if field in {"aware_at", "reasoning"}:
-        return "cbw_" + field
+    wf = registry.get(prefix.removesuffix("_"))
+    if wf is not None and wf.creation is not None and field in wf.creation.fields:
+        return prefix + field
     return "fact_" + field
 
 
@@ -323,6 +314,8 @@ def incident_page(
         select(AuditRecord).where(AuditRecord.incident_id == incident.id).order_by(AuditRecord.seq.desc())
     ).all()
     fact_values = fact_form_values(incident.facts or {}, ctx.registry.facts, zone)
+    allowed = {tr.regime: {e.split("(")[0] for e in tr.allowed_events} for tr in out.tracks}
+    hooked = ctx.registry.hooked("assessment")
     values = values or {}
     if "facts" in values:
         fact_values = values["facts"]
@@ -338,7 +331,15 @@ def incident_page(
         stages=_stage_views(session, ctx, incident, rows, lang),
         workflows=ctx.registry.workflows,
         tracks={tr.regime: tr for tr in out.tracks},
-        allowed={tr.regime: {e.split("(")[0] for e in tr.allowed_events} for tr in out.tracks},
+        allowed=allowed,
+        track_forms={
+            tr.regime: event_forms.track_forms(
+                ctx.registry.workflows[tr.regime], allowed[tr.regime], tr.declaration or {}, lang
+            )
+            for tr in out.tracks
+            if tr.regime in ctx.registry.workflows
+        },
+        assistant_regime=hooked[0].regime if hooked else None,
         fact_fields=_fact_fields(ctx, lang),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
@@ -435,7 +436,7 @@ def post_event(
 ):
     incident = incidents.get(session, incident_id)
     event_type = form.get("type", "")
-    models = _event_models(ctx)
+    models = ctx.registry.event_models
     key = _form_key(event_type, form)
     if event_type not in models:
         return incident_page(

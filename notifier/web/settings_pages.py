@@ -64,6 +64,7 @@ def _org_page(request: Request, session, viewer, values, errors, status_code=200
         values=values,
         errors=errors,
         out=out,
+        notices={wf.regime: wf.notice.get(viewer.lang) for wf in request.app.state.registry.ordered() if wf.notice},
         sectors=[(code, labels.choice("sector", code, viewer.lang)) for code in SECTORS],
         entity_types=[(code, labels.choice("entity_type", code, viewer.lang)) for code in ENTITY_TYPES],
         contact_roles=[(code, labels.role(code, viewer.lang)) for code in CONTACT_ROLES],

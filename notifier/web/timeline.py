@@ -14,7 +14,6 @@ COLOURS = {
     "late": "#6d4c41",
     "open": "#2e7d32",
 }
-REGIME_ROW = {"cbw": 0, "avg": 1}
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,10 @@ def svg(
     title: str,
     now_label: str = "now",
     fmt: Callable[[datetime], str] | None = None,
+    order: dict[str, int] | None = None,
 ) -> str:
-    """Rows per regime (labelled at the left), the start and end of the span written underneath."""
+    """Rows per regime (labelled at the left) in the registry's order (`order`: regime -> rank; regimes it does not
+    name come after, by name), the start and end of the span written underneath."""
     if not marks:
         return ""
     times = [m.at for m in marks] + [now]
@@ -59,16 +60,16 @@ def svg(
     hours = span / 3600
     gutter, pad, row_h, axis = 40, 12, 18, 14
     width = int(min(max(hours * 6, 420), 1040))
-    rows = sorted({REGIME_ROW.get(m.regime, 2) for m in marks})
-    names = {REGIME_ROW.get(m.regime, 2): m.regime.upper() for m in marks}
+    order = order or {}
+    rows = sorted({m.regime for m in marks}, key=lambda regime: (order.get(regime, len(order)), regime))
+    names = {regime: regime.upper() for regime in rows}
     height = pad * 2 + row_h * max(len(rows), 1) + axis
 
     def x(at: datetime) -> float:
         return round(gutter + (at - start).total_seconds() / span * (width - gutter - pad), 1)
 
     def y(regime: str) -> float:
-        row = REGIME_ROW.get(regime, 2)
-        return pad + row_h * rows.index(row) + row_h / 2
+        return pad + row_h * rows.index(regime) + row_h / 2
 
     bottom = pad + row_h * len(rows)
     parts = [

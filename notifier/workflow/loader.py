@@ -1,6 +1,8 @@
 """Load workflows/*.yaml, validate shape and cross-references, fail with file + path + problem."""
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -8,6 +10,7 @@ from pydantic import ValidationError
 from notifier.organisation.classification import ENTITY_TYPES
 from notifier.organisation.roles import CONTACT_ROLES
 from notifier.sectors import SECTORS
+from notifier.workflow.events import build_event_models
 from notifier.workflow.schema import CONDITION_KEYS, SAME, FactCatalogue, Registry, Workflow
 
 # Field references a stage may name besides the facts: things the organisation profile provides.
@@ -190,6 +193,7 @@ def load_registry(directory: Path) -> Registry:
         raise WorkflowError(facts_file, "", "file missing: the facts catalogue is required")
     catalogue = _validated(FactCatalogue, facts_file, _read_yaml(facts_file))
     workflows: dict[str, Workflow] = {}
+    files: dict[str, Path] = {}
     for file in sorted(directory.glob("*.yaml")):
         if file.name == "facts.yaml":
             continue
@@ -197,7 +201,51 @@ def load_registry(directory: Path) -> Registry:
         if file.stem != wf.regime:
             raise WorkflowError(file, "regime", f"must match the file name ({file.stem!r})")
         _check_workflow(file, wf, set(catalogue.facts))
+        _check_pages(file, wf)
         workflows[wf.regime] = wf
+        files[wf.regime] = file
     if not workflows:
         raise WorkflowError(directory, "", "no workflow files found")
-    return Registry(facts=catalogue.facts, workflows=workflows)
+    registry = Registry(facts=catalogue.facts, workflows=workflows)
+    registry.event_models = build_event_models(registry)
+    registry.hook_modules = {
+        (hook, regime): _hook_module(files[regime], f"hooks.{hook}", name)
+        for regime, wf in workflows.items()
+        for hook, name in wf.hooks.model_dump(by_alias=True).items()
+        if name
+    }
+    return registry
+
+
+def _hook_module(file: Path, path: str, name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise WorkflowError(file, path, f"cannot import module {name!r}: {exc}") from None
+
+
+def _check_pages(file: Path, wf: Workflow) -> None:
+    """What the pages draw from the workflow names things that exist: choice labels, creation answers and fields."""
+    for ename, event in wf.track.events.items():
+        for key in event.show_when:
+            if key not in event.fields and not any(key in e.fields for e in wf.track.events.values()):
+                raise WorkflowError(file, f"track.events.{ename}.show_when.{key}", "no event has this field")
+        for fname, field in event.fields.items():
+            unknown = set(field.choice_labels) - set(field.choices or [])
+            if unknown:
+                raise WorkflowError(
+                    file, f"track.events.{ename}.fields.{fname}.choice_labels", f"not a choice: {sorted(unknown)}"
+                )
+    if wf.creation is None:
+        return
+    for i, answer in enumerate(wf.creation.answers):
+        event = wf.track.events.get(answer.event)
+        if event is None:
+            raise WorkflowError(file, f"creation.answers[{i}].event", f"unknown event {answer.event!r}")
+        for key in answer.sets:
+            if key not in event.fields:
+                raise WorkflowError(file, f"creation.answers[{i}].sets.{key}", f"{answer.event} has no such field")
+    events = [wf.track.events[a.event] for a in wf.creation.answers]
+    for fname in wf.creation.fields:
+        if not any(fname in event.fields for event in events):
+            raise WorkflowError(file, "creation.fields", f"no answer's event has a field {fname!r}")

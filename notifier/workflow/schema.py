@@ -60,6 +60,12 @@ class EventField(Strict):
     required_when: dict[str, list[str]] = Field(default_factory=dict)
     required_if: REQUIRED_IF | None = None
     because: str = ""
+    # How the pages show the field (notifier/web/event_forms.py); the API takes the names as they are.
+    label: Text | None = None
+    help: Text | None = None
+    choice_labels: dict[str, Text] = Field(default_factory=dict)
+    single_line: bool = False  # a text field as one line instead of a text area
+    default_now: bool = False  # a time field filled with "now" on an empty form
 
 
 class EventDef(Strict):
@@ -75,11 +81,20 @@ class EventDef(Strict):
     # fields are kept in the declaration under the event's name, and the assessment's reasoning stays.
     settles: str | None = None
     fields: dict[str, EventField] = Field(default_factory=dict)
+    # The form on the track card: an event with a label gets one (a submission is confirmed on its report's card).
+    label: Text | None = None
+    button: Text | None = None  # the form's button, when it is not the label
+    help: Text | None = None
+    # Shown only while the track's declaration matches (e.g. the art. 34(3) exception needs a high risk), and with
+    # `once` only until the event is in the declaration.
+    show_when: dict[str, list[str]] = Field(default_factory=dict)
+    once: bool = False
 
 
 class StateDef(Strict):
     description: str = ""
     active: bool = False
+    label: Text | None = None  # what the pages call the state; else its name
 
 
 class Transition(Strict):
@@ -195,15 +210,57 @@ class ReminderLadder(Strict):
     cc_from: Literal["at", "overdue"] = "at"
 
 
+class CreationAnswer(Strict):
+    value: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: Text
+    event: str
+    # Event fields the answer itself gives (the AVG question's answer is the risk).
+    sets: dict[str, str] = Field(default_factory=dict)
+
+
+class Creation(Strict):
+    """The question on the new-incident page that declares this regime's track right away (optional)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the form field of the answer
+    question: Text
+    help: Text | None = None
+    unknown: Text  # the answer "not known yet": no event
+    answers: list[CreationAnswer]
+    # Fields of the answer's event asked beside it, as "<regime>_<field>" in the form.
+    fields: list[str] = Field(default_factory=list)
+
+
+class Hooks(Strict):
+    """Python modules a regime adds to the engine, imported by the loader (notifier/workflow/loader.py).
+
+    assessment: the significance assistant's rules (questions, thresholds); its confirmation posts this regime's
+    `significant` / `not_significant` event. register: the breach register (rows, CSV) over this regime's tracks."""
+
+    assessment: str | None = None
+    register_: str | None = Field(default=None, alias="register")  # `register` is a BaseModel attribute
+
+
 class Workflow(Strict):
     regime: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     version: int
     title: Text
     legal_basis: str = ""
+    # Where the regime comes in lists across regimes (the timeline's rows): lower first, then by name.
+    order: int = 100
+    # Shown on the track card when the organisation's profile gives it no track of this regime (regime_notices).
+    notice: Text | None = None
+    creation: Creation | None = None
+    hooks: Hooks = Field(default_factory=Hooks)
     track: Track
     stages: dict[str, StageDef]
     recipients: Recipients
     reminders: ReminderLadder = Field(default_factory=ReminderLadder)
+
+    def state_label(self, state: str, lang: str) -> str:
+        definition = self.track.states.get(state)
+        if definition is None or definition.label is None:
+            return state.replace("_", " ")
+        return definition.label.get(lang)
 
     def event_type(self, event: str) -> str:
         return f"{self.regime}.{event}"
@@ -221,6 +278,22 @@ class Registry(BaseModel):
 
     facts: dict[str, FactDef]
     workflows: dict[str, Workflow]
+    # Built once by the loader from the workflows (notifier/incidents/events.py): event type -> pydantic model.
+    event_models: dict[str, Any] = Field(default_factory=dict)
+    # Imported hook modules: (hook name, regime) -> module.
+    hook_modules: dict[tuple[str, str], Any] = Field(default_factory=dict)
 
     def get(self, regime: str) -> Workflow | None:
         return self.workflows.get(regime)
+
+    def ordered(self) -> list[Workflow]:
+        """The regimes in their `order`, then by name."""
+        return sorted(self.workflows.values(), key=lambda wf: (wf.order, wf.regime))
+
+    def hooked(self, hook: str) -> tuple[Workflow, Any] | None:
+        """The (first) regime that names a module for this hook, with the module; None if no regime does."""
+        for wf in self.ordered():
+            module = self.hook_modules.get((hook, wf.regime))
+            if module is not None:
+                return wf, module
+        return None

@@ -15,11 +15,11 @@ from sqlmodel import Session, select
 
 from notifier import scheduler
 from notifier.audit import checkpoint
-from notifier.incidents.events import build_event_models, event_union
 from notifier.incidents.models import Incident
 from notifier.lifecycle import events as lifecycle
 from notifier.mail.models import OutboxMail
 from notifier.main import create_app
+from notifier.workflow.events import build_event_models, event_union
 from tests.audit.test_append_only import file_early_warning
 from tests.conftest import AUTH, new_incident, post_event
 

@@ -197,3 +197,47 @@ def test_broken_avg_rules_are_named(workflows, old, new, where, problem):
         load_registry(workflows)
     assert error.value.file == path and error.value.path == where
     assert problem in error.value.problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "problem"),
+    [
+        (
+            "hooks: {register: notifier.regimes.avg_breach_register}",
+            "hooks: {register: notifier.regimes.no_such_register}",
+            "hooks.register",
+            "cannot import module 'notifier.regimes.no_such_register'",
+        ),
+        (
+            "event: breach, sets: {risk: none}}",
+            "event: breech, sets: {risk: none}}",
+            "creation.answers[0].event",
+            "unknown event 'breech'",
+        ),
+        (
+            "event: breach, sets: {risk: none}}",
+            "event: breach, sets: {riks: none}}",
+            "creation.answers[0].sets.riks",
+            "breach has no such field",
+        ),
+        ("  fields: [aware_at, reasoning]\n", "  fields: [aware_at, reason]\n", "creation.fields", "'reason'"),
+        ("show_when: {risk: [high]}", "show_when: {riks: [high]}", "track.events.subjects_not_informed.show_when.riks",
+         "no event has this field"),
+    ],
+)  # fmt: skip
+def test_what_the_pages_draw_from_a_workflow_must_exist(workflows, old, new, where, problem):
+    """The labels, creation question, page conditions and hooks of a workflow (issue 14) are checked at load time,
+    with the file and the path, like the rest of it."""
+    path = _break(workflows, "avg.yaml", old, new)
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path and error.value.path == where
+    assert problem in error.value.problem
+
+
+def test_the_registry_builds_the_event_models_once_and_resolves_the_hooks(workflows):
+    registry = load_registry(workflows)
+    assert registry.event_models["avg.breach"].model_fields["risk"].is_required()
+    assert registry.hooked("assessment")[0].regime == "cbw"
+    assert registry.hooked("register")[1].__name__ == "notifier.regimes.avg_breach_register"
+    assert [wf.regime for wf in registry.ordered()] == ["cbw", "avg"]

@@ -3,7 +3,6 @@
 import html
 import re
 
-from notifier.web.i18n import MESSAGES
 from tests.conftest import new_incident, put_organisation
 
 
@@ -39,11 +38,11 @@ def test_settings_saves_the_cer_flag_and_shows_the_classification(client, signed
     assert stored["cer_critical_entity"] is True and stored["classification"] == "essential"
 
 
-def test_dora_entity_is_told_on_the_settings_and_incident_pages(client, signed_in):
+def test_dora_entity_is_told_on_the_settings_and_incident_pages(app, client, signed_in):
     put_organisation(client, sector="banking", entity_type="other")
     web, _ = signed_in("officer")
     iid = new_incident(client)["id"]
-    english = MESSAGES["regime_notice_cbw"][1]
+    english = app.state.registry.workflows["cbw"].notice.en  # the notice lives in workflows/cbw.yaml
     page = web.get(f"/incidents/{iid}")
     assert page.status_code == 200
     assert english in html.unescape(page.text)  # the test users read English

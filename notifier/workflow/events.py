@@ -1,4 +1,4 @@
-"""The typed bodies of POST /incidents/{id}/events, built from the workflow files at start-up.
+"""The typed bodies of POST /incidents/{id}/events, built once from the workflow files by the loader.
 
 Each regime event becomes a model with `type: "<regime>.<event>"`; together they form one discriminated union,
 so the OpenAPI schema documents every event and a malformed body gets a 422 naming the field.

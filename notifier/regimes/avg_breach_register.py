@@ -1,9 +1,9 @@
 """The AVG breach register (art. 33(5)): every personal data breach, notified or not.
 
-This module is AVG-specific on purpose (the regime and its stage names are named here and nowhere else in the
-submissions package). A breach is every incident whose AVG track was declared (event avg.breach), whatever the
-risk: facts, effects, remedial action, every revision of the risk assessment and the reasoning for (not) notifying
-and (not) informing data subjects (the art. 34(3) exception, an AP demand under art. 34(4)).
+The hook `register` of workflows/avg.yaml: AVG-specific on purpose (its events and stages are named here); the
+regime's name comes from the workflow. A breach is every incident whose AVG track was declared (event breach),
+whatever the risk: facts, effects, remedial action, every revision of the risk assessment and the reasoning for
+(not) notifying and (not) informing data subjects (the art. 34(3) exception, an AP demand under art. 34(4)).
 """
 
 import csv
@@ -19,7 +19,6 @@ from notifier.audit.models import AuditRecord
 from notifier.deadlines.models import Deadline
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 
-REGIME = "avg"
 NOTIFICATION = "ap_notification"
 UPDATES = ("follow_up", "correction")
 WITHDRAWAL = "withdrawal"
@@ -70,8 +69,8 @@ COLUMNS = (
     "public_communication_at",
     "communication_demanded",
 )
-DECLARED, REVISED = f"{REGIME}.breach", f"{REGIME}.risk_revised"
-# The art. 34(3) exception (event avg.subjects_not_informed), kept in the track's declaration under its name.
+DECLARED, REVISED = "breach", "risk_revised"
+# The art. 34(3) exception (event subjects_not_informed), kept in the track's declaration under its name.
 NOT_INFORMED = "subjects_not_informed"
 
 
@@ -82,14 +81,14 @@ def _local(value: datetime | str | None, zone: ZoneInfo) -> str | None:
 def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -> dict[str, Any]:
     subs = session.exec(
         select(Submission)
-        .where(Submission.incident_id == incident.id, Submission.regime == REGIME)
+        .where(Submission.incident_id == incident.id, Submission.regime == track.regime)
         .order_by(Submission.submitted_at, Submission.id)
     ).all()
     notification = next((s for s in subs if s.stage == NOTIFICATION), None)
     communication = next((s for s in subs if s.stage == SUBJECTS), None)
     due = session.exec(
         select(Deadline).where(
-            Deadline.incident_id == incident.id, Deadline.regime == REGIME, Deadline.stage == NOTIFICATION
+            Deadline.incident_id == incident.id, Deadline.regime == track.regime, Deadline.stage == NOTIFICATION
         )
     ).first()
     facts = incident.facts or {}
@@ -118,12 +117,14 @@ def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -
     demands = session.exec(
         select(ReportRequest)
         .where(
-            ReportRequest.incident_id == incident.id, ReportRequest.regime == REGIME, ReportRequest.stage == SUBJECTS
+            ReportRequest.incident_id == incident.id,
+            ReportRequest.regime == track.regime,
+            ReportRequest.stage == SUBJECTS,
         )
         .order_by(ReportRequest.id)
     ).all()
     row |= {
-        "risk_revisions": _revisions(session, incident.id, zone),
+        "risk_revisions": _revisions(session, incident.id, zone, track.regime),
         "subjects_exception": exception.get("exception"),
         "subjects_exception_reasoning": exception.get("reasoning"),
         "public_communication_at": _local(exception.get("public_communication_at"), zone),
@@ -132,18 +133,21 @@ def _entry(session: Session, incident: Incident, track: Track, zone: ZoneInfo) -
     return row
 
 
-def _revisions(session: Session, incident_id: int, zone: ZoneInfo) -> list[dict[str, Any]]:
+def _revisions(session: Session, incident_id: int, zone: ZoneInfo, regime: str) -> list[dict[str, Any]]:
     """Every revision of the risk assessment (art. 33(5) documentation), from the audit trail: when, by whom, from
     which risk to which, and why."""
     records = session.exec(
         select(AuditRecord)
-        .where(AuditRecord.incident_id == incident_id, AuditRecord.event_type.in_([DECLARED, REVISED]))
+        .where(
+            AuditRecord.incident_id == incident_id,
+            AuditRecord.event_type.in_([f"{regime}.{DECLARED}", f"{regime}.{REVISED}"]),
+        )
         .order_by(AuditRecord.seq)
     ).all()
     out, current = [], None
     for record in records:
         risk = record.payload.get("risk")
-        if record.event_type == REVISED:
+        if record.event_type == f"{regime}.{REVISED}":
             out.append(
                 {
                     "at": _local(record.at, zone),
@@ -157,11 +161,11 @@ def _revisions(session: Session, incident_id: int, zone: ZoneInfo) -> list[dict[
     return out
 
 
-def entries(session: Session, zone: ZoneInfo) -> list[dict[str, Any]]:
+def entries(session: Session, zone: ZoneInfo, regime: str) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Incident, Track)
         .join(Track, Track.incident_id == Incident.id)
-        .where(Track.regime == REGIME, Track.aware_at.is_not(None))
+        .where(Track.regime == regime, Track.aware_at.is_not(None))
         .order_by(Track.aware_at, Incident.id)
     ).all()
     return [_entry(session, incident, track, zone) for incident, track in rows]

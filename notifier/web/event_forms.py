@@ -1,0 +1,123 @@
+"""The pages' forms drawn from the workflow: the track card's event forms and the new-incident page's questions.
+
+What a field looks like comes from its definition (type, required, choices) and the labels the workflow gives; a
+field without its own label takes the pages' word for its name (aware_at, reasoning, due: one text across regimes).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from notifier.web.i18n import MESSAGES, t
+from notifier.workflow.schema import EventDef, EventField, Registry, Workflow, matches
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str  # input | textarea | select | hidden
+    input_type: str = "text"
+    help: str = ""
+    required: bool = False
+    options: list[tuple[str, str]] = field(default_factory=list)
+    default_now: bool = False
+
+
+@dataclass(frozen=True)
+class EventForm:
+    type: str
+    label: str
+    button: str
+    fields: list[FormField]
+
+
+@dataclass(frozen=True)
+class CreationQuestion:
+    regime: str
+    name: str
+    question: str
+    help: str
+    options: list[tuple[str, str]]  # (value, label), "not known yet" first
+    fields: list[FormField]
+
+
+def _word(key: str, lang: str) -> str:
+    return t(key, lang) if key in MESSAGES else ""
+
+
+def form_field(name: str, definition: EventField, lang: str, *, form_name: str | None = None,
+               required: bool | None = None) -> FormField:  # fmt: skip
+    label = definition.label.get(lang) if definition.label else (_word(name, lang) or name.replace("_", " "))
+    help_text = definition.help.get(lang) if definition.help else _word(f"{name}_help", lang)
+    needed = definition.required if required is None else required
+    common: dict[str, Any] = {"name": form_name or name, "label": label, "help": help_text, "required": needed}
+    match definition.type:
+        case "datetime":
+            return FormField(kind="input", input_type="datetime-local", default_now=definition.default_now, **common)
+        case "choice":
+            options = [
+                (value, definition.choice_labels[value].get(lang) if value in definition.choice_labels else value)
+                for value in definition.choices or []
+            ]
+            return FormField(kind="select", options=options, **common)
+        case "bool":
+            return FormField(kind="select", options=[("true", t("yes", lang)), ("false", t("no", lang))], **common)
+        case "int":
+            return FormField(kind="input", input_type="number", **common)
+        case "stage":
+            return FormField(kind="hidden", **common)
+        case _:
+            return FormField(kind="input" if definition.single_line else "textarea", **common)
+
+
+def _shown(event: EventDef, name: str, declaration: dict[str, Any]) -> bool:
+    if event.label is None or event.submission:
+        return False
+    if event.once and declaration.get(name):
+        return False
+    return matches(event.show_when, declaration)
+
+
+def track_forms(wf: Workflow, allowed: set[str], declaration: dict[str, Any], lang: str) -> list[EventForm]:
+    """The event forms of a track card: events the state machine accepts now, in the workflow's order."""
+    forms = []
+    for name, event in wf.track.events.items():
+        type_name = wf.event_type(name)
+        if type_name not in allowed or not _shown(event, name, declaration):
+            continue
+        label = event.label.get(lang)
+        forms.append(
+            EventForm(
+                type=type_name,
+                label=label,
+                button=event.button.get(lang) if event.button else label,
+                fields=[form_field(fname, f, lang) for fname, f in event.fields.items()],
+            )
+        )
+    return forms
+
+
+def creation_questions(registry: Registry, lang: str) -> list[CreationQuestion]:
+    """The new-incident page's question per regime that has one; fields named "<regime>_<field>"."""
+    questions = []
+    for wf in registry.ordered():
+        creation = wf.creation
+        if creation is None:
+            continue
+        events = [wf.track.events[a.event] for a in creation.answers]
+        fields = []
+        for fname in creation.fields:
+            definition = next(e.fields[fname] for e in events if fname in e.fields)
+            # Optional here: the answer "not known yet" needs none of them; the event says what it requires.
+            fields.append(form_field(fname, definition, lang, form_name=f"{wf.regime}_{fname}", required=False))
+        questions.append(
+            CreationQuestion(
+                regime=wf.regime,
+                name=creation.name,
+                question=creation.question.get(lang),
+                help=creation.help.get(lang) if creation.help else "",
+                options=[("", creation.unknown.get(lang))] + [(a.value, a.label.get(lang)) for a in creation.answers],
+                fields=fields,
+            )
+        )
+    return questions
