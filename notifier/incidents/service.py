@@ -4,6 +4,7 @@ What an event does beyond these rows (the filing, deadlines, reminders, the audi
 notifier/lifecycle/; this package knows nothing of those. Services flush; the caller (request or job) commits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,12 +14,12 @@ from sqlmodel import Session, func, select
 
 from notifier import instants
 from notifier.errors import FieldProblem, NotFound
-from notifier.incidents import processor_clock
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import IncidentState, incident_transition, track_transition
 from notifier.workflow.schema import REVISED_AT, SETTLED, EventDef, Registry, Workflow, matches
 
 CLOCK_SKEW = instants.CLOCK_SKEW
+PROCESSOR_INFORMED = "processor_informed_before_awareness"  # workflow.schema.REQUIRED_IF
 
 
 def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
@@ -126,10 +127,13 @@ def begin_track_event(
     zone: ZoneInfo,
     actor: str,
     now: datetime,
+    informed_earlier: Callable[[datetime | None], list[tuple[str, datetime]]] = lambda _aware_at: [],
 ) -> Change:
     """A regime's event: the transition is checked first (409 before 422), then the fields; the declaration and a
     request are written. The track keeps its old state until finish_track_event, so a filing frozen in between
-    renders the track as it stood when the report was sent."""
+    renders the track as it stood when the report was sent. `informed_earlier(aware_at)`: the (processor,
+    informed_at) notices before that awareness time, for a field required_if processor_informed_before_awareness
+    (lifecycle knows the processors; this package does not)."""
     track = _track(session, incident, workflow)
     before = snapshot(incident, track)
     new_state = track_transition(workflow, track.state, name, payload, conditions)
@@ -137,7 +141,7 @@ def begin_track_event(
     for fname, field in event.fields.items():
         if field.not_future and payload.get(fname) is not None:
             not_future(fname, payload[fname], now)
-    _check_required(session, zone, incident, workflow, name, payload)
+    _check_required(zone, workflow, name, payload, informed_earlier)
     if event.starts_clock:
         track.aware_at = payload["aware_at"]
         track.declared_by = actor
@@ -235,7 +239,11 @@ def _revise(track: Track, keys: list[str], payload: dict, now: datetime) -> None
 
 
 def _check_required(
-    session: Session, zone: ZoneInfo, incident: Incident, workflow: Workflow, name: str, payload: dict
+    zone: ZoneInfo,
+    workflow: Workflow,
+    name: str,
+    payload: dict,
+    informed_earlier: Callable[[datetime | None], list[tuple[str, datetime]]],
 ) -> None:
     """Fields the workflow requires only under a condition: other values of the event, or the processor's clock."""
     for fname, field in workflow.track.events[name].fields.items():
@@ -243,10 +251,8 @@ def _check_required(
             continue
         if field.required_when and matches(field.required_when, payload):
             raise FieldProblem(fname, f"is required: {field.because or 'see the workflow file'}", "missing")
-        if field.required_if == processor_clock.CONDITION:
-            found = processor_clock.earlier(
-                processor_clock.notices(session, [incident.id])[incident.id], payload.get("aware_at")
-            )
+        if field.required_if == PROCESSOR_INFORMED:
+            found = informed_earlier(payload.get("aware_at"))
             if found:
                 processor, informed = found[0]
                 informed_local = informed.astimezone(zone).isoformat()

@@ -23,6 +23,7 @@ from notifier.incidents import service as incidents
 from notifier.incidents.models import Incident
 from notifier.lifecycle import filing
 from notifier.organisation import service as organisation
+from notifier.processors import awareness
 from notifier.reminders import plan as reminder_plan
 from notifier.submissions import facts as incident_facts
 
@@ -48,7 +49,18 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
         if notice:
             raise Conflict(f"{event.type} refused: no {regime} track for this organisation. {notice}")
         change = incidents.begin_track_event(
-            session, incident, workflow, name, payload, conditions=conditions, zone=zone, actor=actor, now=now
+            session,
+            incident,
+            workflow,
+            name,
+            payload,
+            conditions=conditions,
+            zone=zone,
+            actor=actor,
+            now=now,
+            informed_earlier=lambda aware_at: awareness.earlier(
+                awareness.notices(session, [incident.id])[incident.id], aware_at
+            ),
         )
         if change.event.submission:
             filing.freeze(

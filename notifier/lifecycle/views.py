@@ -9,11 +9,11 @@ from notifier import clock, instants
 from notifier.context import Context
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import status_of
-from notifier.incidents import processor_clock
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import allowed_track_events
 from notifier.lifecycle.schemas import DeadlineOut, IncidentOut, RequestOut, SubmissionOut, TrackOut, WarningOut
 from notifier.organisation import service as organisation
+from notifier.processors import awareness
 from notifier.submissions import consistency, facts
 from notifier.workflow.schema import Registry
 
@@ -37,7 +37,7 @@ def incidents_out(session: Session, ctx: Context, incidents: list[Incident]) -> 
     tracks = _by_incident(session, Track, ids, Track.id)
     filed = _by_incident(session, Submission, ids, Submission.submitted_at, Submission.id)
     requests = _by_incident(session, ReportRequest, ids, ReportRequest.id)
-    notices = processor_clock.notices(session, ids)
+    notices = awareness.notices(session, ids)
     org = organisation.get(session)
     profile = (organisation.conditions(org), {r: organisation.regime_notice(org, r) for r in ctx.registry.workflows})
     answers = []
@@ -52,12 +52,12 @@ def _warnings(registry: Registry, zone: ZoneInfo, tracks: list[Track], notices: 
     out = []
     for track in tracks:
         wf = registry.get(track.regime)
-        if wf is None or processor_clock.reasoning_field(wf) is None:
+        if wf is None or awareness.reasoning_field(wf) is None:
             continue
-        for processor, informed_at in processor_clock.earlier(notices, track.aware_at):
+        for processor, informed_at in awareness.earlier(notices, track.aware_at):
             out.append(
                 WarningOut(
-                    code=processor_clock.CODE,
+                    code=awareness.CODE,
                     regime=track.regime,
                     processor=processor,
                     informed_at=local(informed_at, zone),

@@ -4,42 +4,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from sqlmodel import Session
 
 from notifier.accounts.passwords import actor
 from notifier.assessment import labels
 from notifier.assessment import service as assessment
 from notifier.assessment.schemas import Answers
-from notifier.errors import Conflict, FieldProblem
+from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
 from notifier.web.auth import FormDep, OfficerDep
 from notifier.web.forms import WHOLE, FormErrors, form_number, parse_local, say, validation_errors
+from notifier.web.incidents import REFUSALS, refused
 from notifier.web.render import see_other
 
 from notifier.deps import ContextDep, SessionDep  # isort: skip
 
 router = APIRouter(include_in_schema=False)
 PREFIX = "q_"
-
-
-def state(session: Session, incident_id: int) -> dict[str, Any]:
-    """Questions for the organisation's entity type and the latest assessment; empty without a profile."""
-    try:
-        kind, rule, questions = assessment.questions(session)
-    except Conflict:
-        return {}
-    versions = assessment.versions(session, incident_id)
-    return {
-        "kind": kind,
-        "rule": rule,
-        "questions": questions,
-        "latest": versions[-1] if versions else None,
-        # The page asks and explains in the reader's language: label(kind, key, lang).
-        "question": labels.question,
-        "unit": labels.unit,
-        "criterion": labels.criterion,
-        "warning": labels.warning,
-    }
 
 
 def answers_from(form: dict[str, str], questions: list, lang: str = "en") -> dict[str, Any]:
@@ -68,8 +48,6 @@ def _field(problem: FieldProblem) -> str:
 
 @router.post("/incidents/{incident_id}/assessment")
 def record(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep):
-    from notifier.web.incidents import REFUSALS, refused
-
     incident = incidents.get(session, incident_id)
     try:
         _, _, questions = assessment.questions(session)
@@ -94,8 +72,6 @@ def confirm(
     viewer: OfficerDep,
     form: FormDep,
 ):
-    from notifier.web.incidents import REFUSALS, refused
-
     incident = incidents.get(session, incident_id)
     try:
         row = assessment.get_version(session, incident_id, version)

@@ -24,11 +24,22 @@ from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.lifecycle import events as lifecycle
 from notifier.lifecycle import views
 from notifier.organisation import service as organisation
+from notifier.processors import service as processors
+from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
 from notifier.submissions import completeness, facts, ledger
+from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms
-from notifier.web.assistant import state as assistant_state
+from notifier.web.assistant_panel import state as assistant_state
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
-from notifier.web.forms import REQUIRED, FormErrors, event_from_form, fact_changes, fact_form_values, local_input
+from notifier.web.forms import (
+    REQUIRED,
+    FormErrors,
+    event_from_form,
+    fact_changes,
+    fact_form_values,
+    local_input,
+    parse_local,
+)
 from notifier.web.i18n import MESSAGES, pick, t
 from notifier.web.render import render, see_other
 from notifier.workflow.schema import Workflow
@@ -95,8 +106,6 @@ class FactField:
 
 
 def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> list[FactField]:
-    from notifier.submissions.present import load_labels
-
     labels = load_labels(ctx.templates_dir)
     out = []
     for key, fact in ctx.registry.facts.items():
@@ -160,8 +169,6 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
         errors["title"] = REQUIRED[viewer.lang]
     elif len(title) > 300:
         errors["title"] = "max. 300"
-    from notifier.web.forms import parse_local
-
     detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
     changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
     events = []
@@ -274,10 +281,6 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
 
 
 def _processor_links(session: Session, incident_id: int) -> list[dict]:
-    try:
-        from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
-    except ImportError:  # processors are optional
-        return []
     links = session.exec(select(IncidentProcessor).where(IncidentProcessor.incident_id == incident_id)).all()
     out = []
     for link in links:
@@ -288,11 +291,7 @@ def _processor_links(session: Session, incident_id: int) -> list[dict]:
 
 
 def _processors(session: Session) -> list:
-    try:
-        from notifier.processors.service import list_processors
-    except ImportError:
-        return []
-    return list_processors(session)
+    return processors.list_processors(session)
 
 
 def incident_page(
@@ -473,9 +472,6 @@ def _check_acknowledged(session: Session, ctx: Any, incident: Incident, regime: 
 def link_processor(
     incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep
 ):
-    from notifier.processors import service as processors
-    from notifier.web.forms import parse_local
-
     incident = incidents.get(session, incident_id)
     zone = ctx.zone(session)
     key = "processor"
