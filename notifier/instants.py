@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime
 
-from notifier import clock
+from notifier import clock, i18n
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -117,3 +117,41 @@ def iso(value: datetime | str | None, zone: ZoneInfo, lang: str = "en") -> str |
     if isinstance(value, str):
         return flagged(value, value, lang)
     return flagged(local(value, zone).isoformat(), value, lang)
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# How an instant is shown to a person; one function, a style per place, each written out once:
+#   page    the web pages:      24-11-2026 09:30 CET        / 04 Nov 2026 09:30 CET
+#   report  drafts and filings: 24-11-2026 09:30 (CET)      / 4 Nov 2026 09:30 CET
+#   mail    reminder mails:     2026-11-24 09:30 CET (UTC+0100), the same in both languages
+#   utc     processor requests: 2026-11-24 08:30 UTC (the processor is in another zone than we are)
+STYLES = ("page", "report", "mail", "utc")
+
+
+def show(value: datetime | str | None, zone: ZoneInfo, lang: str = "nl", *, style: str = "page") -> str | None:
+    """The instant for a reader in the organisation's zone (None stays None); a stored value outside the range
+    or unreadable is shown as stored, flagged (see flagged())."""
+    stored = as_instant(value)
+    if stored is None:
+        return None
+    if isinstance(stored, str):  # not even readable: shown as stored
+        return flagged(stored, stored, lang)
+    if style == "utc":
+        return f"{stored.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    at = local(stored, zone)
+    if style == "mail":
+        return f"{at:%Y-%m-%d %H:%M %Z (UTC%z)}"
+    english = i18n.known(lang) == "en"
+    if style == "report":
+        if english:
+            text = f"{at.day} {MONTHS_EN[at.month - 1]} {at.year} {at:%H:%M} {at:%Z}"
+        else:
+            text = f"{at:%d-%m}-{at.year:04d} {at:%H:%M} ({at:%Z})"
+    elif style == "page":
+        if english:
+            text = f"{at.day:02d} {MONTHS_EN[at.month - 1]} {at.year:04d} {at:%H:%M} {at:%Z}"
+        else:
+            text = f"{at:%d-%m}-{at.year:04d} {at:%H:%M} {at:%Z}"
+    else:
+        raise ValueError(f"unknown style {style!r}; one of {STYLES}")
+    return flagged(text, stored, lang)

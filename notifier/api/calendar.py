@@ -116,34 +116,43 @@ def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> R
 
 def _subject_communications(session: Session, registry, lang: str, base: str, suffix: str, incident_id) -> list[Event]:  # noqa: ANN001
     """The communication to data subjects (AVG art. 34) has no deadline row: it is owed "without undue delay" once
-    the breach is declared high-risk, so it is shown from the awareness time until it is filed."""
-    workflow = registry.get("avg")
-    stage = workflow.stages.get(SUBJECTS) if workflow else None
-    if stage is None:
-        return []
-    query = (
-        select(Track, Incident)
-        .join(Incident, Incident.id == Track.incident_id)
-        .where(Track.regime == "avg", Track.state.in_(("notification_due", "notified")), Track.aware_at.is_not(None))
-    )
-    if incident_id is not None:
-        query = query.where(Track.incident_id == incident_id)
-    filed = select(Submission.incident_id).where(Submission.regime == "avg", Submission.stage == SUBJECTS)
-    query = query.where(Track.incident_id.not_in(filed))
+    the breach is declared high-risk, so it is shown from the awareness time until it is filed. Any regime with
+    such a stage gets it, while its track is in a state from which the stage can be filed."""
     events = []
-    for track, incident in session.exec(query).all():
-        if (track.declaration or {}).get("risk") != "high":
+    for workflow in registry.ordered():
+        stage = workflow.stages.get(SUBJECTS)
+        if stage is None:
             continue
-        title = _text(stage.title, lang)
-        events.append(
-            Event(
-                uid=f"subjects-{incident.id}-avg-{SUBJECTS}{suffix}",
-                start=track.aware_at,
-                summary=f"{title} ({WITHOUT_DELAY[lang]}): #{incident.id} {incident.title}",
-                description=f"{stage.legal_basis} ({_text(workflow.title, lang)})\n{base}/incidents/{incident.id}",
-                url=f"{base}/incidents/{incident.id}",
-            )
+        fileable = sorted(
+            {
+                state
+                for tr in workflow.track.transitions
+                if workflow.track.events[tr.event].submission and SUBJECTS in tr.when.get("stage", [])
+                for state in tr.from_
+            }
         )
+        query = (
+            select(Track, Incident)
+            .join(Incident, Incident.id == Track.incident_id)
+            .where(Track.regime == workflow.regime, Track.state.in_(fileable), Track.aware_at.is_not(None))
+        )
+        if incident_id is not None:
+            query = query.where(Track.incident_id == incident_id)
+        filed = select(Submission.incident_id).where(Submission.regime == workflow.regime, Submission.stage == SUBJECTS)
+        query = query.where(Track.incident_id.not_in(filed))
+        for track, incident in session.exec(query).all():
+            if (track.declaration or {}).get("risk") != "high":
+                continue
+            title = _text(stage.title, lang)
+            events.append(
+                Event(
+                    uid=f"subjects-{incident.id}-{workflow.regime}-{SUBJECTS}{suffix}",
+                    start=track.aware_at,
+                    summary=f"{title} ({WITHOUT_DELAY[lang]}): #{incident.id} {incident.title}",
+                    description=f"{stage.legal_basis} ({_text(workflow.title, lang)})\n{base}/incidents/{incident.id}",
+                    url=f"{base}/incidents/{incident.id}",
+                )
+            )
     return events
 
 

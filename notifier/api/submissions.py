@@ -12,6 +12,7 @@ from notifier import instants
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import paging, versions
+from notifier.i18n import pick
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Submission
 from notifier.submissions import facts, html, ledger, pdf
@@ -146,9 +147,12 @@ def _pdf(text: str, title: str, footer: str, filename: str) -> Response:
 def _filed_footer(sub: Submission, ctx: Any, session: Any) -> str:
     lang = sub.language or "nl"
     when = instant(sub.submitted_at, ctx.zone(session), lang)
-    if lang == "nl":
-        return f"Ingediend {when} door {sub.confirmed_by}; kenmerk {sub.reference or '-'}; SHA-256 {sub.sha256}"
-    return f"Filed {when} by {sub.confirmed_by}; reference {sub.reference or '-'}; SHA-256 {sub.sha256}"
+    reference = sub.reference or "-"
+    return pick(
+        lang,
+        f"Ingediend {when} door {sub.confirmed_by}; kenmerk {reference}; SHA-256 {sub.sha256}",
+        f"Filed {when} by {sub.confirmed_by}; reference {reference}; SHA-256 {sub.sha256}",
+    )
 
 
 @router.get(
@@ -213,7 +217,7 @@ def print_draft(
     rendered = _draft(session, ctx, incident_id, regime, stage, lang)
     c = rendered.context
     labels = [r.label for r in c.required if not r.present]
-    footer = f"{'Concept van' if lang == 'nl' else 'Draft of'} {c.as_of_text} · meldplicht"
+    footer = f"{pick(lang, 'Concept van', 'Draft of')} {c.as_of_text} · meldplicht"
     return HTMLResponse(html.page(rendered.text, title=c.title, lang=lang, missing=labels, footer=footer))
 
 
@@ -234,7 +238,7 @@ def pdf_draft(
     """The draft as a PDF (fpdf2 with DejaVu Sans; 503 when the font is not installed)."""
     rendered = _draft(session, ctx, incident_id, regime, stage, lang)
     c = rendered.context
-    footer = f"{'Concept van' if lang == 'nl' else 'Draft of'} {c.as_of_text} · meldplicht"
+    footer = f"{pick(lang, 'Concept van', 'Draft of')} {c.as_of_text} · meldplicht"
     return _pdf(rendered.text, c.title, footer, f"{regime}-{stage}-{incident_id}-{lang}.pdf")
 
 

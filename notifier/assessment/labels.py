@@ -8,6 +8,7 @@ of Implementing Regulation (EU) 2024/2690 ("heeft veroorzaakt of kan veroorzaken
 from typing import Any
 
 from notifier.assessment import rules
+from notifier.i18n import pick
 
 QUESTIONS_NL: dict[str, str] = {
     "scheduled_maintenance": "Ging het om gepland onderhoud, en zijn de onbeschikbaarheid en beperkte beschikbaarheid die hier zijn ingevuld alleen de geplande gevolgen daarvan?",
@@ -88,21 +89,20 @@ MISSING_NL = {
 
 def problem(question_id: str, message: str, lang: str) -> str:
     """A refused answer in the reader's language; messages without a Dutch version stay as the rules say them."""
-    return MISSING_NL.get(question_id, message) if lang == "nl" else message
+    return pick(lang, MISSING_NL.get(question_id, message), message)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "nl" else pair[1]
+    return pick(lang, *pair)
 
 
 def question(question_id: str, lang: str) -> str:
-    if lang == "nl" and question_id in QUESTIONS_NL:
-        return QUESTIONS_NL[question_id]
-    return rules.Q[question_id].text
+    english = rules.Q[question_id].text
+    return pick(lang, QUESTIONS_NL.get(question_id, english), english)
 
 
 def unit(name: str | None, lang: str) -> str | None:
-    return UNITS_NL.get(name, name) if lang == "nl" and name else name
+    return pick(lang, UNITS_NL.get(name, name), name) if name else name
 
 
 def criterion(name: str, lang: str) -> str:

@@ -1,6 +1,6 @@
 """The processor register and the chase: link an incident, ask for the missing facts, take the answers."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -160,7 +160,7 @@ def queue_request(
         "level": link.current_level,
         "escalation": link.current_level > 1,
         "term_hours": processor.notification_term_hours,
-        "requested_local": link.requested_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "requested_local": instants.show(link.requested_at, UTC, style="utc"),
         "incident": {"id": incident.id, "title": incident.title},
         "facts": [field_label(registry, name, lang) for name in link.requested_facts],
         "reply_url": reply_links.issue(session, link=link, settings=settings, now=now),

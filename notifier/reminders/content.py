@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from notifier import instants
 from notifier.deadlines.models import Deadline
+from notifier.i18n import pick
 from notifier.incidents.models import Incident
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness
@@ -19,9 +21,9 @@ def span(delta: timedelta, lang: str) -> str:
     hours, mins = divmod(rest, 60)
     parts = []
     if days:
-        parts.append(f"{days} {'dag' if days == 1 else 'dagen'}" if lang == "nl" else f"{days} d")
+        parts.append(pick(lang, f"{days} {'dag' if days == 1 else 'dagen'}", f"{days} d"))
     if hours or days:
-        parts.append(f"{hours} u" if lang == "nl" else f"{hours} h")
+        parts.append(pick(lang, f"{hours} u", f"{hours} h"))
     parts.append(f"{mins} min")
     return " ".join(parts)
 
@@ -61,7 +63,7 @@ def reminder_context(
         "overdue": remaining <= -timedelta(minutes=1),
         "due_now": abs(remaining) < timedelta(minutes=1),
         "remaining": span(remaining, lang),
-        "due_local": deadline.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z (UTC%z)"),
+        "due_local": instants.show(deadline.due, zone, lang, style="mail"),
         "stage_title": stage.title.get(lang),
         "regime_title": workflow.title.get(lang),
         "legal_basis": deadline.legal_basis or stage.legal_basis,

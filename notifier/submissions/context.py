@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, select
 
 from notifier.deadlines.models import Deadline
+from notifier.i18n import pick
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.organisation import service as organisation
 from notifier.organisation.roles import CONTACT_ROLES
@@ -244,7 +245,7 @@ def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInf
             name=ref("organisation.name", None),
             kvk_number=ref("organisation.kvk_number", None),
             sector=ref("organisation.sector", None),
-            entity_type=_shown(None, "entity type" if lang == "en" else "soort entiteit", lang),
+            entity_type=_shown(None, pick(lang, "soort entiteit", "entity type"), lang),
             timezone=str(zone),
             address=ref("organisation.address", None),
             classification=Shown(present=False, text="", value=None),
@@ -276,9 +277,11 @@ def _authority_name(pid: str, name: str, sector: str | None, authorities: dict[s
         return md.line(authorities[sector])
     sector_label = labels.choice("sector", sector or "other", lang)
     example = f'NOTIFIER_COMPETENT_AUTHORITIES={{"{sector or "other"}": "..."}}'
-    if lang == "en":
-        return f"Competent authority for the sector {sector_label}, not known to meldplicht (set it with {example})"
-    return f"Bevoegde autoriteit voor de sector {sector_label}, niet bekend in meldplicht (in te stellen met {example})"
+    return pick(
+        lang,
+        f"Bevoegde autoriteit voor de sector {sector_label}, niet bekend in meldplicht (in te stellen met {example})",
+        f"Competent authority for the sector {sector_label}, not known to meldplicht (set it with {example})",
+    )
 
 
 def _facts(
@@ -388,12 +391,12 @@ def build(
             stage=sub.stage,
             title=title,
             submitted_at=_shown(fmt.instant(sub.submitted_at, zone, lang), title, lang, sub.submitted_at.isoformat()),
-            reference=_shown(md.line(sub.reference), "kenmerk" if lang == "nl" else "reference", lang),
+            reference=_shown(md.line(sub.reference), pick(lang, "kenmerk", "reference"), lang),
         )
     declaration = {}
     for key, value in ((track.declaration or {}) if track else {}).items():
         declaration[key] = Shown(present=value is not None, text=labels.choice(key, str(value), lang), value=value)
-    reasoning_label = "onderbouwing" if lang == "nl" else "reasoning"
+    reasoning_label = pick(lang, "onderbouwing", "reasoning")
     return ReportContext(
         regime=workflow.regime,
         regime_title=workflow.title.get(lang),

@@ -6,6 +6,7 @@ everything and adds only the markup our templates write; user text in the Markdo
 
 from jinja2 import Environment, StrictUndefined
 
+from notifier.i18n import pick
 from notifier.submissions import markdown as md
 
 PAGE = Environment(undefined=StrictUndefined, autoescape=True).from_string(
@@ -50,7 +51,7 @@ def page(text: str, *, title: str, lang: str, missing: list[str], footer: str, s
         body=md.to_html(text),
         missing=missing,
         show_status=show_status,
-        missing_label="Ontbrekende verplichte gegevens" if lang == "nl" else "Required information missing",
-        complete_label="Alle verplichte gegevens zijn ingevuld" if lang == "nl" else "All required information given",
+        missing_label=pick(lang, "Ontbrekende verplichte gegevens", "Required information missing"),
+        complete_label=pick(lang, "Alle verplichte gegevens zijn ingevuld", "All required information given"),
         footer=footer,
     )

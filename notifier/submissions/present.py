@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from notifier import instants
+from notifier.i18n import is_dutch, pick
 from notifier.workflow.schema import FactDef
 
-LANGUAGES = ("nl", "en")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PLACEHOLDER = {"nl": "[ontbreekt: {label}]", "en": "[missing: {label}]"}
 
 
@@ -50,29 +49,16 @@ def placeholder(label: str, lang: str) -> str:
 
 def instant(value: datetime | str | None, zone: ZoneInfo, lang: str) -> str | None:
     """24-11-2026 09:30 (CET) in Dutch, 24 Nov 2026 09:30 CET in English."""
-    stored = instants.as_instant(value)
-    if stored is None:
-        return None
-    if isinstance(stored, str):  # not even readable: shown as stored
-        return instants.flagged(stored, stored, lang)
-    local = instants.local(stored, zone)
-    abbreviation = local.strftime("%Z")
-    if lang == "en":
-        text = f"{local.day} {MONTHS_EN[local.month - 1]} {local.year} {local:%H:%M} {abbreviation}"
-    else:
-        text = f"{local:%d-%m}-{local.year:04d} {local:%H:%M} ({abbreviation})"
-    return instants.flagged(text, stored, lang)
+    return instants.show(value, zone, lang, style="report")
 
 
 def yes_no(value: bool, lang: str) -> str:
-    if lang == "en":
-        return "Yes" if value else "No"
-    return "Ja" if value else "Nee"
+    return pick(lang, "Ja", "Yes") if value else pick(lang, "Nee", "No")
 
 
 def number(value: int, lang: str) -> str:
     text = f"{value:,}"
-    return text.replace(",", ".") if lang == "nl" else text
+    return text.replace(",", ".") if is_dutch(lang) else text
 
 
 def fact_text(key: str, fact: FactDef, value: Any, lang: str, zone: ZoneInfo, labels: Labels) -> str:

@@ -78,23 +78,15 @@ def countdown(due: datetime | None, now: datetime, lang: str) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    h = "u" if lang == "nl" else "h"
-    d = "d"
-    parts = f"{days} {d} {hours} {h}" if days else f"{hours} {h} {minutes} min"
-    if lang == "nl":
-        return f"{parts} te laat" if late else f"nog {parts}"
-    return f"overdue by {parts}" if late else f"{parts} left"
+    h = t("hour_unit", lang)
+    parts = f"{days} d {hours} {h}" if days else f"{hours} {h} {minutes} min"
+    return t("countdown_late" if late else "countdown_left", lang).format(parts=parts)
 
 
 def when(value: datetime | None, zone: ZoneInfo, lang: str) -> str:
     if value is None:
         return ""
-    local = instants.local(value, zone)
-    if lang == "nl":
-        text = f"{local:%d-%m}-{local.year:04d} {local:%H:%M} {local:%Z}"
-    else:
-        text = f"{local:%d %b} {local.year:04d} {local:%H:%M} {local:%Z}"
-    return instants.flagged(text, value, lang)
+    return instants.show(value, zone, lang, style="page") or ""
 
 
 def recipients(registry: Registry, org: Organisation | None, regime: str, stage: str) -> list[str]:

@@ -3,9 +3,10 @@
 
 from fastapi import Request
 
+from notifier import i18n
 from notifier.accounts.models import User
 
-LANGUAGES = ("nl", "en")
+LANGUAGES = i18n.LANGUAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (nl, en)
@@ -85,6 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "triage_empty": ("Niets te beoordelen.", "Nothing to triage."),
     "recent_alerts": ("Recente SIEM-meldingen", "Recent SIEM alerts"),
     "overdue": ("te laat", "overdue"),
+    # A countdown on the board and in the page's script (notifier/web/static/app.js): "{parts}" is "3 u 12 min".
+    "hour_unit": ("u", "h"),
+    "countdown_left": ("nog {parts}", "{parts} left"),
+    "countdown_late": ("{parts} te laat", "overdue by {parts}"),
     "left": ("nog", "left"),
     "ago": ("geleden", "ago"),
     "met": ("gehaald", "met"),
@@ -352,8 +357,8 @@ STATES: dict[str, tuple[str, str]] = {
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
-    """The Dutch or the English of a (nl, en) pair."""
-    return pair[0] if lang == "nl" else pair[1]
+    """The Dutch or the English of a (nl, en) pair (the choice itself: notifier/i18n.py)."""
+    return i18n.pick(lang, *pair)
 
 
 def state_label(state: str, lang: str) -> str:

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from notifier.i18n import pick
 from notifier.organisation.roles import ContactRole
 
 SAME = "same"
@@ -33,7 +34,7 @@ class Text(Strict):
     en: str
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.nl
+        return pick(lang, self.nl, self.en)
 
 
 class FactDef(Strict):
@@ -278,7 +279,7 @@ class Registry(BaseModel):
 
     facts: dict[str, FactDef]
     workflows: dict[str, Workflow]
-    # Built once by the loader from the workflows (notifier/incidents/events.py): event type -> pydantic model.
+    # Built once by the loader from the workflows (notifier/workflow/events.py): event type -> pydantic model.
     event_models: dict[str, Any] = Field(default_factory=dict)
     # Imported hook modules: (hook name, regime) -> module.
     hook_modules: dict[tuple[str, str], Any] = Field(default_factory=dict)

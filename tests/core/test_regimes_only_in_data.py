@@ -20,6 +20,7 @@ GUARDED = [
     *sorted((ROOT / "templates" / "pages").glob("*.j2")),
     ROOT / "notifier" / "assessment" / "service.py",
     ROOT / "notifier" / "api" / "submissions.py",
+    ROOT / "notifier" / "api" / "calendar.py",
     ROOT / "notifier" / "cli.py",
     ROOT / "notifier" / "workflow" / "loader.py",
     ROOT / "notifier" / "workflow" / "schema.py",

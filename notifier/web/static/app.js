@@ -1,13 +1,13 @@
 // Conveniences only: the page is complete without JavaScript.
 (function () {
-  var lang = document.documentElement.lang;
+  // The words come with the page (_base.html.j2, from the pages' catalogue), in the reader's language.
+  var words = document.documentElement.dataset;
   function text(ms) {
     var late = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
     var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    var hu = lang === "nl" ? "u" : "h";
+    var hu = words.hourUnit || "h";
     var parts = d ? d + " d " + h + " " + hu : (h ? h + " " + hu + " " + m + " min" : m + " min " + sec + " s");
-    if (lang === "nl") return late ? parts + " te laat" : "nog " + parts;
-    return late ? "overdue by " + parts : parts + " left";
+    return (late ? words.late || "overdue by {parts}" : words.left || "{parts} left").replace("{parts}", parts);
   }
   function tick() {
     var now = Date.now();
