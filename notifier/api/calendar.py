@@ -119,7 +119,7 @@ def _subject_communications(session: Session, registry, lang: str, base: str, su
     the breach is declared high-risk, so it is shown from the awareness time until it is filed. Any regime with
     such a stage gets it, while its track is in a state from which the stage can be filed."""
     events = []
-    for workflow in registry.ordered():
+    for workflow in registry.ordered:
         stage = workflow.stages.get(SUBJECTS)
         if stage is None:
             continue
@@ -140,10 +140,10 @@ def _subject_communications(session: Session, registry, lang: str, base: str, su
             query = query.where(Track.incident_id == incident_id)
         filed = select(Submission.incident_id).where(Submission.regime == workflow.regime, Submission.stage == SUBJECTS)
         query = query.where(Track.incident_id.not_in(filed))
+        title = _text(stage.title, lang)
         for track, incident in session.exec(query).all():
             if (track.declaration or {}).get("risk") != "high":
                 continue
-            title = _text(stage.title, lang)
             events.append(
                 Event(
                     uid=f"subjects-{incident.id}-{workflow.regime}-{SUBJECTS}{suffix}",

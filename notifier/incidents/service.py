@@ -16,10 +16,9 @@ from notifier import instants
 from notifier.errors import FieldProblem, NotFound
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import IncidentState, incident_transition, track_transition
-from notifier.workflow.schema import REVISED_AT, SETTLED, EventDef, Registry, Workflow, matches
+from notifier.workflow.schema import PROCESSOR_INFORMED, REVISED_AT, SETTLED, EventDef, Registry, Workflow, matches
 
 CLOCK_SKEW = instants.CLOCK_SKEW
-PROCESSOR_INFORMED = "processor_informed_before_awareness"  # workflow.schema.REQUIRED_IF
 
 
 def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:

@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from notifier.processors.models import IncidentProcessor, Processor
-from notifier.workflow.schema import Workflow
+from notifier.workflow.schema import PROCESSOR_INFORMED, Workflow
 
 CODE = "aware_after_processor_informed"
-CONDITION = "processor_informed_before_awareness"
 
 
 def reasoning_field(workflow: Workflow) -> str | None:
@@ -20,7 +19,7 @@ def reasoning_field(workflow: Workflow) -> str | None:
     for event in workflow.track.events.values():
         if event.starts_clock:
             for name, field in event.fields.items():
-                if field.required_if == CONDITION:
+                if field.required_if == PROCESSOR_INFORMED:
                     return name
     return None
 

@@ -196,7 +196,7 @@ def _svg(
         title=f"{t('timeline', lang)}: {incident.title}",
         now_label=t("now", lang),
         fmt=(lambda v: when(v, zone, lang)) if zone else None,
-        order={wf.regime: rank for rank, wf in enumerate(registry.ordered())},
+        order=registry.rank,
     )
 
 

@@ -100,7 +100,7 @@ def track_forms(wf: Workflow, allowed: set[str], declaration: dict[str, Any], la
 def creation_questions(registry: Registry, lang: str) -> list[CreationQuestion]:
     """The new-incident page's question per regime that has one; fields named "<regime>_<field>"."""
     questions = []
-    for wf in registry.ordered():
+    for wf in registry.ordered:
         creation = wf.creation
         if creation is None:
             continue

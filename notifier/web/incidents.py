@@ -172,7 +172,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
     detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
     changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
     events = []
-    for wf in ctx.registry.ordered():
+    for wf in ctx.registry.ordered:
         if wf.creation is None:
             continue
         answer = next((a for a in wf.creation.answers if a.value == form.get(wf.creation.name, "")), None)
@@ -181,34 +181,32 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
         kind, prefix = wf.event_type(answer.event), f"{wf.regime}_"
         data = {name: form.get(prefix + name, "") for name in wf.creation.fields} | answer.sets
         ev = _collect(errors, event_from_form, models[kind], data, zone, kind, viewer.lang, prefix=prefix)
-        events.append((prefix, ev))
+        events.append((wf, ev))
     if not errors:
         try:
             incident = creation.open_one(session, title=title, summary=summary, detected_at=detected_at, actor=who)
             if changes:
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
-            prefix = ""
-            for declaring, ev in events:
-                prefix = declaring  # named in the refusal below
+            declaring = None  # the workflow whose event a refusal below is about
+            for declaring, ev in events:  # noqa: B007 (read after the loop when an event is refused)
                 lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
-            errors[_new_form_field(exc.field, prefix, ctx.registry)] = exc.message
+            errors[_new_form_field(exc.field, declaring)] = exc.message
         except (Conflict, TransitionNotAllowed) as exc:
             session.rollback()
             errors["form"] = str(exc)
     return _new_page(request, session, ctx, viewer, form, errors, status=422)
 
 
-def _new_form_field(field: str, prefix: str, registry: Any) -> str:
-    """The new-incident form's name of a field a service refused: the page's own, the declaring event's (the
-    regime's prefix), else a fact's."""
+def _new_form_field(field: str, declaring: Workflow | None) -> str:
+    """The new-incident form's name of a field a service refused: the page's own, the declaring event's
+    ("<regime>_<field>"), else a fact's."""
     if field in {"title", "summary", "detected_at"}:
         return field
-    wf = registry.get(prefix.removesuffix("_"))
-    if wf is not None and wf.creation is not None and field in wf.creation.fields:
-        return prefix + field
+    if declaring is not None and declaring.creation is not None and field in declaring.creation.fields:
+        return f"{declaring.regime}_{field}"
     return "fact_" + field
 
 

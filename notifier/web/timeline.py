@@ -62,7 +62,6 @@ def svg(
     width = int(min(max(hours * 6, 420), 1040))
     order = order or {}
     rows = sorted({m.regime for m in marks}, key=lambda regime: (order.get(regime, len(order)), regime))
-    names = {regime: regime.upper() for regime in rows}
     height = pad * 2 + row_h * max(len(rows), 1) + axis
 
     def x(at: datetime) -> float:
@@ -78,7 +77,7 @@ def svg(
     ]
     for row in rows:
         ry = pad + row_h * rows.index(row) + row_h / 2
-        parts.append(f'<text x="0" y="{ry + 3.5}">{escape(names[row])}</text>')
+        parts.append(f'<text x="0" y="{ry + 3.5}">{escape(row.upper())}</text>')
         parts.append(f'<line x1="{gutter}" y1="{ry}" x2="{width - pad}" y2="{ry}" stroke="#d5d9e0" stroke-width="2"/>')
     if fmt is not None:
         parts.append(f'<text x="{gutter}" y="{bottom + axis}">{escape(fmt(start))}</text>')

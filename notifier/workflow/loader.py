@@ -228,7 +228,7 @@ def _check_pages(file: Path, wf: Workflow) -> None:
     """What the pages draw from the workflow names things that exist: choice labels, creation answers and fields."""
     for ename, event in wf.track.events.items():
         for key in event.show_when:
-            if key not in event.fields and not any(key in e.fields for e in wf.track.events.values()):
+            if not any(key in e.fields for e in wf.track.events.values()):
                 raise WorkflowError(file, f"track.events.{ename}.show_when.{key}", "no event has this field")
         for fname, field in event.fields.items():
             unknown = set(field.choice_labels) - set(field.choices or [])

@@ -1,5 +1,6 @@
 """The shape of a workflow file. Cross-references are checked in loader.py so errors can name the path."""
 
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +49,8 @@ class FactCatalogue(Strict):
 
 
 # Facts about the incident outside the event that can make a field required (notifier/incidents/service.py).
+# A processor informed us before the awareness time entered (notifier/processors/awareness.py).
+PROCESSOR_INFORMED = "processor_informed_before_awareness"
 REQUIRED_IF = Literal["processor_informed_before_awareness"]
 
 
@@ -287,13 +290,20 @@ class Registry(BaseModel):
     def get(self, regime: str) -> Workflow | None:
         return self.workflows.get(regime)
 
+    # Derived once: the workflows do not change after loading, and the board asks for every incident it shows.
+    @cached_property
     def ordered(self) -> list[Workflow]:
         """The regimes in their `order`, then by name."""
         return sorted(self.workflows.values(), key=lambda wf: (wf.order, wf.regime))
 
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        """regime -> its place in `ordered` (the timeline's rows)."""
+        return {wf.regime: rank for rank, wf in enumerate(self.ordered)}
+
     def hooked(self, hook: str) -> tuple[Workflow, Any] | None:
         """The (first) regime that names a module for this hook, with the module; None if no regime does."""
-        for wf in self.ordered():
+        for wf in self.ordered:
             module = self.hook_modules.get((hook, wf.regime))
             if module is not None:
                 return wf, module

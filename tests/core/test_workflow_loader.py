@@ -240,4 +240,5 @@ def test_the_registry_builds_the_event_models_once_and_resolves_the_hooks(workfl
     assert registry.event_models["avg.breach"].model_fields["risk"].is_required()
     assert registry.hooked("assessment")[0].regime == "cbw"
     assert registry.hooked("register")[1].__name__ == "notifier.regimes.avg_breach_register"
-    assert [wf.regime for wf in registry.ordered()] == ["cbw", "avg"]
+    assert [wf.regime for wf in registry.ordered] == ["cbw", "avg"]
+    assert registry.rank == {"cbw": 0, "avg": 1}
