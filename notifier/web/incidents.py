@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.accounts.passwords import actor
+from notifier.accounts.roles import at_least
 from notifier.audit.models import AuditRecord
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents import creation
@@ -348,7 +349,7 @@ def incident_page(
         # Instants kept in a declaration are ISO strings (JSON); the rest are datetimes.
         when=lambda v: board.when(datetime.fromisoformat(v) if isinstance(v, str) else v, zone, lang),
         now_local=local_input(now, zone),
-        can_edit=viewer.user.role in {"officer", "administrator"},
+        can_edit=at_least(viewer.user.role, "officer"),
         assistant=assistant_state(session, incident.id),
         notice=notice,
         status_code=status_code,

@@ -7,6 +7,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from notifier.accounts.roles import at_least
 from notifier.web import auth
 from notifier.web.i18n import language_for, state_label, t
 
@@ -39,6 +40,8 @@ def render(
         t=lambda key: t(key, lang),
         state=lambda name: state_label(name, lang),
         csrf=auth.csrf_token(request),
+        # The role ladder of notifier/accounts/roles.py: may("officer") is true for officers and administrators.
+        may=lambda role: viewer is not None and at_least(viewer.user.role, role),
         path=request.url.path,
         **context,
     )
