@@ -21,6 +21,7 @@ PROFILE_REFERENCES = {f"contact.{role}" for role in CONTACT_ROLES} | {
     "organisation.kvk_number",
     "organisation.sector",
 }
+SUBMITTED = "submitted"  # the one event name the engine knows: <regime>.submitted files a report
 ANCHORS = {"aware", "request", "resolved"}
 
 
@@ -227,6 +228,11 @@ def _hook_module(file: Path, path: str, name: str) -> Any:
 def _check_pages(file: Path, wf: Workflow) -> None:
     """What the pages draw from the workflow names things that exist: choice labels, creation answers and fields."""
     for ename, event in wf.track.events.items():
+        if event.submission and ename != SUBMITTED:
+            # The pages' confirm form, the filings check and the audit trail find a filing by this name.
+            raise WorkflowError(
+                file, f"track.events.{ename}.submission", f"the submission event must be named {SUBMITTED!r}"
+            )
         for key in event.show_when:
             if not any(key in e.fields for e in wf.track.events.values()):
                 raise WorkflowError(file, f"track.events.{ename}.show_when.{key}", "no event has this field")

@@ -242,3 +242,15 @@ def test_the_registry_builds_the_event_models_once_and_resolves_the_hooks(workfl
     assert registry.hooked("register")[1].__name__ == "notifier.regimes.avg_breach_register"
     assert [wf.regime for wf in registry.ordered] == ["cbw", "avg"]
     assert registry.rank == {"cbw": 0, "avg": 1}
+
+
+def test_the_submission_event_keeps_its_name(workflows):
+    """The pages' confirm form and the filings check find a filing as `<regime>.submitted`: a workflow that calls
+    its submission event anything else is refused at load time, not broken on the page."""
+    path = workflows / "avg.yaml"
+    renamed = path.read_text().replace("    submitted:\n", "    filed:\n").replace("event: submitted", "event: filed")
+    path.write_text(renamed)
+    with pytest.raises(WorkflowError) as error:
+        load_registry(workflows)
+    assert error.value.file == path and error.value.path == "track.events.filed.submission"
+    assert "must be named 'submitted'" in error.value.problem
