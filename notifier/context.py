@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from notifier import tenancy
 from notifier.organisation.models import Organisation
 from notifier.resources import resource_dir
 from notifier.workflow.schema import Registry
@@ -26,6 +27,6 @@ class Context:
     competent_authorities: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def zone(self, session: Session) -> ZoneInfo:
-        # The profile's single row (id 1, see Organisation); read here directly so this module needs no service.
-        org = session.get(Organisation, 1)
+        # The zone of the organisation the session works for; read here directly so this module needs no service.
+        org = session.get(Organisation, tenancy.current_or_default(session))
         return ZoneInfo(org.timezone) if org else self.default_zone

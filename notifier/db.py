@@ -16,6 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
 
+from notifier import tenancy
+
 log = structlog.get_logger("notifier.db")
 
 
@@ -115,6 +117,8 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> int 
     (a concurrent writer, or the same work done twice). RETURNING tells the two apart on both dialects, where
     rowcount cannot (it is -1 on PostgreSQL here)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    if issubclass(model, tenancy.OrganisationOwned):
+        values = {**values, "organisation_id": tenancy.organisation_for(session, model, values)}
     row = session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(model.id)).first()
     return None if row is None else row[0]
 

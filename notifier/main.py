@@ -15,6 +15,7 @@ from notifier.api import assessments as assessment_routes
 from notifier.api import calendar as calendar_routes
 from notifier.api import incidents as incident_routes
 from notifier.api import organisation as organisation_routes
+from notifier.api import organisations as organisations_routes
 from notifier.api import processors as processor_routes
 from notifier.api import submissions as submission_routes
 from notifier.audit import checkpoint
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
 
     app.include_router(organisation_routes.router)
+    app.include_router(organisations_routes.router)
     intake_setup.install(app, settings, engine)
     app.include_router(assessment_routes.router)
     app.include_router(incident_routes.make_router(event_union(registry.event_models)))

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
 class User(SQLModel, table=True):
@@ -17,7 +18,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True)
     name: str
-    role: str
+    # Deployment level: creates organisations and grants memberships; reads no organisation's incidents by itself.
+    operator: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     password_hash: str
     totp_secret: str | None = None
     totp_enabled: bool = False
@@ -61,3 +63,36 @@ class RecoveryCode(SQLModel, table=True):
     code_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Membership(SQLModel, table=True):
+    """A user's role in one organisation. `source` says who granted it: "local" (an administrator or the
+    operator) or "oidc" (the identity provider's claims, taken away again when the claims no longer grant it)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="uq_membership_user_organisation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str
+    source: str = Field(default="local", sa_column_kwargs={"server_default": "local"})
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class ApiToken(OrganisationOwned, table=True):
+    """An API bearer token of one organisation: a service token (`user_id` empty) or a user's personal token,
+    acting with `role`, never more than its creator had. Only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    name: str
+    role: str
+    token_sha256: str = Field(unique=True)
+    created_by: str
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from notifier.deps import PrincipalDep, SessionDep
+from notifier.deps import AdministratorDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import versions
 from notifier.organisation import service
@@ -32,7 +32,7 @@ def put_organisation(
     body: OrganisationIn,
     response: Response,
     session: SessionDep,
-    who: PrincipalDep,
+    who: AdministratorDep,
     if_match: versions.IfMatch = None,
 ):
     current = service.get(session, lock=True)

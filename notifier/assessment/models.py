@@ -2,13 +2,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
-class SignificanceAssessment(SQLModel, table=True):
+class SignificanceAssessment(OrganisationOwned, table=True):
     """One version of the significance assessment of an incident: answers, proposal and, once a person
     confirmed it, who decided what and when. Versions are never changed, only added."""
 

@@ -11,7 +11,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from notifier import clock
+from notifier import clock, tenancy
 from notifier.audit.models import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
@@ -56,6 +56,7 @@ def append(
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
     record = AuditRecord(
+        organisation_id=tenancy.organisation_for(session, AuditRecord, {"incident_id": incident_id}),
         seq=head.seq + 1,
         at=at or clock.now(),
         actor=actor,
@@ -91,6 +92,8 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[st
     for entry in entries:
         seq += 1
         row = {
+            "organisation_id": entry.get("organisation_id")
+            or tenancy.organisation_for(session, AuditRecord, {"incident_id": entry.get("incident_id")}),
             "seq": seq,
             "at": entry.get("at") or clock.now(),
             "actor": entry["actor"],

@@ -5,10 +5,15 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
-class AuditRecord(SQLModel, table=True):
+class AuditRecord(OrganisationOwned, table=True):
     """One event. `seq` is unique, so two writers can never both extend the chain from the same record."""
+
+    # An event of the deployment rather than of one organisation (a sign-in, an account) is kept in the chain of
+    # the default organisation, the deployment's own.
+    __default_organisation__ = 1
 
     __tablename__ = "audit_record"
 

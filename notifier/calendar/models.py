@@ -1,16 +1,20 @@
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
-class CalendarToken(SQLModel, table=True):
-    """The one secret that unlocks the calendar feeds (row id 1); rotating it invalidates old subscriptions."""
+class CalendarToken(OrganisationOwned, table=True):
+    """The secret that unlocks an organisation's calendar feeds (one row per organisation); rotating it
+    invalidates old subscriptions."""
 
     __tablename__ = "calendar_token"
+    __table_args__ = (UniqueConstraint("organisation_id", name="uq_calendar_token_organisation"),)
 
-    id: int = Field(default=1, primary_key=True)
-    token: str
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

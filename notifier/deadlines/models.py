@@ -1,16 +1,17 @@
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
 from notifier.deadlines.rules import DeadlineStatus
+from notifier.tenancy import OrganisationOwned
 
 DEADLINE_STATUSES = tuple(DeadlineStatus)
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(OrganisationOwned, table=True):
     """One due stage of one track; recomputed on every event of its incident."""
 
     __tablename__ = "deadline"

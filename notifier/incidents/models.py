@@ -2,13 +2,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
-class Incident(SQLModel, table=True):
+class Incident(OrganisationOwned, table=True):
     __tablename__ = "incident"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -28,7 +29,7 @@ class Incident(SQLModel, table=True):
     )
 
 
-class Track(SQLModel, table=True):
+class Track(OrganisationOwned, table=True):
     """One regime's duty on one incident (Cbw meldplicht, AVG datalek)."""
 
     __tablename__ = "track"
@@ -45,7 +46,7 @@ class Track(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
-class Submission(SQLModel, table=True):
+class Submission(OrganisationOwned, table=True):
     """A report a person confirmed as filed with the recipient."""
 
     __tablename__ = "submission"
@@ -72,7 +73,7 @@ class Submission(SQLModel, table=True):
     ledger_sha256: str | None = None
 
 
-class ReportRequest(SQLModel, table=True):
+class ReportRequest(OrganisationOwned, table=True):
     """A request from the CSIRT or authority for a report by a date (NIS2 art. 23(4)(c) intermediate report)."""
 
     __tablename__ = "report_request"

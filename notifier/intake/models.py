@@ -1,13 +1,14 @@
 from datetime import datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
-class IntakeAlert(SQLModel, table=True):
+class IntakeAlert(OrganisationOwned, table=True):
     """An alert as received: the raw body under a unique (source, external_id), plus the mapped fields."""
 
     __tablename__ = "intake_alert"
@@ -31,7 +32,7 @@ class IntakeAlert(SQLModel, table=True):
     raw: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class IntakeSource(SQLModel, table=True):
+class IntakeSource(OrganisationOwned, table=True):
     """Per-source credentials managed in the app. Only a SHA-256 of the token is kept."""
 
     __tablename__ = "intake_source"

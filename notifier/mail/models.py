@@ -2,10 +2,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
 class MailStatus(StrEnum):
@@ -20,7 +21,7 @@ class MailStatus(StrEnum):
 MAIL_STATUSES = tuple(MailStatus)
 
 
-class OutboxMail(SQLModel, table=True):
+class OutboxMail(OrganisationOwned, table=True):
     """One e-mail to deliver; the idempotency key makes queueing the same mail twice harmless."""
 
     __tablename__ = "outbox_mail"

@@ -27,18 +27,22 @@ def copy_database(
         if not migrate.is_current(source, source_url):
             raise CopyRefused("the source database is not at the current schema; run `notifier db upgrade` on it")
         tables = [t for t in SQLModel.metadata.sorted_tables]
+        # What the migrations themselves write into an empty database (the chain head, the default organisation)
+        # is replaced by the source's rows.
+        seeded = {"audit_head", "organisation"}
         with target.connect() as conn:
             busy = [
                 t.name
                 for t in tables
-                if t.name != "audit_head" and conn.execute(select(func.count()).select_from(t)).scalar()
+                if t.name not in seeded and conn.execute(select(func.count()).select_from(t)).scalar()
             ]
+            busy += _more_than_the_default_organisation(conn)
         if busy:
             raise CopyRefused(f"the target database is not empty (tables with rows: {', '.join(busy)})")
         counts: dict[str, int] = {}
         with source.connect() as src, target.begin() as dst:
             for table in tables:
-                if table.name == "audit_head":
+                if table.name in seeded:
                     dst.execute(table.delete())
                 rows, copied = src.execute(select(table)).mappings(), 0
                 while chunk := rows.fetchmany(batch):
@@ -53,6 +57,11 @@ def copy_database(
     finally:
         source.dispose()
         target.dispose()
+
+
+def _more_than_the_default_organisation(conn) -> list[str]:  # noqa: ANN001
+    organisation = SQLModel.metadata.tables["organisation"]
+    return ["organisation"] if conn.execute(select(func.count()).select_from(organisation)).scalar() > 1 else []
 
 
 def _bump_sequences(conn, tables) -> None:  # noqa: ANN001

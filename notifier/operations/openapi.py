@@ -58,6 +58,12 @@ OPERATION_IDS = {
     ("GET", "/api/v1/incidents/{incident_id}/processors"): "listIncidentProcessors",
     ("GET", "/api/v1/calendar/token"): "getCalendarToken",
     ("POST", "/api/v1/calendar/token"): "rotateCalendarToken",
+    ("POST", "/api/v1/organisations"): "createOrganisation",
+    ("GET", "/api/v1/organisations"): "listOrganisations",
+    ("GET", "/api/v1/organisations/{slug}"): "getOrganisationSummary",
+    ("POST", "/api/v1/organisations/{slug}/tokens"): "createApiToken",
+    ("GET", "/api/v1/organisations/{slug}/tokens"): "listApiTokens",
+    ("DELETE", "/api/v1/organisations/{slug}/tokens/{token_id}"): "revokeApiToken",
 }
 
 INTAKE_SCHEMES = {

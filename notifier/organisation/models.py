@@ -4,18 +4,21 @@ from sqlmodel import Field, SQLModel
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
 class Organisation(SQLModel, table=True):
-    """The single organisation this deployment reports for (row id 1)."""
+    """An organisation this deployment reports for: its profile. Row id 1 is the default organisation (the one a
+    single-organisation deployment became); `sector` stays empty until the profile is filled in."""
 
     __tablename__ = "organisation"
 
-    id: int = Field(default=1, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
     name: str
     kvk_number: str | None = None
-    sector: str
-    entity_type: str
+    sector: str | None = None
+    entity_type: str | None = None
     staff_count: int | None = None
     annual_turnover_eur: int | None = None
     balance_sheet_eur: int | None = None
@@ -34,11 +37,10 @@ class Organisation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
-class Contact(SQLModel, table=True):
+class Contact(OrganisationOwned, table=True):
     __tablename__ = "contact"
 
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     name: str
     email: str
     phone: str | None = None

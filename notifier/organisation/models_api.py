@@ -141,3 +141,31 @@ class OrganisationOut(OrganisationIn):
     regime_notices: dict[str, str] = Field(
         default_factory=dict, description="A regime that does not apply, and what to do instead (e.g. cbw: DORA)"
     )
+
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    slug: str = Field(
+        min_length=1,
+        max_length=63,
+        pattern=SLUG_PATTERN,
+        description="Lowercase letters, digits and hyphens (not first); used in URLs and on the command line",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class OrganisationSummary(BaseModel):
+    id: int
+    slug: str
+    name: str

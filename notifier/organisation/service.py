@@ -2,21 +2,56 @@
 
 from sqlmodel import Session, delete, select
 
-from notifier import clock
+from notifier import clock, tenancy
 from notifier.audit import chain
+from notifier.errors import Conflict
 from notifier.organisation.classification import TRUST_SERVICE_TYPES, classify, regime_notices, regimes
 from notifier.organisation.models import Contact, Organisation
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 
 
+def create(session: Session, *, name: str, slug: str, actor: str) -> Organisation:
+    """A new organisation with a name only; its administrators fill in the profile."""
+    if session.exec(select(Organisation.id).where(Organisation.slug == slug)).first() is not None:
+        raise Conflict(f"an organisation with slug {slug!r} exists already")
+    org = Organisation(name=name, slug=slug, timezone="Europe/Amsterdam")
+    session.add(org)
+    session.flush()
+    chain.append(
+        session, actor=actor, event_type="organisation.created", payload={"id": org.id, "slug": slug, "name": name}
+    )
+    return org
+
+
+def by_slug(session: Session, slug: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def by_ids(session: Session, ids: list[int] | None) -> list[Organisation]:
+    """Every organisation (None), or those with the ids given, by name."""
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if ids is not None:
+        query = query.where(Organisation.id.in_(ids))
+    return list(session.exec(query))
+
+
+def row(session: Session, *, lock: bool = False) -> Organisation | None:
+    """The organisation the session works for (tenancy.bind), whether or not its profile is filled in. `lock`:
+    hold the row until commit (see incidents.service.get); every profile write updates this row, the contacts
+    included, so it guards the whole profile."""
+    return session.get(
+        Organisation, tenancy.current_or_default(session), with_for_update=lock or None, populate_existing=lock
+    )
+
+
 def get(session: Session, *, lock: bool = False) -> Organisation | None:
-    """`lock`: hold the row until commit (see incidents.service.get); every profile write updates this row, the
-    contacts included, so it guards the whole profile."""
-    return session.get(Organisation, 1, with_for_update=lock or None, populate_existing=lock)
+    """The organisation's profile, None until it is filled in (an organisation is created with a name only)."""
+    org = row(session, lock=lock)
+    return org if org is not None and org.sector is not None else None
 
 
 def contacts(session: Session) -> list[Contact]:
-    return list(session.exec(select(Contact).where(Contact.organisation_id == 1).order_by(Contact.id)).all())
+    return list(session.exec(select(Contact).order_by(Contact.id)).all())
 
 
 def contact_for(session: Session, role: str) -> Contact | None:
@@ -69,20 +104,16 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
 
 
 def replace(session: Session, *, data: OrganisationIn, actor: str) -> Organisation:
-    org = get(session)
-    before = to_out(org, contacts(session)).model_dump() if org else None
-    fields = data.model_dump(exclude={"contacts"})
-    if org is None:
-        org = Organisation(id=1, **fields)
-    else:
-        for key, value in fields.items():
-            setattr(org, key, value)
+    org = row(session, lock=True)
+    before = to_out(org, contacts(session)).model_dump() if org.sector is not None else None
+    for key, value in data.model_dump(exclude={"contacts"}).items():
+        setattr(org, key, value)
     org.updated_at = clock.now()
     session.add(org)
     session.flush()
-    session.exec(delete(Contact).where(Contact.organisation_id == 1))
+    session.exec(delete(Contact).where(Contact.organisation_id == org.id))
     for contact in data.contacts:
-        session.add(Contact(organisation_id=1, **contact.model_dump()))
+        session.add(Contact(organisation_id=org.id, **contact.model_dump()))
     session.flush()
     after = to_out(org, contacts(session)).model_dump()
     chain.append(

@@ -2,13 +2,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
-class Processor(SQLModel, table=True):
+class Processor(OrganisationOwned, table=True):
     """A processor and its processing agreement's breach-notification term.
 
     `contacts` holds the escalation ladder: [{"level": 1..3, "name": ..., "email": ...}], level 1 the service desk,
@@ -16,16 +17,17 @@ class Processor(SQLModel, table=True):
     """
 
     __tablename__ = "processor"
+    __table_args__ = (UniqueConstraint("organisation_id", "name", name="uq_processor_organisation_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
+    name: str
     notification_term_hours: int
     contacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
-class IncidentProcessor(SQLModel, table=True):
+class IncidentProcessor(OrganisationOwned, table=True):
     """A processor involved in an incident: when it knew, when it told us, and where the chase stands."""
 
     __tablename__ = "incident_processor"
@@ -44,7 +46,7 @@ class IncidentProcessor(SQLModel, table=True):
     linked_by: str
 
 
-class ReplyLink(SQLModel, table=True):
+class ReplyLink(OrganisationOwned, table=True):
     """One mailed reply link: a level of the chase has its own, and it stops at expiry, when the chase moves up a
     level (revoked) and when the incident closes (checked when it is used)."""
 
@@ -59,7 +61,7 @@ class ReplyLink(SQLModel, table=True):
     revoked_reason: str | None = None
 
 
-class ProcessorAnswer(SQLModel, table=True):
+class ProcessorAnswer(OrganisationOwned, table=True):
     """What a processor answered through the reply page, kept as given; applied only where the incident was empty."""
 
     __tablename__ = "processor_answer"

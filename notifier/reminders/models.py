@@ -6,6 +6,7 @@ from sqlmodel import Field, SQLModel
 
 from notifier import clock
 from notifier.db_types import UTCDateTime
+from notifier.tenancy import OrganisationOwned
 
 
 class StepStatus(StrEnum):
@@ -22,7 +23,7 @@ class StepStatus(StrEnum):
 STEP_STATUSES = tuple(StepStatus)
 
 
-class ReminderStep(SQLModel, table=True):
+class ReminderStep(OrganisationOwned, table=True):
     """One rung of the reminder ladder of one deadline.
 
     Keyed by the deadline's natural key, not its id: deadline rows are deleted and re-inserted by recompute.

@@ -72,12 +72,16 @@ def test_a_lower_layer_does_not_import_a_higher_one(package, forbidden):
 
 
 def test_the_context_is_a_base_module_that_imports_no_service():
-    """Models, the registry's schema and resource paths only: any layer can take a Context without pulling one in."""
+    """Models, the registry's schema, resource paths and the session's organisation (tenancy, a base module) only:
+    any layer can take a Context without pulling one in."""
     tree = ast.parse((PACKAGE / "context.py").read_text(encoding="utf-8"))
     ours = {t for t in imported(tree) if t.startswith("notifier.")}
     services = sorted(t for t in ours if "service" in t.split("."))
     assert services == []
-    assert all(".models" in t or _inside(t, "notifier.workflow") or _inside(t, "notifier.resources") for t in ours)
+    assert all(
+        ".models" in t or any(_inside(t, f"notifier.{base}") for base in ("workflow", "resources", "tenancy"))
+        for t in ours
+    )
 
 
 def _calls_of_sequenced_steps(tree: ast.Module) -> Iterator[str]:
