@@ -255,7 +255,10 @@ def cmd_users_list(args: argparse.Namespace) -> int:
         state = "TOTP" if row["totp"] else "no TOTP"
         if row["locked_until"]:
             state += f", locked until {row['locked_until']}"
-        print(f"{row['email']:<32} {row['role']:<14} {row['name']}  ({state})")
+        held = ", ".join(f"{m['organisation']}:{m['role']}" for m in row["memberships"]) or "no membership"
+        if row["operator"]:
+            held += ", operator"
+        print(f"{row['email']:<32} {row['role'] or '-':<14} {row['name']}  ({state}; {held})")
     print(f"{len(rows)} user(s)", file=sys.stderr)
     return 0
 
@@ -329,11 +332,12 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     # lazy: see the module docstring
     import getpass
 
-    from notifier import migrate
+    from notifier import migrate, tenancy
     from notifier.accounts.users import create_user
     from notifier.config import get_settings
     from notifier.db import make_engine, session_scope
     from notifier.errors import FieldProblem
+    from notifier.organisation import service as organisation_service
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -346,6 +350,11 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
+            organisation = organisation_service.by_slug(session, args.organisation) if args.organisation else None
+            if args.organisation and organisation is None:
+                raise CliError(f"--organisation: no organisation with slug {args.organisation!r}")
+            # The user's audit entries go to the chain of the organisation they join.
+            tenancy.bind(session, organisation.id if organisation else tenancy.DEFAULT_ORGANISATION_ID)
             try:
                 user = create_user(
                     session,
@@ -358,7 +367,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
                 )
             except FieldProblem as exc:
                 raise CliError(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
-            email, role = user.email, user.role
+            if args.operator:
+                user.operator = True
+                session.add(user)
+            email, role = user.email, args.role
     finally:
         engine.dispose()
     print(f"user {email} ({role}) created")
@@ -486,6 +498,12 @@ def build_parser() -> argparse.ArgumentParser:
     users_add.add_argument("--role", required=True, choices=["administrator", "officer", "viewer"])
     users_add.add_argument("--language", choices=["nl", "en"], help="default: the browser's language")
     users_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users_add.add_argument(
+        "--organisation", metavar="SLUG", help="the organisation the user becomes a member of (default: the first)"
+    )
+    users_add.add_argument(
+        "--operator", action="store_true", help="may also create organisations and grant memberships in any of them"
+    )
     users_add.set_defaults(func=cmd_users_add)
     users_list = users_sub.add_parser("list", help="every user with role, two-factor state and lock")
     users_list.add_argument("--json", action="store_true", help="print a JSON array instead of a table")

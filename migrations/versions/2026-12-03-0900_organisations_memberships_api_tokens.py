@@ -37,7 +37,6 @@ OWNED = (
     "processor_reply_link",
     "processor_answer",
     "intake_alert",
-    "intake_source",
     "calendar_token",
     "outbox_mail",
     "audit_record",
@@ -46,6 +45,40 @@ OWNED = (
 APPEND_ONLY = ("audit_record", "submission")
 # SQLite's unnamed unique constraints get these names when reflected, so batch mode can drop them.
 NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+
+
+def _intake_source_table(name: str, *, owned: bool) -> None:
+    """intake_source keyed by (organisation, source): each organisation has its own token for a tool."""
+    columns = [
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("token_sha256", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("signing_secret", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("updated_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("updated_at", notifier.db_types.UTCDateTime(timezone=True), nullable=False),
+    ]
+    if owned:
+        op.create_table(
+            name,
+            sa.Column("organisation_id", sa.Integer(), nullable=False),
+            *columns,
+            sa.ForeignKeyConstraint(
+                ["organisation_id"], ["organisation.id"], name="fk_intake_source_organisation_id_organisation"
+            ),
+            sa.PrimaryKeyConstraint("organisation_id", "source", name="pk_intake_source"),
+        )
+    else:
+        op.create_table(name, *columns, sa.PrimaryKeyConstraint("source"))
+
+
+def _replace_intake_source(*, owned: bool) -> None:
+    kept = "source, token_sha256, signing_secret, updated_by, updated_at"
+    _intake_source_table("intake_source_new", owned=owned)
+    if owned:
+        op.execute(f"INSERT INTO intake_source_new (organisation_id, {kept}) SELECT 1, {kept} FROM intake_source")
+    else:
+        op.execute(f"INSERT INTO intake_source_new ({kept}) SELECT {kept} FROM intake_source WHERE organisation_id = 1")
+    op.drop_table("intake_source")
+    op.rename_table("intake_source_new", "intake_source")
 
 
 def slugify(name: str) -> str:
@@ -168,6 +201,12 @@ def upgrade() -> None:
             op.alter_column(table, "organisation_id", server_default=None)
         op.create_index(f"ix_{table}_organisation_id", table, ["organisation_id"], unique=False)
 
+    _replace_intake_source(owned=True)
+    with op.batch_alter_table("intake_alert", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_intake_alert_source_external_id", type_="unique")
+        batch_op.create_unique_constraint(
+            "uq_intake_alert_organisation_source_external_id", ["organisation_id", "source", "external_id"]
+        )
     with op.batch_alter_table("processor", schema=None, naming_convention=NAMING) as batch_op:
         batch_op.drop_constraint("uq_processor_name" if sqlite else "processor_name_key", type_="unique")
         batch_op.create_unique_constraint("uq_processor_organisation_name", ["organisation_id", "name"])
@@ -196,6 +235,11 @@ def downgrade() -> None:
     with op.batch_alter_table("processor", schema=None) as batch_op:
         batch_op.drop_constraint("uq_processor_organisation_name", type_="unique")
         batch_op.create_unique_constraint("processor_name_key" if not sqlite else "uq_processor_name", ["name"])
+    op.execute("DELETE FROM intake_alert WHERE organisation_id <> 1")
+    with op.batch_alter_table("intake_alert", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_intake_alert_organisation_source_external_id", type_="unique")
+        batch_op.create_unique_constraint("uq_intake_alert_source_external_id", ["source", "external_id"])
+    _replace_intake_source(owned=False)
     for table in reversed(OWNED):
         op.drop_index(f"ix_{table}_organisation_id", table_name=table)
         if sqlite:

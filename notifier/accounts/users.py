@@ -2,6 +2,8 @@
 
 from sqlmodel import Session, select
 
+from notifier import tenancy
+from notifier.accounts import memberships
 from notifier.accounts.models import User
 from notifier.accounts.passwords import actor, check_password_strength, hash_password
 from notifier.accounts.roles import ROLES
@@ -10,8 +12,18 @@ from notifier.errors import FieldProblem
 
 
 def create_user(
-    session: Session, *, email: str, name: str, role: str, password: str, actor_name: str, language: str | None = None
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    actor_name: str,
+    language: str | None = None,
+    organisation_id: int | None = None,
 ) -> User:
+    """A user with a password and a membership with `role` in `organisation_id` (default: the organisation the
+    session works for, or the default organisation)."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 320:
         raise FieldProblem("email", "not a valid e-mail address")
@@ -22,12 +34,14 @@ def create_user(
     check_password_strength(password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise FieldProblem("email", "a user with this e-mail address exists already")
-    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password), language=language)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), language=language)
     session.add(user)
     session.flush()
+    organisation_id = organisation_id or tenancy.current_or_default(session)
     chain.append(
         session, actor=actor_name, event_type="user.created", payload={"email": email, "name": user.name, "role": role}
     )
+    memberships.grant(session, user=user, organisation_id=organisation_id, role=role, actor=actor_name)
     return user
 
 

@@ -1,13 +1,12 @@
 """Calendar feeds of open deadlines behind a secret token, and the API that shows or rotates that token."""
 
-import hmac
 import secrets
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from notifier import clock
+from notifier import clock, tenancy
 from notifier.audit import chain
 from notifier.audit.models import AuditRecord
 from notifier.calendar.ics import Event, calendar
@@ -24,10 +23,10 @@ SUBJECTS = "data_subject_communication"
 
 
 def _token(session: Session, *, rotate: bool, actor: str) -> str:
-    row = session.get(CalendarToken, 1)
+    row = session.exec(select(CalendarToken)).first()  # the bound organisation's only one
     if row is not None and not rotate:
         return row.token
-    row = row or CalendarToken(id=1, token="")
+    row = row or CalendarToken(token="")
     row.token, row.created_at = secrets.token_urlsafe(32), clock.now()
     session.add(row)
     session.flush()
@@ -58,9 +57,12 @@ def rotate_token(request: Request, session: SessionDep, who: PrincipalDep):
 
 
 def _check(session: Session, token: str) -> None:
-    row = session.get(CalendarToken, 1)
-    if row is None or not hmac.compare_digest(row.token.encode(), token.encode()):
+    """The feed's organisation from its secret; the session is bound to it from here on."""
+    with tenancy.unscoped(session):
+        row = session.exec(select(CalendarToken).where(CalendarToken.token == token)).first()
+    if row is None:
         raise HTTPException(404, "not found")
+    tenancy.bind(session, row.organisation_id)
 
 
 def installation_id(session: Session) -> str:

@@ -69,7 +69,13 @@ def recompute(
             session.delete(row)
     rows = []
     for key, (item, submitted_at) in wanted.items():
-        row = existing.get(key) or Deadline(incident_id=incident.id, regime=key[0], stage=key[1], sequence=key[2])
+        row = existing.get(key) or Deadline(
+            organisation_id=incident.organisation_id,
+            incident_id=incident.id,
+            regime=key[0],
+            stage=key[1],
+            sequence=key[2],
+        )
         row.due, row.provisional, row.legal_basis = item.due, item.provisional, item.legal_basis
         row.submitted_at = submitted_at
         row.status = status_of(item.due, submitted_at, now)

@@ -29,6 +29,7 @@ class NewIncident(TypedDict):
     summary: str
     detected_at: datetime | None
     created_by: str
+    organisation_id: int
 
 
 def open_one(session: Session, *, title: str, summary: str, detected_at: datetime | None, actor: str) -> Incident:
@@ -71,6 +72,7 @@ def open_many(session: Session, new: list[NewIncident], *, now: datetime) -> lis
                 "actor": row["created_by"],
                 "event_type": "incident.created",
                 "incident_id": incident_id,
+                "organisation_id": row["organisation_id"],
                 "payload": {"title": row["title"], "summary": row["summary"], "detected_at": row["detected_at"]},
                 "new_state": {"incident": _TRIAGE},
                 "at": now,

@@ -187,7 +187,12 @@ def _track(session: Session, incident: Incident, workflow: Workflow) -> Track:
         select(Track).where(Track.incident_id == incident.id, Track.regime == workflow.regime)
     ).one_or_none()
     if track is None:
-        track = Track(incident_id=incident.id, regime=workflow.regime, state=workflow.track.initial)
+        track = Track(
+            organisation_id=incident.organisation_id,
+            incident_id=incident.id,
+            regime=workflow.regime,
+            state=workflow.track.initial,
+        )
     return track
 
 
@@ -208,6 +213,7 @@ def _record_request(
         requested_by = f"{party}, {payload['reference']}" if payload.get("reference") else party
     session.add(
         ReportRequest(
+            organisation_id=incident.organisation_id,
             incident_id=incident.id,
             regime=workflow.regime,
             stage=event.request,

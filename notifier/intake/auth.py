@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request, status
 from sqlmodel import Session, select
 
-from notifier import clock
+from notifier import clock, tenancy
 from notifier.intake.models import IntakeSource
 
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -31,32 +31,37 @@ def token_digest(token: str) -> bytes:
 
 @dataclass(frozen=True)
 class SourceCredentials:
+    """One organisation's credentials for one source: the token says whose alert it is."""
+
     token_digest: bytes | None
     signing_secret: str | None
+    organisation_id: int = tenancy.DEFAULT_ORGANISATION_ID
 
 
 class CredentialStore:
-    """The shared NOTIFIER_INTAKE_TOKEN and the per-source rows, read through a short cache."""
+    """The shared NOTIFIER_INTAKE_TOKEN (the default organisation's) and every organisation's per-source rows,
+    read through a short cache."""
 
     def __init__(self, engine, shared_token: str | None):  # noqa: ANN001
         self.engine = engine
         self.shared = token_digest(shared_token) if shared_token else None
-        self._rows: dict[str, SourceCredentials] = {}
+        self._rows: dict[str, list[SourceCredentials]] = {}
         self._loaded = 0.0
 
     def clear(self) -> None:
         self._loaded = 0.0
 
-    def get(self, source: str) -> SourceCredentials | None:
+    def get(self, source: str) -> list[SourceCredentials]:
         if time.monotonic() - self._loaded > CACHE_SECONDS:
             with Session(self.engine) as session:
                 rows = session.exec(select(IntakeSource)).all()
-            self._rows = {
-                r.source: SourceCredentials(bytes.fromhex(r.token_sha256) if r.token_sha256 else None, r.signing_secret)
-                for r in rows
-            }
+            found: dict[str, list[SourceCredentials]] = {}
+            for r in rows:
+                digest = bytes.fromhex(r.token_sha256) if r.token_sha256 else None
+                found.setdefault(r.source, []).append(SourceCredentials(digest, r.signing_secret, r.organisation_id))
+            self._rows = found
             self._loaded = time.monotonic()
-        return self._rows.get(source)
+        return self._rows.get(source, [])
 
 
 def presented_token(request: Request) -> str | None:
@@ -67,18 +72,25 @@ def presented_token(request: Request) -> str | None:
     return request.query_params.get("token") or None
 
 
-def check_token(store: CredentialStore, source: str, token: str | None) -> SourceCredentials | None:
-    """The source's credentials when the token is right; raises the 401 otherwise."""
-    creds = store.get(source)
+def check_token(store: CredentialStore, source: str, token: str | None) -> SourceCredentials:
+    """The credentials the token belongs to (and with them the organisation the alert is for); raises the 401
+    otherwise. NOTIFIER_INTAKE_TOKEN is the default organisation's, with that organisation's signing secret."""
+    candidates = store.get(source)
     if token is None:
         raise unauthorised()
     given = token_digest(token)
-    # Evaluate both comparisons every time so timing does not tell which token exists.
+    # Every comparison is made every time, so timing does not tell which token exists.
     shared_ok = hmac.compare_digest(given, store.shared or b"\0" * 32) and store.shared is not None
-    source_ok = creds is not None and creds.token_digest is not None and hmac.compare_digest(given, creds.token_digest)
-    if not (shared_ok or source_ok):
+    matched = None
+    for creds in candidates:
+        if creds.token_digest is not None and hmac.compare_digest(given, creds.token_digest):
+            matched = creds
+    if matched is not None:
+        return matched
+    if not shared_ok:
         raise unauthorised()
-    return creds
+    default = tenancy.DEFAULT_ORGANISATION_ID
+    return next((c for c in candidates if c.organisation_id == default), SourceCredentials(None, None, default))
 
 
 def _secret_key(secret: str) -> bytes:

@@ -16,6 +16,7 @@ from notifier.intake import correlation, opening
 from notifier.intake.alert import Alert, clean
 from notifier.intake.models import IntakeAlert
 from notifier.intake.triage import TriageRule
+from notifier.tenancy import DEFAULT_ORGANISATION_ID
 
 log = structlog.get_logger("notifier.intake")
 INTAKE_LOCK = 0x6D656C64  # any constant; the same in every process
@@ -33,6 +34,8 @@ class Item:
     source: str
     alert: Alert
     raw: str
+    # Whose alert it is (the source token's organisation): dedup, correlation and the incident stay inside it.
+    organisation_id: int = DEFAULT_ORGANISATION_ID
 
 
 def write_items(
@@ -68,22 +71,25 @@ def _transaction(engine: Engine, items: list[Item], now, triage, window) -> list
 _ALERTS = IntakeAlert.__table__
 # Built once (see correlation._query): the writer runs these for every batch.
 _EXISTING = select(_ALERTS.c.id, _ALERTS.c.external_id, _ALERTS.c.incident_id).where(
-    _ALERTS.c.source == bindparam("source"), _ALERTS.c.external_id.in_(bindparam("ids", expanding=True))
+    _ALERTS.c.organisation_id == bindparam("organisation_id"),
+    _ALERTS.c.source == bindparam("source"),
+    _ALERTS.c.external_id.in_(bindparam("ids", expanding=True)),
 )
 # Unordered RETURNING lets SQLAlchemy send one multi-row INSERT (ordered RETURNING falls back to one statement per
-# row on SQLite); (source, external_id) is unique, so it maps the ids back.
-_INSERT = insert(_ALERTS).returning(_ALERTS.c.id, _ALERTS.c.source, _ALERTS.c.external_id)
+# row on SQLite); (organisation_id, source, external_id) is unique, so it maps the ids back.
+_INSERT = insert(_ALERTS).returning(_ALERTS.c.id, _ALERTS.c.organisation_id, _ALERTS.c.source, _ALERTS.c.external_id)
 
 
-def _existing(session: Session, batch: list[Item]) -> dict[tuple[str, str], Outcome]:
-    found: dict[tuple[str, str], Outcome] = {}
-    by_source: dict[str, set[str]] = {}
+def _existing(session: Session, batch: list[Item]) -> dict[tuple[int, str, str], Outcome]:
+    found: dict[tuple[int, str, str], Outcome] = {}
+    by_source: dict[tuple[int, str], set[str]] = {}
     for item in batch:
-        by_source.setdefault(item.source, set()).add(item.alert.external_id)
+        by_source.setdefault((item.organisation_id, item.source), set()).add(item.alert.external_id)
     conn = session.connection()
-    for source, ids in by_source.items():
-        for alert_id, external_id, incident_id in conn.execute(_EXISTING, {"source": source, "ids": sorted(ids)}):
-            found[(source, external_id)] = Outcome(alert_id, incident_id, True)
+    for (organisation_id, source), ids in by_source.items():
+        values = {"organisation_id": organisation_id, "source": source, "ids": sorted(ids)}
+        for alert_id, external_id, incident_id in conn.execute(_EXISTING, values):
+            found[(organisation_id, source, external_id)] = Outcome(alert_id, incident_id, True)
     return found
 
 
@@ -93,32 +99,44 @@ def write_batch(
     """Dedup, correlate and insert a whole batch with a fixed number of statements, whatever its size."""
     existing = _existing(session, batch)
     keys = [correlation.key(item.source, item.alert) for item in batch]
-    known: dict[str, int | str] = dict(correlation.open_incidents(session, set(keys), now=now, window=window))
-    to_open: list[tuple[str, Alert]] = []
-    staged: dict[tuple[str, str], int] = {}
+    wanted: dict[int, set[str]] = {}
+    for item, key in zip(batch, keys, strict=True):
+        wanted.setdefault(item.organisation_id, set()).add(key)
+    # (organisation, key) -> the open incident, or "new:<n>" for the n-th incident this batch opens
+    known: dict[tuple[int, str], int | str] = {
+        (organisation_id, key): incident_id
+        for organisation_id, org_keys in wanted.items()
+        for key, incident_id in correlation.open_incidents(
+            session, org_keys, organisation_id=organisation_id, now=now, window=window
+        ).items()
+    }
+    to_open: list[tuple[str, Alert, int]] = []
+    staged: dict[tuple[int, str, str], int] = {}
     new: list[tuple[Item, str]] = []
     plan: list[Outcome | tuple[int, bool]] = []  # an Outcome, or (index into new, duplicate) until ids are known
     for item, key in zip(batch, keys, strict=True):
-        dedup = (item.source, item.alert.external_id)
+        dedup = (item.organisation_id, item.source, item.alert.external_id)
         if dedup in existing:
             plan.append(existing[dedup])
         elif dedup in staged:  # a retry that arrived while the first was still queued
             plan.append((staged[dedup], True))
         else:
-            if key not in known and triage.opens_incident(item.source, item.alert.severity):
-                known[key] = f"new:{len(to_open)}"  # the first alert of a key opens it; later ones join
-                to_open.append((item.source, item.alert))
+            scoped = (item.organisation_id, key)
+            if scoped not in known and triage.opens_incident(item.source, item.alert.severity):
+                known[scoped] = f"new:{len(to_open)}"  # the first alert of a key opens it; later ones join
+                to_open.append((item.source, item.alert, item.organisation_id))
             staged[dedup] = len(new)
             plan.append((len(new), False))
             new.append((item, key))
     opened = opening.open_incidents(session, to_open, now=now)
 
-    def incident_of(key: str) -> int | None:
-        value = known.get(key)
+    def incident_of(item: Item, key: str) -> int | None:
+        value = known.get((item.organisation_id, key))
         return opened[int(value[4:])] if isinstance(value, str) else value
 
     rows = [
         {
+            "organisation_id": item.organisation_id,
             "source": item.source,
             "external_id": item.alert.external_id,
             "title": clean(item.alert.title),
@@ -129,7 +147,7 @@ def write_batch(
             "asset": clean(item.alert.asset),
             "rule": clean(item.alert.rule),
             "correlation_key": clean(key),
-            "incident_id": incident_of(key),
+            "incident_id": incident_of(item, key),
             "raw": item.raw,
         }
         for item, key in new
@@ -137,8 +155,8 @@ def write_batch(
     ids: list[int] = []
     if rows:
         by_key = {
-            (source, external_id): alert_id
-            for alert_id, source, external_id in session.connection().execute(_INSERT, rows)
+            (organisation_id, source, external_id): alert_id
+            for alert_id, organisation_id, source, external_id in session.connection().execute(_INSERT, rows)
         }
-        ids = [by_key[(row["source"], row["external_id"])] for row in rows]
+        ids = [by_key[(row["organisation_id"], row["source"], row["external_id"])] for row in rows]
     return [p if isinstance(p, Outcome) else Outcome(ids[p[0]], rows[p[0]]["incident_id"], p[1]) for p in plan]

@@ -30,7 +30,11 @@ def _query(*, windowed: bool):  # noqa: ANN202
     alerts, incidents = IntakeAlert.__table__, Incident.__table__
     latest = (
         select(func.max(alerts.c.id))
-        .where(alerts.c.correlation_key.in_(bindparam("keys", expanding=True)), alerts.c.incident_id.is_not(None))
+        .where(
+            alerts.c.organisation_id == bindparam("organisation_id"),
+            alerts.c.correlation_key.in_(bindparam("keys", expanding=True)),
+            alerts.c.incident_id.is_not(None),
+        )
         .group_by(alerts.c.correlation_key)
     )
     if windowed:
@@ -46,8 +50,11 @@ _RULE_KEYS = _query(windowed=True)
 _TOOL_KEYS = _query(windowed=False)
 
 
-def open_incidents(session: Session, keys: set[str], *, now: datetime, window: timedelta) -> dict[str, int]:
-    """For each key, the incident of the latest alert with that key, if that incident is still open.
+def open_incidents(
+    session: Session, keys: set[str], *, organisation_id: int, now: datetime, window: timedelta
+) -> dict[str, int]:
+    """For each key, the incident of the latest of the organisation's alerts with that key, if that incident is
+    still open.
 
     One query per kind of key for a whole batch, on the (correlation_key, received_at) index: rule keys only look
     inside the window, so the work stays bounded however long a noisy rule keeps firing.
@@ -57,7 +64,8 @@ def open_incidents(session: Session, keys: set[str], *, now: datetime, window: t
     conn = session.connection()
     found: dict[str, int] = {}
     if rule_keys:
-        found.update(conn.execute(_RULE_KEYS, {"keys": rule_keys, "since": now - window}).all())
+        values = {"keys": rule_keys, "since": now - window, "organisation_id": organisation_id}
+        found.update(conn.execute(_RULE_KEYS, values).all())
     if tool_keys:
-        found.update(conn.execute(_TOOL_KEYS, {"keys": tool_keys}).all())
+        found.update(conn.execute(_TOOL_KEYS, {"keys": tool_keys, "organisation_id": organisation_id}).all())
     return found

@@ -13,7 +13,9 @@ class IntakeAlert(OrganisationOwned, table=True):
 
     __tablename__ = "intake_alert"
     __table_args__ = (
-        UniqueConstraint("source", "external_id", name="uq_intake_alert_source_external_id"),
+        UniqueConstraint(
+            "organisation_id", "source", "external_id", name="uq_intake_alert_organisation_source_external_id"
+        ),
         Index("ix_intake_alert_correlation", "correlation_key", "received_at"),
     )
 
@@ -33,10 +35,11 @@ class IntakeAlert(OrganisationOwned, table=True):
 
 
 class IntakeSource(OrganisationOwned, table=True):
-    """Per-source credentials managed in the app. Only a SHA-256 of the token is kept."""
+    """An organisation's credentials for one source, managed in the app. Only a SHA-256 of the token is kept."""
 
     __tablename__ = "intake_source"
 
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
     source: str = Field(primary_key=True)
     token_sha256: str | None = None
     # Kept as given: an HMAC check needs the secret itself, so protect the database accordingly.

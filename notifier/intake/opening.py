@@ -26,8 +26,8 @@ def _detected(alert: Alert, now: datetime) -> datetime | None:
     return alert.observed_at if alert.observed_at is not None and alert.observed_at <= now else None
 
 
-def open_incidents(session: Session, alerts: list[tuple[str, Alert]], *, now: datetime) -> list[int]:
-    """One incident per (source, alert), actor intake:<source>; the ids in the same order."""
+def open_incidents(session: Session, alerts: list[tuple[str, Alert, int]], *, now: datetime) -> list[int]:
+    """One incident per (source, alert, organisation), actor intake:<source>; the ids in the same order."""
     if not alerts:
         return []
     # The summary names source and alert id, so it is unique in the batch, as open_many needs.
@@ -39,8 +39,9 @@ def open_incidents(session: Session, alerts: list[tuple[str, Alert]], *, now: da
                 "summary": _summary(source, alert),
                 "detected_at": _detected(alert, now),
                 "created_by": f"intake:{source}",
+                "organisation_id": organisation_id,
             }
-            for source, alert in alerts
+            for source, alert, organisation_id in alerts
         ],
         now=now,
     )

@@ -77,7 +77,7 @@ async def receive(source: str, request: Request) -> JSONResponse:
     with guard.failures_of(request):  # a 401 counts against the client's address, not the source
         creds = auth.check_token(intake.credentials, source, auth.presented_token(request))
         body = await read_limited(request, limit)
-        if creds is not None and creds.signing_secret:
+        if creds.signing_secret:
             auth.check_signature(request, body, creds.signing_secret)
     guard.admit(source)  # the source's budget, spent only by authenticated requests
     raw, value = parse_json(body)
@@ -86,7 +86,7 @@ async def receive(source: str, request: Request) -> JSONResponse:
     except Unmappable as exc:
         return _error(422, [{"loc": ["body", *exc.field.split(".")], "msg": exc.message, "type": "unmappable"}])
     try:
-        outcome = await intake.writer.submit(source, alert, raw)
+        outcome = await intake.writer.submit(source, alert, raw, creds.organisation_id)
     except WriteFailed:
         # Nothing was stored, so nothing is acknowledged: the sender's retry is the right answer.
         return _error(503, "the alert could not be stored; retry later")
@@ -135,7 +135,7 @@ def set_source(source: str, body: SourceCredentialsIn, request: Request, session
 def delete_source(source: str, request: Request, session: SessionDep, who: PrincipalDep):
     """Remove the source's own token and secret; NOTIFIER_INTAKE_TOKEN (if set) still works for it."""
     _known(source)
-    row = session.get(IntakeSource, source)
+    row = sources.source_row(session, source)
     if row is None:
         raise NotFound(f"credentials for intake source {source!r}")
     session.delete(row)

@@ -7,13 +7,18 @@ and the same audit record. Only the token's SHA-256 is stored; the token itself 
 import hashlib
 import secrets
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.audit import chain
 from notifier.errors import NotFound
 from notifier.intake.adapters import ADAPTERS
 from notifier.intake.models import IntakeSource
+
+
+def source_row(session: Session, source: str) -> IntakeSource | None:
+    """The source's row of the organisation the session is bound to."""
+    return session.exec(select(IntakeSource).where(IntakeSource.source == source)).first()
 
 
 def change_credentials(
@@ -28,7 +33,7 @@ def change_credentials(
     """(the source's row, the new token or None); flushes, the caller commits and clears the credential cache."""
     if source not in ADAPTERS:
         raise NotFound(f"intake source {source!r}")
-    row = session.get(IntakeSource, source) or IntakeSource(source=source, updated_by=actor)
+    row = source_row(session, source) or IntakeSource(source=source, updated_by=actor)
     token = secrets.token_urlsafe(32) if rotate_token else None
     if token:
         row.token_sha256 = hashlib.sha256(token.encode()).hexdigest()

@@ -82,10 +82,10 @@ class Writer:
         self._process = None
         self._conn: Connection | None = None
 
-    def submit(self, source: str, alert: Alert, raw: str) -> asyncio.Future:
+    def submit(self, source: str, alert: Alert, raw: str, organisation_id: int) -> asyncio.Future:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._waiting.append((Item(source, alert, raw), future))
+        self._waiting.append((Item(source, alert, raw, organisation_id), future))
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._drain())
         return future

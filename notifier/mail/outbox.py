@@ -32,9 +32,12 @@ def enqueue(
     mail_from: str,
     now: datetime,
     incident_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> OutboxMail | None:
-    """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless)."""
+    """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless). The mail is
+    the organisation's given, else its incident's, else that of the session's organisation."""
     values = {
+        "organisation_id": organisation_id,
         "idempotency_key": key,
         "message_id": message_id(key, mail_domain(mail_from)),
         "kind": kind,

@@ -12,8 +12,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from notifier import migrate
-from notifier.accounts.models import User
+from notifier.accounts.models import Membership, User
+from notifier.accounts.roles import RANK
 from notifier.db import make_engine
+from notifier.organisation.models import Organisation
 
 
 class MaintenanceRefused(Exception):
@@ -107,11 +109,18 @@ def users(url: str) -> list[dict]:
     try:
         with Session(engine) as session:
             rows = session.exec(select(User).order_by(User.email)).all()
+            slugs = {o.id: o.slug for o in session.exec(select(Organisation))}
+            held: dict[int, list[dict]] = {}
+            for m in session.exec(select(Membership).order_by(Membership.organisation_id)):
+                held.setdefault(m.user_id, []).append({"organisation": slugs[m.organisation_id], "role": m.role})
             return [
                 {
                     "email": u.email,
                     "name": u.name,
-                    "role": u.role,
+                    # The highest role the user holds anywhere (the one the second factor follows).
+                    "role": max((m["role"] for m in held.get(u.id, [])), key=RANK.__getitem__, default=None),
+                    "memberships": held.get(u.id, []),
+                    "operator": u.operator,
                     "totp": u.totp_enabled,
                     "language": u.language,
                     "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,

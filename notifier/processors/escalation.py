@@ -6,6 +6,7 @@ import structlog
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
+from notifier import tenancy
 from notifier.audit import chain
 from notifier.config import Settings
 from notifier.db import session_scope
@@ -40,6 +41,7 @@ def escalate_due(engine: Engine, *, settings: Settings, registry: Registry, now:
 
 def _escalate_one(session: Session, link_id: int, *, settings, registry, now) -> dict | None:  # noqa: ANN001
     link = session.get(IncidentProcessor, link_id)
+    tenancy.bind(session, link.organisation_id)  # the mail, its sender's details and the audit: that organisation's
     processor = session.get(Processor, link.processor_id)
     if link.answered_at is not None or link.current_level >= TOP_LEVEL:
         return None

@@ -146,6 +146,7 @@ def _plan(session, deadline: Deadline, existing: dict[str, ReminderStep], ladder
             planned.kind == "overdue" and planned.due_at <= known_since
         )
         step = ReminderStep(
+            organisation_id=deadline.organisation_id,
             incident_id=deadline.incident_id,
             regime=deadline.regime,
             stage=deadline.stage,

@@ -14,6 +14,7 @@ import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from notifier import tenancy
 from notifier.audit import chain
 from notifier.config import Settings
 from notifier.db import claim_one, session_scope
@@ -75,6 +76,8 @@ def _claim_and_queue(session: Session, step_id: int, *, settings, registry, now)
     step = _claim(session, step_id, now)
     if step is None:
         return None
+    # From here the work is the step's organisation's: its contacts, its profile, its audit chain.
+    tenancy.bind(session, step.organisation_id)
     deadline = session.exec(
         select(Deadline).where(
             Deadline.incident_id == step.incident_id,

@@ -13,8 +13,17 @@ from starlette.middleware.sessions import SessionMiddleware
 from notifier.config import Settings
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.state_machine import TransitionNotAllowed
-from notifier.web import assistant, auth, dashboard, incidents, reply, settings_pages, signin
-from notifier.web.i18n import language_for
+from notifier.web import (
+    assistant,
+    auth,
+    dashboard,
+    incidents,
+    organisations,
+    reply,
+    settings_pages,
+    signin,
+    token_pages,
+)
 from notifier.web.render import environment, render, see_other
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,7 +58,7 @@ def _viewer(request: Request) -> auth.Viewer | None:
     own may be the one that failed."""
     with Session(request.app.state.engine) as session:
         user = auth.current_user(request, session)
-        return auth.Viewer(user=user, lang=language_for(request, user)) if user is not None else None
+        return auth.viewer_for(request, session, user) if user is not None else None
 
 
 def _pages_refuse_with_a_page(app: FastAPI) -> None:
@@ -79,7 +88,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.web_templates = environment(settings.templates_dir)
     _handlers(app)
     _pages_refuse_with_a_page(app)
-    for module in (signin, dashboard, incidents, assistant, settings_pages, reply):
+    for module in (signin, dashboard, incidents, assistant, settings_pages, organisations, token_pages, reply):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     # Pure ASGI middleware; it only reads the cookie, so the API and the SIEM intake pay next to nothing for it.

@@ -16,10 +16,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from notifier import clock
+from notifier import clock, tenancy
+from notifier.accounts import memberships
 from notifier.accounts.models import User
-from notifier.accounts.roles import at_least
+from notifier.accounts.roles import RANK, at_least
 from notifier.deps import SessionDep
+from notifier.organisation import service as organisation_service
 from notifier.web.i18n import language_for
 
 
@@ -113,27 +115,103 @@ def current_user(request: Request, session: Session) -> User | None:
 
 
 @dataclass(frozen=True)
+class Membership:
+    organisation_id: int
+    slug: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
 class Viewer:
-    """The signed-in user and the request's language, handed to every page."""
+    """The signed-in user, the organisation the pages are about (the session's choice among the user's
+    memberships), the user's role there, and the request's language: handed to every page."""
 
     user: User
     lang: str
+    organisation: Membership | None = None
+    memberships: tuple[Membership, ...] = ()
+
+    @property
+    def role(self) -> str | None:
+        return self.organisation.role if self.organisation else None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.organisation.organisation_id if self.organisation else None
 
 
-def _require(role: str, allow_unenrolled: bool = False):  # noqa: ANN202
+def memberships_of(session: Session, user: User) -> tuple[Membership, ...]:
+    rows = memberships.of_user(session, user.id)
+    names = {o.id: o for o in organisation_service.by_ids(session, [m.organisation_id for m in rows])}
+    found = [
+        Membership(m.organisation_id, names[m.organisation_id].slug, names[m.organisation_id].name, m.role)
+        for m in rows
+        if m.organisation_id in names
+    ]
+    return tuple(sorted(found, key=lambda m: (m.name.lower(), m.organisation_id)))
+
+
+def highest_role(user: User, found: tuple[Membership, ...]) -> str | None:
+    """The account's highest role anywhere: the second factor protects the account, so it follows the most
+    powerful membership (an operator counts as an administrator)."""
+    roles = [m.role for m in found] + (["administrator"] if user.operator else [])
+    return max(roles, key=RANK.__getitem__) if roles else None
+
+
+def choose_organisation(request: Request, found: tuple[Membership, ...]) -> Membership | None:
+    """The session's organisation; `?org=<slug>` (the portfolio's links) switches to another of the user's."""
+    asked = request.query_params.get("org")
+    named = next((m for m in found if m.slug == asked), None) if asked else None
+    if named is not None:
+        request.session["org"] = named.organisation_id
+    chosen = request.session.get("org")
+    return next((m for m in found if m.organisation_id == chosen), found[0] if found else None)
+
+
+def viewer_for(request: Request, session: Session, user: User) -> Viewer:
+    found = memberships_of(session, user)
+    return Viewer(
+        user=user, lang=language_for(request, user), organisation=choose_organisation(request, found), memberships=found
+    )
+
+
+def bind_account(request: Request, session: Session, user: User | None) -> None:
+    """Sign-in pages: an account's events (signed in, locked, signed out) go to the audit chain of the
+    organisation the user works in, the default organisation's before the user is known."""
+    chosen = None
+    if user is not None:
+        with tenancy.unscoped(session):
+            chosen = choose_organisation(request, memberships_of(session, user))
+    tenancy.bind(session, chosen.organisation_id if chosen else tenancy.DEFAULT_ORGANISATION_ID)
+
+
+def _require(role: str, allow_unenrolled: bool = False, operator: bool = False):  # noqa: ANN202
     def dependency(request: Request, session: SessionDep) -> Viewer:
-        user = current_user(request, session)
-        if user is None:
-            if request.session.get("uid") and request.session.get("mfa") is False:
-                raise SignInRequired("second factor")
-            request.session.clear()
-            raise SignInRequired("no session")
-        needs_totp = user.role in required_roles(request) and not user.totp_enabled
+        # The user, the memberships and the organisations' names are read before the session is bound.
+        with tenancy.unscoped(session):
+            user = current_user(request, session)
+            if user is None:
+                if request.session.get("uid") and request.session.get("mfa") is False:
+                    raise SignInRequired("second factor")
+                request.session.clear()
+                raise SignInRequired("no session")
+            viewer = viewer_for(request, session, user)
+        needs_totp = highest_role(user, viewer.memberships) in required_roles(request) and not user.totp_enabled
         if needs_totp and not allow_unenrolled:
             raise EnrolmentRequired()
-        if not at_least(user.role, role):
-            raise Forbidden("role")
-        return Viewer(user=user, lang=language_for(request, user))
+        if viewer.organisation is not None:
+            tenancy.bind(session, viewer.organisation.organisation_id)
+        else:
+            # No membership (yet): only the account pages and, for an operator, the organisations page are open;
+            # what they write (the account's audit entries) goes to the default organisation.
+            tenancy.bind(session, tenancy.DEFAULT_ORGANISATION_ID)
+        if operator:
+            if not user.operator:
+                raise Forbidden("role")
+        elif not allow_unenrolled and (viewer.role is None or not at_least(viewer.role, role)):
+            raise Forbidden("membership" if viewer.role is None else "role")
+        return viewer
 
     return dependency
 
@@ -142,6 +220,7 @@ ViewerDep = Annotated[Viewer, Depends(_require("viewer"))]
 OfficerDep = Annotated[Viewer, Depends(_require("officer"))]
 AdminDep = Annotated[Viewer, Depends(_require("administrator"))]
 EnrollingDep = Annotated[Viewer, Depends(_require("viewer", allow_unenrolled=True))]
+OperatorDep = Annotated[Viewer, Depends(_require("viewer", operator=True))]
 
 
 async def form_data(request: Request) -> dict[str, str]:

@@ -50,6 +50,8 @@ class BoardRow:
     next: DeadlineRow | None
     deadlines: list[DeadlineRow]
     timeline: str
+    # Set on the portfolio, which lists several organisations' incidents.
+    organisation: Organisation | None = None
 
 
 @dataclass
@@ -209,8 +211,11 @@ def board(
     *,
     page: int = 1,
     size: int = PAGE_SIZE,
+    organisations: dict[int, Organisation] | None = None,
 ) -> BoardPage:
     """A page of open incidents by their next unfiled deadline (overdue first), and the counts over all of them.
+    Over the organisations the session is bound to: one (the dashboard), or several (the portfolio: then
+    `organisations` gives each incident's organisation, whose zone and recipients its rows show).
 
     The order, the page and the counts are worked out in SQL, and the shown incidents' deadlines, tracks and
     filings are read in one query each: the cost follows the page size, not the number of open incidents.
@@ -236,12 +241,18 @@ def board(
         .limit(size)
         .offset((page - 1) * size)
     ).all()
-    rows = _rows_for(session, registry, list(ids), zone, now, lang)
+    rows = _rows_for(session, registry, list(ids), zone, now, lang, organisations)
     return BoardPage(rows, open_count, overdue_count, page, pages, (page - 1) * size + 1)
 
 
 def _rows_for(
-    session: Session, registry: Registry, ids: list[int], zone: ZoneInfo, now: datetime, lang: str
+    session: Session,
+    registry: Registry,
+    ids: list[int],
+    zone: ZoneInfo,
+    now: datetime,
+    lang: str,
+    organisations: dict[int, Organisation] | None = None,
 ) -> list[BoardRow]:
     if not ids:
         return []
@@ -259,15 +270,19 @@ def _rows_for(
         .order_by(Submission.submitted_at, Submission.id)
     ):
         filed[incident_id].append((regime, stage, submitted_at))
-    org, parties = organisation.get(session), {}
+    single = organisation.get(session) if organisations is None else None
+    parties: dict[int, dict] = {}  # recipients per stage, per organisation (they follow its sector)
     out = []
     for incident_id in ids:  # already in board order
         incident = found[incident_id]
-        rows = rows_of(by_incident[incident_id], registry, org, zone, now, lang, parties)
+        org = single if organisations is None else organisations.get(incident.organisation_id)
+        here = ZoneInfo(org.timezone) if organisations is not None and org is not None else zone
+        cache = parties.setdefault(incident.organisation_id, {})
+        rows = rows_of(by_incident[incident_id], registry, org, here, now, lang, cache)
         shown = _svg(
-            registry, incident, _marks(registry, tracks[incident_id], filed[incident_id], rows, lang), now, lang, zone
+            registry, incident, _marks(registry, tracks[incident_id], filed[incident_id], rows, lang), now, lang, here
         )
-        out.append(BoardRow(incident, next_due(rows), rows, shown))
+        out.append(BoardRow(incident, next_due(rows), rows, shown, org if organisations is not None else None))
     return out
 
 

@@ -349,7 +349,7 @@ def incident_page(
         # Instants kept in a declaration are ISO strings (JSON); the rest are datetimes.
         when=lambda v: board.when(datetime.fromisoformat(v) if isinstance(v, str) else v, zone, lang),
         now_local=local_input(now, zone),
-        can_edit=at_least(viewer.user.role, "officer"),
+        can_edit=at_least(viewer.role, "officer"),
         assistant=assistant_state(session, incident.id),
         notice=notice,
         status_code=status_code,

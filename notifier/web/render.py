@@ -41,7 +41,7 @@ def render(
         state=lambda name: state_label(name, lang),
         csrf=auth.csrf_token(request),
         # The role ladder of notifier/accounts/roles.py: may("officer") is true for officers and administrators.
-        may=lambda role: viewer is not None and at_least(viewer.user.role, role),
+        may=lambda role: viewer is not None and viewer.role is not None and at_least(viewer.role, role),
         path=request.url.path,
         **context,
     )

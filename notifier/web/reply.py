@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from notifier import clock
+from notifier import clock, tenancy
 from notifier.deps import SessionDep
 from notifier.errors import FieldProblem
 from notifier.processors import links, reply_links, service
@@ -49,9 +49,12 @@ def _resolve(request: Request, session, token: str) -> IncidentProcessor:  # noq
         raise Refusal("Link verlopen / link expired", "expired", 410) from None
     except links.BadLink:
         raise Refusal(INVALID, "altered", 403) from None
-    link = session.get(IncidentProcessor, link_id)
+    # The signed token names the link; its organisation is the one the rest of the request works for.
+    with tenancy.unscoped(session):
+        link = session.get(IncidentProcessor, link_id)
     if link is None:
         raise Refusal(INVALID, "unknown", 403)
+    tenancy.bind(session, link.organisation_id)
     try:
         request.state.reply_link = reply_links.check(session, link=link, token=token, now=clock.now())
     except reply_links.Gone as exc:

@@ -1,12 +1,14 @@
 """Settings (administrators): organisation profile and contacts, users, processors, SIEM sources."""
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ValidationError
 from sqlmodel import select
 
 from notifier import clock
-from notifier.accounts import passwords, totp
-from notifier.accounts.models import User
+from notifier.accounts import memberships, passwords, totp
+from notifier.accounts.models import Membership, User
 from notifier.accounts.roles import ROLES
 from notifier.accounts.users import create_user
 from notifier.audit import chain
@@ -137,12 +139,11 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
 
 
 def _users_page(request, session, viewer, values, errors, status_code=200):  # noqa: ANN001
-    users = session.exec(select(User).order_by(User.email)).all()
     return render(
         request,
         "settings_users.html.j2",
         viewer=viewer,
-        users=users,
+        users=_members(session, viewer.organisation_id),
         roles=ROLES,
         languages=LANGUAGES,
         values=values,
@@ -157,18 +158,54 @@ def users_page(request: Request, session: SessionDep, viewer: AdminDep):
     return _users_page(request, session, viewer, {}, {})
 
 
+@dataclass(frozen=True)
+class _Member:
+    id: int
+    name: str
+    email: str
+    role: str
+    totp_enabled: bool
+    locked_until: object
+
+
+def _members(session, organisation_id: int) -> list[_Member]:  # noqa: ANN001
+    rows = session.exec(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id)
+        .order_by(User.email)
+    ).all()
+    return [_Member(u.id, u.name, u.email, role, u.totp_enabled, u.locked_until) for u, role in rows]
+
+
 @router.post("/users")
 def users_add(request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
+    """A new user with a membership here; an existing account (an MSSP's analyst, a group's CISO) gets the
+    membership only, with the password it has."""
+    email = form.get("email", "").strip().lower()
+    existing = session.exec(select(User).where(User.email == email)).first() if email else None
     try:
-        create_user(
-            session,
-            email=form.get("email", ""),
-            name=form.get("name", ""),
-            role=form.get("role", ""),
-            password=form.get("password", ""),
-            language=form.get("language") or None,
-            actor_name=passwords.actor(viewer.user),
-        )
+        if existing is not None:
+            if memberships.role_in(session, existing.id, viewer.organisation_id) is not None:
+                raise FieldProblem("email", t("already_member", viewer.lang))
+            memberships.grant(
+                session,
+                user=existing,
+                organisation_id=viewer.organisation_id,
+                role=form.get("role", ""),
+                actor=passwords.actor(viewer.user),
+            )
+        else:
+            create_user(
+                session,
+                email=email,
+                name=form.get("name", ""),
+                role=form.get("role", ""),
+                password=form.get("password", ""),
+                language=form.get("language") or None,
+                actor_name=passwords.actor(viewer.user),
+                organisation_id=viewer.organisation_id,
+            )
     except FieldProblem as exc:
         session.rollback()
         values = {k: v for k, v in form.items() if k != "password"}
@@ -176,20 +213,38 @@ def users_add(request: Request, session: SessionDep, viewer: AdminDep, form: For
     return see_other("/settings/users")
 
 
+def _only_here(session, user: User, organisation_id: int) -> bool:  # noqa: ANN001
+    """Whether the account belongs to this organisation alone: only then may its administrators reset the
+    account's second factor or lock (an account that also works elsewhere is the operator's to reset)."""
+    return all(m.organisation_id == organisation_id for m in memberships.of_user(session, user.id))
+
+
 @router.post("/users/{user_id}")
 def users_change(user_id: int, request: Request, session: SessionDep, viewer: AdminDep, form: FormDep):
     user = session.get(User, user_id)
-    if user is None:
+    current = memberships.role_in(session, user_id, viewer.organisation_id) if user else None
+    if current is None:  # not a member here: as unknown as a user that does not exist
         raise NotFound(f"user {user_id}")
-    role = form.get("role", user.role)
+    role = form.get("role", current)
+    removing = form.get("remove") == "yes"
     if role not in ROLES:
         return _users_page(request, session, viewer, {}, {f"role_{user_id}": "unknown role"}, status_code=422)
-    if user.id == viewer.user.id and role != "administrator":
+    if user.id == viewer.user.id and (role != "administrator" or removing):
         return _users_page(
             request, session, viewer, {}, {f"role_{user_id}": "you cannot lower your own role"}, status_code=422
         )
-    changes = {"role": [user.role, role]} if role != user.role else {}
-    user.role = role
+    actor = passwords.actor(viewer.user)
+    if removing:
+        memberships.revoke(session, user=user, organisation_id=viewer.organisation_id, actor=actor)
+        return see_other("/settings/users")
+    if role != current:
+        memberships.grant(session, user=user, organisation_id=viewer.organisation_id, role=role, actor=actor)
+    changes = {}
+    account_wide = form.get("reset_totp") == "yes" or form.get("unlock") == "yes"
+    if account_wide and not (viewer.user.operator or _only_here(session, user, viewer.organisation_id)):
+        return _users_page(
+            request, session, viewer, {}, {f"role_{user_id}": t("account_elsewhere", viewer.lang)}, status_code=422
+        )
     if form.get("reset_totp") == "yes":
         totp.reset(user, session)
         changes["totp"] = ["enabled", "reset"]
@@ -200,12 +255,7 @@ def users_change(user_id: int, request: Request, session: SessionDep, viewer: Ad
         changes["unlocked"] = [None, True]
     session.add(user)
     if changes:
-        chain.append(
-            session,
-            actor=passwords.actor(viewer.user),
-            event_type="user.changed",
-            payload={"email": user.email, "changes": changes},
-        )
+        chain.append(session, actor=actor, event_type="user.changed", payload={"email": user.email, "changes": changes})
     return see_other("/settings/users")
 
 

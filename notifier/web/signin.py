@@ -51,6 +51,7 @@ def _too_many(request: Request, exc: throttle.TooManySignIns, template: str, **c
 @router.post("/signin")
 def signin(request: Request, session: SessionDep, form: FormDep):
     email = form.get("email", "")
+    auth.bind_account(request, session, None)
     try:
         attempt = throttle.begin(request)  # before the password is even looked at
     except throttle.TooManySignIns as exc:
@@ -60,6 +61,7 @@ def signin(request: Request, session: SessionDep, form: FormDep):
     user = passwords.authenticate(session, email, form.get("password", ""))
     if user is not None:
         after_commit(session, attempt.succeeded)
+    auth.bind_account(request, session, user)
     if user is None:
         # The same answer for an unknown address, a wrong password and a locked account (no enumeration).
         return render(request, "signin.html.j2", values={"email": email}, error="bad_credentials", status_code=401)
@@ -105,6 +107,7 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
     if user is None:
         after_commit(session, attempt.succeeded)  # no attempt was made
         return see_other("/signin")
+    auth.bind_account(request, session, user)
     right = totp.second_factor(session, user, form.get("code", ""), now=clock.now())
     if not right:
         error = "locked" if passwords.is_locked(user) else "totp_wrong"
@@ -119,6 +122,7 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
 def signout(request: Request, session: SessionDep, form: FormDep):
     # Also a session waiting for its second factor: a copy of that cookie must not finish the sign-in later.
     user = auth.pending_user(request, session)
+    auth.bind_account(request, session, user)
     if user is not None:
         end_sessions(session, user)
     request.session.clear()

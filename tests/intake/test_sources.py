@@ -19,7 +19,7 @@ def test_source_token_lifecycle(app, client):
     token = created.json()["token"]
     assert token and created.json()["has_token"] is True
     with Session(app.state.engine) as s:
-        row = s.get(IntakeSource, "wazuh")
+        row = s.get(IntakeSource, (1, "wazuh"))
         assert row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
         assert token not in (row.token_sha256 or "")
     assert post_alert(client, "wazuh", payloads.WAZUH, headers=bearer(token)).status_code == 202
