@@ -28,10 +28,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "members": ("Leden", "Members"),
     "grant": ("Toekennen", "Grant"),
     "api_tokens": ("API-tokens", "API tokens"),
-    "token_shown_once": (
-        "Kopieer het token nu: het wordt maar één keer getoond en alleen als hash bewaard.",
-        "Copy the token now: it is shown this once and kept only as a hash.",
-    ),
     "expires_at": ("Verloopt op", "Expires at"),
     "revoke": ("Intrekken", "Revoke"),
     "personal_tokens_intro": (
