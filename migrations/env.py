@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import notifier.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from notifier.config import get_settings
 from notifier.db import make_engine
+from notifier.tenancy import see_all
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -26,6 +27,8 @@ def run_migrations_online() -> None:
     if connectable is not None:
         context.configure(connection=connectable, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connectable.dialect.name == "postgresql":
+                see_all(connectable)
             context.run_migrations()
         return
     engine = make_engine(_url())
@@ -38,6 +41,8 @@ def run_migrations_online() -> None:
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                see_all(connection)  # a migration works on every organisation's rows (row-level security)
             context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

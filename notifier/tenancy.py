@@ -14,7 +14,10 @@ Three states a session can be in:
   and stamps new rows from the incident they belong to.
 
 On PostgreSQL the bound organisations are also set per transaction (`notifier.organisations`), for the row-level
-security policies that are the second wall against a query this module does not see (raw SQL).
+security policies (migration d4f6a8b0c2e4) that are the second wall against a query this module does not see (raw
+SQL, a Core statement): a bound session's transaction sees its organisations' rows, the back end's sees all ("*"),
+a pending request's and any connection that never set it see none. The policies bind every role except
+superusers and roles with BYPASSRLS, so the service must connect as an ordinary role (the README says how).
 """
 
 from collections.abc import Iterable, Iterator
@@ -73,6 +76,9 @@ def unscoped(session: Session) -> Iterator[Session]:
     """Look something up across organisations before the request knows its own: a credential by its hash (API
     token, calendar feed, reply link, SIEM source). Only for lookups by a secret; the caller binds right after."""
     saved = session.info.pop(_KEY, None), session.info.pop(_PENDING, None)
+    postgres = session.in_transaction() and _is_postgres(session)
+    if postgres:
+        _set_guc(session.connection(), ALL)
     try:
         yield session
     finally:
@@ -80,16 +86,28 @@ def unscoped(session: Session) -> Iterator[Session]:
             session.info[_KEY] = saved[0]
         if saved[1] is not None:
             session.info[_PENDING] = saved[1]
+        if postgres and session.in_transaction():
+            _set_guc(session.connection(), _guc_value(session))
 
 
 def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _set_guc(connection, ids: tuple[int, ...]) -> None:  # noqa: ANN001
-    connection.execute(
-        text("SELECT set_config('notifier.organisations', :ids, true)"), {"ids": ",".join(map(str, ids))}
-    )
+ALL = "*"  # the back end's sessions: every organisation
+
+
+def _guc_value(session: Session) -> str:
+    if session.info.get(_PENDING):
+        return ""
+    ids = session.info.get(_KEY)
+    return ALL if ids is None else ",".join(map(str, ids))
+
+
+def _set_guc(connection, value: tuple[int, ...] | str) -> None:  # noqa: ANN001
+    if not isinstance(value, str):
+        value = ",".join(map(str, value))
+    connection.execute(text("SELECT set_config('notifier.organisations', :ids, true)"), {"ids": value})
 
 
 def _owns_rows(mapper) -> bool:  # noqa: ANN001
@@ -178,11 +196,16 @@ def organisation_for(session: Session, model: type, values: dict, ids: tuple[int
     raise TenancyError(f"{model.__name__} has no organisation and none can be derived: set organisation_id")
 
 
+def see_all(connection) -> None:  # noqa: ANN001
+    """A Core connection of the back end (migrations, `db copy`) on PostgreSQL: every organisation's rows, for the
+    current transaction."""
+    _set_guc(connection, ALL)
+
+
 @event.listens_for(Session, "after_begin")
 def _tell_postgres(session: Session, _transaction, connection) -> None:  # noqa: ANN001
-    ids = session.info.get(_KEY)
-    if ids is not None and connection.dialect.name == "postgresql":
-        _set_guc(connection, ids)
+    if connection.dialect.name == "postgresql":
+        _set_guc(connection, _guc_value(session))
 
 
 def owned_tables() -> list[str]:
@@ -202,5 +225,6 @@ __all__ = [
     "current",
     "current_or_default",
     "pending",
+    "see_all",
     "unscoped",
 ]

@@ -87,6 +87,31 @@ def slugify(name: str) -> str:
     return slug[:60].strip("-") or "default"
 
 
+# Row-level security on PostgreSQL, the second wall behind notifier/tenancy.py: a transaction sees the rows of the
+# organisations in `notifier.organisations` (set by the application per transaction), every row for "*" (the
+# back end), and none when it is unset. CASE keeps the cast away from "*".
+RLS_TABLES = (*OWNED, "intake_source", "contact", "api_token")
+RLS_RULE = (
+    "CASE WHEN coalesce(current_setting('notifier.organisations', true), '') = '*' THEN true "
+    "ELSE organisation_id = ANY (string_to_array(nullif(current_setting('notifier.organisations', true), ''), ',')"
+    "::int[]) END"
+)
+
+
+def _row_level_security() -> None:
+    for table in RLS_TABLES:
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY organisation_isolation ON {table} USING ({RLS_RULE}) WITH CHECK ({RLS_RULE})")
+
+
+def _no_row_level_security() -> None:
+    for table in RLS_TABLES:
+        op.execute(f"DROP POLICY IF EXISTS organisation_isolation ON {table}")
+        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
 def _sqlite_append_only(table: str) -> list[str]:
     return [
         f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
@@ -224,11 +249,14 @@ def upgrade() -> None:
             op.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT max(id) FROM {table}), 1))"
             )
+        _row_level_security()
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
+    if not sqlite:
+        _no_row_level_security()
     with op.batch_alter_table("calendar_token", schema=None) as batch_op:
         batch_op.drop_constraint("uq_calendar_token_token", type_="unique")
         batch_op.drop_constraint("uq_calendar_token_organisation", type_="unique")
