@@ -35,6 +35,7 @@ def _queue(app, count: int) -> None:
                 mail=mail,
                 mail_from=MAIL_FROM,
                 now=T0,
+                organisation_id=1,
             )
 
 
