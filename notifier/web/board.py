@@ -279,8 +279,18 @@ def _rows_for(
         here = ZoneInfo(org.timezone) if organisations is not None and org is not None else zone
         cache = parties.setdefault(incident.organisation_id, {})
         rows = rows_of(by_incident[incident_id], registry, org, here, now, lang, cache)
-        shown = _svg(
-            registry, incident, _marks(registry, tracks[incident_id], filed[incident_id], rows, lang), now, lang, here
+        # The portfolio is a table without timelines: it spends nothing drawing them.
+        shown = (
+            _svg(
+                registry,
+                incident,
+                _marks(registry, tracks[incident_id], filed[incident_id], rows, lang),
+                now,
+                lang,
+                here,
+            )
+            if organisations is None
+            else ""
         )
         out.append(BoardRow(incident, next_due(rows), rows, shown, org if organisations is not None else None))
     return out
