@@ -383,6 +383,58 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_organisations_add(args: argparse.Namespace) -> int:
+    # lazy: see the module docstring
+    from notifier import migrate
+    from notifier.config import get_settings
+    from notifier.db import make_engine, session_scope
+    from notifier.errors import Conflict
+    from notifier.organisation import service as organisation_service
+    from notifier.organisation.models_api import OrganisationCreate
+
+    try:
+        body = OrganisationCreate(name=args.name, slug=args.slug)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CliError(f"--{first['loc'][0]}: {first['msg']}") from exc
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            try:
+                org = organisation_service.create(session, name=body.name, slug=body.slug, actor="cli")
+            except Conflict as exc:
+                raise CliError(f"--slug: {exc}") from exc
+            created = {"id": org.id, "slug": org.slug, "name": org.name}
+    finally:
+        engine.dispose()
+    print(json.dumps(created))
+    return 0
+
+
+def cmd_organisations_list(args: argparse.Namespace) -> int:
+    # lazy: see the module docstring
+    from sqlmodel import Session
+
+    from notifier.config import get_settings
+    from notifier.db import make_engine
+    from notifier.organisation import service as organisation_service
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            rows = [{"id": o.id, "slug": o.slug, "name": o.name} for o in organisation_service.by_ids(session, None)]
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['id']:>5}  {row['slug']:<32} {row['name']}")
+    return 0
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Usage errors as one line and exit status 2, like every other bad input."""
 
@@ -489,6 +541,20 @@ def build_parser() -> argparse.ArgumentParser:
     tick = sub.add_parser("tick", help="run one reminder sweep and one delivery pass now; one JSON line per action")
     tick.add_argument("--now", help="act as if at this instant (ISO 8601 with offset)")
     tick.set_defaults(func=cmd_tick)
+
+    organisations = sub.add_parser("organisations", help="the organisations of this deployment")
+    organisations_sub = organisations.add_subparsers(
+        dest="organisations_command", required=True, parser_class=OneLineParser
+    )
+    organisations_add = organisations_sub.add_parser(
+        "add", help="add an organisation (a name; its admins fill in the rest)"
+    )
+    organisations_add.add_argument("--name", required=True)
+    organisations_add.add_argument("--slug", required=True, help="lowercase letters, digits and hyphens")
+    organisations_add.set_defaults(func=cmd_organisations_add)
+    organisations_list = organisations_sub.add_parser("list", help="every organisation")
+    organisations_list.add_argument("--json", action="store_true")
+    organisations_list.set_defaults(func=cmd_organisations_list)
 
     users = sub.add_parser("users", help="people who sign in to the web pages")
     users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=OneLineParser)

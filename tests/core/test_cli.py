@@ -13,9 +13,10 @@ from tests.audit.tampering import tamper
 from tests.conftest import new_incident, post_event
 
 
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "notifier.cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
