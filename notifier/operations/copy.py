@@ -41,9 +41,11 @@ def copy_database(
             raise CopyRefused(f"the target database is not empty (tables with rows: {', '.join(busy)})")
         counts: dict[str, int] = {}
         with source.connect() as src, target.begin() as dst:
-            for table in tables:
+            # Children first: the default organisation's chain head refers to the organisation row.
+            for table in reversed(tables):
                 if table.name in seeded:
                     dst.execute(table.delete())
+            for table in tables:
                 rows, copied = src.execute(select(table)).mappings(), 0
                 while chunk := rows.fetchmany(batch):
                     dst.execute(insert(table), [dict(r) for r in chunk])
