@@ -301,6 +301,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         pinned = checkpoint.read(Path(args.checkpoints), public) if public is not None else None
         if pinned is not None:
             general += pinned.problems
+            if args.organisation is None:
+                known = {o.id for o in organisations}
+                general += [
+                    f"checkpoint line {number}: organisation {c['organisation_id']} is not in the database"
+                    for number, c in pinned.valid
+                    if c["organisation_id"] not in known
+                ]
         for organisation in organisations:
             # Bound to the organisation, like a request of its own: on PostgreSQL that also sets it for the
             # row-level security policies.
