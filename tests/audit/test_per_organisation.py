@@ -352,6 +352,7 @@ def test_export_and_offline_verification_round_trip(exported, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"organisation {SLUG_B} (id ") and "export intact" in result.stdout
     assert "1 ledger entries match" in result.stdout
+    assert list((tmp_path / "offline").iterdir()) == []  # no database file, no var directory, no key made
 
 
 def _edit_actor(d: dict) -> None:
