@@ -263,12 +263,31 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _organisations(session, slug: str | None) -> list:  # noqa: ANN001
+    """The organisation named by --organisation, or every organisation (by id)."""
+    # lazy: see the module docstring
+    from sqlmodel import select
+
+    from notifier.organisation.models import Organisation
+
+    query = select(Organisation).order_by(Organisation.id)
+    if slug is not None:
+        query = query.where(Organisation.slug == slug)
+    found = list(session.exec(query))
+    if slug is not None and not found:
+        raise CliError(f"--organisation: no organisation with slug {slug!r}")
+    for organisation in found:
+        session.expunge(organisation)
+    return found
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     # lazy: see the module docstring
     from pathlib import Path
 
     from sqlmodel import Session
 
+    from notifier import tenancy
     from notifier.audit import checkpoint, guard
     from notifier.audit.chain import verify
     from notifier.config import get_settings
@@ -277,38 +296,133 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     public = _public_key(args.public_key) if args.checkpoints else None
     engine = make_engine(get_settings().database_url)
+    broken, total = 0, 0
     try:
         with Session(engine) as session:
-            result = verify(session)
-            problems = list(result.problems)
-            problems += filings.verify(session)
-            problems += guard.problems(session.connection())
-            pinned = checkpoint.verify(session, Path(args.checkpoints), public) if public is not None else None
+            organisations = _organisations(session, args.organisation)
+            general = guard.problems(session.connection())
+        pinned = checkpoint.read(Path(args.checkpoints), public) if public is not None else None
+        if pinned is not None:
+            general += pinned.problems
+            if args.organisation is None:
+                known = {o.id for o in organisations}
+                general += [
+                    f"checkpoint line {number}: organisation {c['organisation_id']} is not in the database"
+                    for number, c in pinned.valid
+                    if c["organisation_id"] not in known
+                ]
+        for organisation in organisations:
+            # Bound to the organisation, like a request of its own: on PostgreSQL that also sets it for the
+            # row-level security policies.
+            with Session(engine) as session:
+                tenancy.bind(session, organisation.id)
+                result = verify(session, organisation.id)
+                problems = list(result.problems)
+                problems += filings.verify(session, organisation.id)
+                held = checkpoint.hold(session, pinned, organisation.id) if pinned is not None else None
+            if held is not None:
+                problems += held.problems
+            name = f"organisation {organisation.slug}"
+            if not problems:
+                line = f"{name}: audit chain intact: {result.records} records; ledger matches its filing records"
+                if held is not None and held.latest is not None:
+                    latest = held.latest
+                    line += (
+                        f"; {held.checked} signed checkpoint(s) hold, latest seq {latest['seq']} signed {latest['at']}"
+                    )
+                print(line)
+                continue
+            broken, total = broken + 1, total + len(problems)
+            for problem in problems:
+                print(f"{name}: {problem}", file=sys.stderr)
+            summary = f"{name}: audit chain BROKEN: {len(problems)} problem(s) in {result.records} records"
+            print(summary, file=sys.stderr)
     finally:
         engine.dispose()
-    if pinned is not None:
-        problems += pinned.problems
-    if not problems:
-        print(f"audit chain intact: {result.records} records; ledger matches its filing records")
-        if pinned is not None and pinned.latest is not None:
-            latest = pinned.latest
-            print(f"{pinned.checked} signed checkpoint(s) hold; latest: seq {latest['seq']} signed {latest['at']}")
-        return 0
-    for problem in problems:
+    for problem in general:
         print(problem, file=sys.stderr)
-    print(f"audit chain BROKEN: {len(problems)} problem(s) in {result.records} records", file=sys.stderr)
+    if not broken and not general:
+        return 0
+    print(
+        f"audit BROKEN: {total + len(general)} problem(s); {broken} of {len(organisations)} organisation chain(s) "
+        "broken",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    # lazy: see the module docstring
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+    from notifier import tenancy
+    from notifier.audit import export
+    from notifier.config import get_settings
+    from notifier.db import make_engine
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            organisation = _organisations(session, args.organisation)[0]
+        with Session(engine) as session:
+            tenancy.bind(session, organisation.id)
+            if engine.dialect.name == "postgresql":
+                # One snapshot for records, ledger and head, while the service keeps appending (SQLite's
+                # transactions are snapshots already).
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            document = export.build(session, organisation)
+    finally:
+        engine.dispose()
+    target = Path(args.to)
+    try:
+        export.write_atomically(target, document)
+    except OSError as exc:
+        raise CliError(f"--to: cannot write {target}: {exc.strerror or exc}") from exc
+    print(
+        f"organisation {organisation.slug}: {len(document['records'])} records and {len(document['ledger'])} "
+        f"ledger entries exported to {target}"
+    )
+    return 0
+
+
+def cmd_audit_verify_export(args: argparse.Namespace) -> int:
+    """Offline: the file alone, no database and no settings."""
+    # lazy: see the module docstring
+    from pathlib import Path
+
+    from notifier.audit import export
+
+    try:
+        document = export.load(Path(args.file))
+    except export.Unreadable as exc:
+        raise CliError(str(exc)) from exc
+    result = export.check(document)
+    name = f"organisation {result.organisation.get('slug')} (id {result.organisation['id']})"
+    if result.ok:
+        print(
+            f"{name}: export intact: {result.records} records linked from the organisation's genesis; "
+            f"{result.ledger} ledger entries match their hashes and filing records"
+        )
+        return 0
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    print(f"{name}: export BROKEN: {len(result.problems)} problem(s) in {result.records} records", file=sys.stderr)
     return 1
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     # lazy: see the module docstring
+    from sqlmodel import Session
+
     from notifier.audit import checkpoint
     from notifier.config import get_settings
     from notifier.db import make_engine
     from notifier.logging import configure_logging
 
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_json)  # logs to stderr: stdout carries the line or the key
+    configure_logging(settings.log_level, settings.log_json)  # logs to stderr: stdout carries the lines or the key
     witness = _witness()
     if args.public_key:
         try:
@@ -318,13 +432,19 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
         return 0
     engine = make_engine(settings.database_url)
     try:
-        written = checkpoint.write(engine, witness)
+        with Session(engine) as session:
+            organisations = _organisations(session, args.organisation)
+        written = [checkpoint.write(engine, witness, organisation_id=o.id) for o in organisations]
     except checkpoint.KeyProblem as exc:
         raise CliError(str(exc)) from exc
     finally:
         engine.dispose()
-    print(json.dumps(written, sort_keys=True, separators=(",", ":")))
-    print(f"checkpoint of seq {written['seq']} appended to {witness.file}", file=sys.stderr)
+    for line in written:
+        print(json.dumps(line, sort_keys=True, separators=(",", ":")))
+        print(
+            f"checkpoint of organisation {line['organisation']} seq {line['seq']} appended to {witness.file}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -578,12 +698,33 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
     verify = audit_sub.add_parser(
-        "verify", help="check the hash chain, its head, the ledger and the triggers; exit 1 if anything was changed"
+        "verify",
+        help="check each organisation's hash chain, its head, its ledger and the triggers; one line per "
+        "organisation; exit 1 if anything was changed",
     )
-    verify.add_argument("--checkpoints", metavar="FILE", help="signed checkpoints (JSON lines) to hold the chain to")
+    verify.add_argument("--organisation", metavar="SLUG", help="only this organisation's chain (default: every one)")
+    verify.add_argument("--checkpoints", metavar="FILE", help="signed checkpoints (JSON lines) to hold the chains to")
     verify.add_argument("--public-key", help="the signing key's public key (base64 or PEM; default: from the key)")
     verify.set_defaults(func=cmd_audit_verify)
-    checkpoint = audit_sub.add_parser("checkpoint", help="sign the chain's end now: checkpoint file and audit mail")
+    export = audit_sub.add_parser(
+        "export",
+        help="write one organisation's audit chain, ledger and head to a self-contained JSON file",
+    )
+    export.add_argument("--organisation", metavar="SLUG", required=True, help="the organisation to export")
+    export.add_argument("--to", metavar="FILE", required=True, help="the JSON file (written atomically, mode 0600)")
+    export.set_defaults(func=cmd_audit_export)
+    verify_export = audit_sub.add_parser(
+        "verify-export",
+        help="check an export file offline (no database, no settings); exit 0 intact, 1 broken, 2 unreadable",
+    )
+    verify_export.add_argument("file", metavar="FILE", help="a file written by `notifier audit export`")
+    verify_export.set_defaults(func=cmd_audit_verify_export)
+    checkpoint = audit_sub.add_parser(
+        "checkpoint", help="sign each organisation's chain end now: checkpoint file and audit mail"
+    )
+    checkpoint.add_argument(
+        "--organisation", metavar="SLUG", help="only this organisation's chain (default: every one)"
+    )
     checkpoint.add_argument("--public-key", action="store_true", help="print the public key instead (base64)")
     checkpoint.set_defaults(func=cmd_audit_checkpoint)
     return parser

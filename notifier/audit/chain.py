@@ -1,4 +1,17 @@
-"""Append to and verify the audit chain. Each record's hash covers its content and the previous record's hash."""
+"""Append to and verify the audit chains. Each record's hash covers its content and the previous record's hash.
+
+Every organisation has a chain of its own: its own head (audit_head, one row per organisation), its own `seq`
+from 1, verifiable and exportable without the others. A record joins the chain of the organisation it is stamped
+with (tenancy.organisation_for: the bound one, else its incident's, else the default organisation for events of
+the deployment such as sign-ins).
+
+What binds a chain to its organisation is where it starts, not a field in each hash, so no existing record had
+to be rehashed when the single chain became the default organisation's: organisation 1 keeps the genesis
+"0" * 64 and every seq and hash it had; the first record of organisation N > 1 links to
+sha256("meldplicht audit genesis\x00organisation:N"). Each record's hash covers its prev_hash, so every record
+commits to its chain's genesis: a record (or a whole chain) moved to another organisation breaks the linkage
+there, and an export verified offline is held to the genesis of the organisation it names.
+"""
 
 import hashlib
 import json
@@ -9,17 +22,41 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from notifier import clock, tenancy
 from notifier.audit.models import AuditHead, AuditRecord
 
-GENESIS = "0" * 64
+GENESIS = "0" * 64  # the default organisation's, from before there were several
+_GENESIS_PREFIX = b"meldplicht audit genesis\x00organisation:"
 _INSERT_RECORDS = insert(AuditRecord.__table__)  # Core executemany; the ids are not needed
 
 
 def jsonable(value: Any) -> Any:
     return to_jsonable_python(value)
+
+
+def genesis(organisation_id: int) -> str:
+    """The prev_hash of an organisation's first record."""
+    if organisation_id == tenancy.DEFAULT_ORGANISATION_ID:
+        return GENESIS
+    return hashlib.sha256(_GENESIS_PREFIX + str(organisation_id).encode("ascii")).hexdigest()
+
+
+def _locked_head(session: Session, organisation_id: int) -> AuditHead:
+    """The organisation's head, locked until commit; created at its genesis on the first append. ON CONFLICT DO
+    NOTHING: two first appends of a new organisation at once must not both insert it (the loser then waits on
+    the lock and extends the winner's record)."""
+    head = session.exec(
+        select(AuditHead).where(AuditHead.organisation_id == organisation_id).with_for_update()
+    ).one_or_none()
+    if head is not None:
+        return head
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    row = {"organisation_id": organisation_id, "seq": 0, "hash": genesis(organisation_id)}
+    session.execute(dialect_insert(AuditHead).values(**row).on_conflict_do_nothing())
+    return session.exec(select(AuditHead).where(AuditHead.organisation_id == organisation_id).with_for_update()).one()
 
 
 def record_hash(record: AuditRecord) -> str:
@@ -51,12 +88,10 @@ def append(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> AuditRecord:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    organisation_id = tenancy.organisation_for(session, AuditRecord, {"incident_id": incident_id})
+    head = _locked_head(session, organisation_id)
     record = AuditRecord(
-        organisation_id=tenancy.organisation_for(session, AuditRecord, {"incident_id": incident_id}),
+        organisation_id=organisation_id,
         seq=head.seq + 1,
         at=at or clock.now(),
         actor=actor,
@@ -78,22 +113,25 @@ def append(
 
 
 def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Several records in order under one head lock and one INSERT (bulk writers such as the SIEM intake).
-    Each entry holds append()'s keyword arguments; the chain is the same as from as many append() calls.
-    Returns the inserted rows as dicts (without id)."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    """Several records in order under one head lock per organisation and one INSERT (bulk writers such as the SIEM
+    intake). Each entry holds append()'s keyword arguments (and optionally organisation_id); the chains are the
+    same as from as many append() calls. Returns the inserted rows as dicts (without id)."""
     # Plain rows rather than AuditRecord instances: building ORM objects cost more than hashing them, and an
     # alert storm opens hundreds of incidents a second. record_hash only reads attributes.
     rows: list[dict[str, Any]] = []
-    seq, prev = head.seq, head.hash
+    heads: dict[int, AuditHead] = {}
+    ends: dict[int, tuple[int, str]] = {}
     for entry in entries:
+        organisation_id = entry.get("organisation_id") or tenancy.organisation_for(
+            session, AuditRecord, {"incident_id": entry.get("incident_id")}
+        )
+        if organisation_id not in heads:
+            heads[organisation_id] = head = _locked_head(session, organisation_id)
+            ends[organisation_id] = (head.seq, head.hash)
+        seq, prev = ends[organisation_id]
         seq += 1
         row = {
-            "organisation_id": entry.get("organisation_id")
-            or tenancy.organisation_for(session, AuditRecord, {"incident_id": entry.get("incident_id")}),
+            "organisation_id": organisation_id,
             "seq": seq,
             "at": entry.get("at") or clock.now(),
             "actor": entry["actor"],
@@ -106,11 +144,13 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[st
             "prev_hash": prev,
         }
         row["hash"] = prev = record_hash(SimpleNamespace(**row))
+        ends[organisation_id] = (seq, prev)
         rows.append(row)
     if rows:
         session.connection().execute(_INSERT_RECORDS, rows)
-        head.seq, head.hash = seq, prev
-    session.add(head)
+    for organisation_id, head in heads.items():
+        head.seq, head.hash = ends[organisation_id]
+        session.add(head)
     session.flush()
     return rows
 
@@ -125,30 +165,53 @@ class VerifyResult:
         return not self.problems
 
 
-def verify(session: Session, batch: int = 1000) -> VerifyResult:
-    problems: list[str] = []
-    expected_prev, expected_seq, count = GENESIS, 1, 0
-    last_id = 0
+class Linkage:
+    """Checks records fed in seq order against one organisation's chain: the database's verify and the offline
+    verifier of an export (notifier/audit/export.py) share it."""
+
+    def __init__(self, organisation_id: int) -> None:
+        self.problems: list[str] = []
+        self.count = 0
+        self.last_seq = 0
+        self.last_hash = genesis(organisation_id)
+
+    def feed(self, row: Any) -> None:
+        self.count += 1
+        expected_seq = self.last_seq + 1
+        if row.seq != expected_seq:
+            self.problems.append(f"record seq {row.seq}: expected seq {expected_seq} (a record is missing)")
+        if row.prev_hash != self.last_hash:
+            what = "the chain's genesis" if expected_seq == 1 else "the hash of the record before it"
+            self.problems.append(f"record seq {row.seq}: prev_hash does not match {what}")
+        if record_hash(row) != row.hash:
+            self.problems.append(f"record seq {row.seq}: content does not match its hash (the record was changed)")
+        self.last_seq, self.last_hash = row.seq, row.hash
+
+    def head_problems(self, head: Any) -> list[str]:
+        return _head_problems(head, self.count, self.last_seq, self.last_hash)
+
+
+def verify(session: Session, organisation_id: int = tenancy.DEFAULT_ORGANISATION_ID, batch: int = 1000) -> VerifyResult:
+    """One organisation's chain: every record's hash, the links from its genesis, seq continuity and its head."""
+    linkage = Linkage(organisation_id)
+    last_seq = 0
     while True:
         rows = session.exec(
-            select(AuditRecord).where(AuditRecord.seq > last_id).order_by(AuditRecord.seq).limit(batch)
+            select(AuditRecord)
+            .where(AuditRecord.organisation_id == organisation_id, AuditRecord.seq > last_seq)
+            .order_by(AuditRecord.seq)
+            .limit(batch)
         ).all()
         if not rows:
             break
         for row in rows:
-            count += 1
-            if row.seq != expected_seq:
-                problems.append(f"record seq {row.seq}: expected seq {expected_seq} (a record is missing)")
-            if row.prev_hash != expected_prev:
-                problems.append(f"record seq {row.seq}: prev_hash does not match the hash of the record before it")
-            if record_hash(row) != row.hash:
-                problems.append(f"record seq {row.seq}: content does not match its hash (the record was changed)")
-            expected_prev, expected_seq, last_id = row.hash, row.seq + 1, row.seq
-    problems += _head_problems(session.get(AuditHead, 1), count, expected_seq - 1, expected_prev)
-    return VerifyResult(records=count, problems=problems)
+            linkage.feed(row)
+        last_seq = rows[-1].seq
+    head = session.get(AuditHead, organisation_id)
+    return VerifyResult(records=linkage.count, problems=linkage.problems + linkage.head_problems(head))
 
 
-def _head_problems(head: AuditHead | None, count: int, last_seq: int, last_hash: str) -> list[str]:
+def _head_problems(head: Any, count: int, last_seq: int, last_hash: str) -> list[str]:
     """The head is written with every append, so a missing or stale one means rows were removed or rewritten."""
     if head is None:
         if count == 0:

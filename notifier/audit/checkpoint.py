@@ -1,14 +1,20 @@
-"""Signed checkpoints: the chain's end (seq, hash, time) signed with an Ed25519 key that is not in the database,
-appended to a file under the var directory and mailed to the audit address.
+"""Signed checkpoints: an organisation's chain's end (seq, hash, time) signed with an Ed25519 key that is not in the
+database, appended to a file under the var directory and mailed to the audit address.
 
 The hash chain alone cannot tell a truncated or wholly rewritten chain from an honest one: whoever can write the
 database can recompute every hash and move the head. A checkpoint pins record `seq` to `hash` with a signature the
 database cannot give, and `notifier audit verify --checkpoints FILE` holds the records against it.
 
 When: after every commit that filed a submission (never inside the transaction, so a rolled-back filing never
-reaches the witness), and from the scheduler every `audit_checkpoint_interval_seconds` when the chain grew since
-the last checkpoint in the file. A crash between a filing's commit and its checkpoint leaves that filing to the
+reaches the witness), and from the scheduler every `audit_checkpoint_interval_seconds` for each chain that grew since
+its last checkpoint in the file. A crash between a filing's commit and its checkpoint leaves that filing to the
 next scheduled run, which also runs when the service starts.
+
+Every organisation has its own chain (notifier/audit/chain.py), so a checkpoint names the organisation it pins:
+format 2 signs its id and slug with the rest (one file holds the lines of every organisation); a format 1 line,
+from before, is the default organisation's. The mail goes, when NOTIFIER_AUDIT_CHECKPOINT_EMAIL switches it on, to
+that address for the default organisation and to an other organisation's own `ciso` contacts (that address when it
+has none): the people who answer for that organisation's trail keep its witness.
 """
 
 import base64
@@ -28,18 +34,22 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
-from notifier import clock
+from notifier import clock, tenancy
+from notifier.audit.chain import genesis
 from notifier.audit.models import AuditRecord
 from notifier.db import session_scope
 from notifier.mail import outbox
 from notifier.mail.render import render
+from notifier.organisation.models import Contact, Organisation
 
 log = structlog.get_logger("notifier.audit.checkpoint")
 
 CHECKPOINT_AFTER_COMMIT = "notifier.audit.checkpoint_after_commit"
-FORMAT = 1
-SIGNED_KEYS = ("format", "seq", "hash", "at", "key")
-GENESIS = "0" * 64
+FORMAT = 2
+SIGNED_KEYS = {
+    1: ("format", "seq", "hash", "at", "key"),
+    2: ("format", "organisation_id", "organisation", "seq", "hash", "at", "key"),
+}
 
 
 class KeyProblem(Exception):
@@ -148,16 +158,35 @@ def _canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def chain_end(session: Session) -> tuple[int, str]:
-    """The last record actually present (not audit_head, which is only a cache of it)."""
-    row = session.exec(select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else (0, GENESIS)
+def chain_end(session: Session, organisation_id: int = tenancy.DEFAULT_ORGANISATION_ID) -> tuple[int, str]:
+    """The organisation's last record actually present (not audit_head, which is only a cache of it)."""
+    row = session.exec(
+        select(AuditRecord.seq, AuditRecord.hash)
+        .where(AuditRecord.organisation_id == organisation_id)
+        .order_by(AuditRecord.seq.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, genesis(organisation_id))
 
 
-def sign(key: Ed25519PrivateKey, seq: int, record_hash: str, at: datetime) -> dict[str, Any]:
-    at_text = clock.as_utc(at).isoformat()
-    body = {"format": FORMAT, "seq": seq, "hash": record_hash, "at": at_text, "key": key_id(key.public_key())}
+def sign(
+    key: Ed25519PrivateKey, organisation: Organisation, seq: int, record_hash: str, at: datetime
+) -> dict[str, Any]:
+    body = {
+        "format": FORMAT,
+        "organisation_id": organisation.id,
+        "organisation": organisation.slug,
+        "seq": seq,
+        "hash": record_hash,
+        "at": clock.as_utc(at).isoformat(),
+        "key": key_id(key.public_key()),
+    }
     return {**body, "sig": base64.b64encode(key.sign(_canonical(body))).decode()}
+
+
+def organisation_of(checkpoint: dict[str, Any]) -> int:
+    """Format 1 lines are from the single chain, now the default organisation's."""
+    return int(checkpoint.get("organisation_id") or tenancy.DEFAULT_ORGANISATION_ID)
 
 
 def _append(path: Path, checkpoint: dict[str, Any]) -> None:
@@ -172,69 +201,136 @@ def _append(path: Path, checkpoint: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def _mail(engine: Engine, witness: Witness, checkpoint: dict[str, Any], now: datetime) -> None:
-    context = {**checkpoint, "line": json.dumps(checkpoint, sort_keys=True, separators=(",", ":"))}
+def recipients(session: Session, witness: Witness, organisation_id: int) -> list[str]:
+    if not witness.email:
+        return []
+    if organisation_id == tenancy.DEFAULT_ORGANISATION_ID:
+        return [witness.email]
+    own = session.exec(
+        select(Contact.email)
+        .where(Contact.organisation_id == organisation_id, Contact.role == "ciso")
+        .order_by(Contact.id)
+    ).all()
+    return list(own) or [witness.email]
+
+
+def _mail(
+    engine: Engine, witness: Witness, organisation: Organisation, checkpoint: dict[str, Any], now: datetime
+) -> bool:
+    context = {
+        **checkpoint,
+        "organisation_name": organisation.name,
+        "line": json.dumps(checkpoint, sort_keys=True, separators=(",", ":")),
+    }
     mail = render(witness.templates_dir, "audit_checkpoint", witness.mail_language, context)
     with session_scope(engine) as session:
+        tenancy.bind(session, organisation.id)  # the mail is the organisation's (its outbox row, its contacts)
+        to = recipients(session, witness, organisation.id)
+        if not to:
+            return False
         outbox.enqueue(
             session,
-            key=f"audit-checkpoint:{checkpoint['seq']}:{checkpoint['hash']}",
+            key=f"audit-checkpoint:{organisation.id}:{checkpoint['seq']}:{checkpoint['hash']}",
             kind="audit_checkpoint",
-            to=[witness.email],
+            to=to,
             cc=[],
             mail=mail,
             mail_from=witness.mail_from,
             now=now,
         )
+    return True
 
 
-def write(engine: Engine, witness: Witness, now: datetime | None = None) -> dict[str, Any]:
-    """Sign the chain's end now, append it to the checkpoint file and queue the mail (when an address is set)."""
+def write(
+    engine: Engine,
+    witness: Witness,
+    now: datetime | None = None,
+    organisation_id: int = tenancy.DEFAULT_ORGANISATION_ID,
+) -> dict[str, Any]:
+    """Sign the organisation's chain's end now, append it to the checkpoint file and queue the mail (when an
+    address is set)."""
     now = now or clock.now()
     with Session(engine) as session:
-        seq, record_hash = chain_end(session)
-    checkpoint = sign(witness.signing_key(), seq, record_hash, now)
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise ValueError(f"no organisation {organisation_id}")
+        session.expunge(organisation)
+        seq, record_hash = chain_end(session, organisation_id)
+    checkpoint = sign(witness.signing_key(), organisation, seq, record_hash, now)
     _append(witness.file, checkpoint)
-    if witness.email:
-        _mail(engine, witness, checkpoint, now)
-    log.info("audit.checkpoint", seq=seq, hash=record_hash, file=str(witness.file), mailed=bool(witness.email))
+    mailed = _mail(engine, witness, organisation, checkpoint, now) if witness.email else False
+    log.info(
+        "audit.checkpoint",
+        organisation=organisation.slug,
+        seq=seq,
+        hash=record_hash,
+        file=str(witness.file),
+        mailed=mailed,
+    )
     return checkpoint
 
 
-def latest_in_file(path: Path) -> dict[str, Any] | None:
+def organisation_ids(engine: Engine) -> list[int]:
+    with Session(engine) as session:
+        return list(session.exec(select(Organisation.id).order_by(Organisation.id)))
+
+
+def write_all(engine: Engine, witness: Witness, now: datetime | None = None) -> list[dict[str, Any]]:
+    """A checkpoint of every organisation's chain (`notifier audit checkpoint` without --organisation)."""
+    now = now or clock.now()
+    return [write(engine, witness, now, organisation_id) for organisation_id in organisation_ids(engine)]
+
+
+def latest_in_file(path: Path) -> dict[int, dict[str, Any]]:
+    """The file's last line of each organisation (unsigned as read: only to decide whether to sign again)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return None
-    for line in reversed(lines):
+        return {}
+    latest: dict[int, dict[str, Any]] = {}
+    for line in lines:
         try:
-            return json.loads(line)
-        except ValueError:
+            checkpoint = json.loads(line)
+            latest[organisation_of(checkpoint)] = checkpoint
+        except (ValueError, TypeError, AttributeError):
             continue
-    return None
+    return latest
 
 
-def catch_up(engine: Engine, witness: Witness, now: datetime | None = None) -> dict[str, Any] | None:
-    """The scheduled checkpoint: written when the chain grew since the file's last one (also covers a filing whose
-    own checkpoint was lost to a crash after its commit)."""
+def catch_up(engine: Engine, witness: Witness, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The scheduled checkpoints: one for each chain that grew since its last one in the file (also covers a
+    filing whose own checkpoint was lost to a crash after its commit)."""
+    latest = latest_in_file(witness.file)
     with Session(engine) as session:
-        seq, record_hash = chain_end(session)
-    last = latest_in_file(witness.file)
-    if seq == 0 or (last and (last.get("seq"), last.get("hash")) == (seq, record_hash)):
-        return None
-    return write(engine, witness, now)
+        ends = {org: chain_end(session, org) for org in session.exec(select(Organisation.id).order_by(Organisation.id))}
+    written = []
+    for organisation_id, (seq, record_hash) in ends.items():
+        last = latest.get(organisation_id)
+        if seq == 0 or (last and (last.get("seq"), last.get("hash")) == (seq, record_hash)):
+            continue
+        written.append(write(engine, witness, now, organisation_id))
+    return written
+
+
+def after_commit(session: Session, witness: Witness | None, organisation_id: int) -> None:
+    """Sign this organisation's chain end once the session's transaction commits (never for a rolled-back one)."""
+    if witness is None:
+        return
+    pending = session.info.setdefault(CHECKPOINT_AFTER_COMMIT, {"witness": witness, "organisations": set()})
+    pending["organisations"].add(organisation_id)
 
 
 @event.listens_for(OrmSession, "after_commit")
 def _checkpoint_after_commit(session: OrmSession) -> None:
-    witness = session.info.pop(CHECKPOINT_AFTER_COMMIT, None)
-    if witness is None:
+    pending = session.info.pop(CHECKPOINT_AFTER_COMMIT, None)
+    if pending is None:
         return
     bind = session.get_bind()
-    try:
-        write(getattr(bind, "engine", bind), witness)
-    except Exception:  # the filing is committed; the scheduled checkpoint covers it later
-        log.exception("audit.checkpoint_failed")
+    for organisation_id in sorted(pending["organisations"]):
+        try:
+            write(getattr(bind, "engine", bind), pending["witness"], organisation_id=organisation_id)
+        except Exception:  # the filing is committed; the scheduled checkpoint covers it later
+            log.exception("audit.checkpoint_failed", organisation_id=organisation_id)
 
 
 @event.listens_for(OrmSession, "after_rollback")
@@ -249,12 +345,20 @@ class CheckpointResult:
     latest: dict[str, Any] | None = None
 
 
-def verify(session: Session, path: Path, public: Ed25519PublicKey, batch: int = 500) -> CheckpointResult:
-    """Every signed checkpoint in `path` must name a record that is still there with the hash that was signed."""
+@dataclass
+class CheckpointFile:
+    """A checkpoint file read once: what is wrong with its lines, and the validly signed ones by line number."""
+
+    path: Path
+    problems: list[str]
+    valid: list[tuple[int, dict[str, Any]]]
+
+
+def read(path: Path, public: Ed25519PublicKey) -> CheckpointFile:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        return CheckpointResult([f"checkpoints: cannot read {path}: {exc.strerror or exc}"])
+        return CheckpointFile(path, [f"checkpoints: cannot read {path}: {exc.strerror or exc}"], [])
     expected_key = key_id(public)
     problems: list[str] = []
     valid: list[tuple[int, dict[str, Any]]] = []
@@ -263,9 +367,10 @@ def verify(session: Session, path: Path, public: Ed25519PublicKey, batch: int = 
             continue
         try:
             checkpoint = json.loads(line)
-            body = {k: checkpoint[k] for k in SIGNED_KEYS}
+            body = {k: checkpoint[k] for k in SIGNED_KEYS[checkpoint["format"]]}
             signature = base64.b64decode(checkpoint["sig"], validate=True)
             seq = int(body["seq"])
+            organisation_id = organisation_of(body)
         except (ValueError, KeyError, TypeError):
             problems.append(f"checkpoint line {number}: not a signed checkpoint")
             continue
@@ -277,15 +382,32 @@ def verify(session: Session, path: Path, public: Ed25519PublicKey, batch: int = 
         except InvalidSignature:
             problems.append(f"checkpoint line {number}: signature invalid (the line was changed or forged)")
             continue
-        valid.append((number, {**body, "seq": seq}))
+        valid.append((number, {**body, "seq": seq, "organisation_id": organisation_id}))
     if not valid:
         problems.append(f"checkpoints: no valid signed checkpoint in {path}")
-        return CheckpointResult(problems)
+    return CheckpointFile(path, problems, valid)
+
+
+def hold(session: Session, read_file: CheckpointFile, organisation_id: int, batch: int = 500) -> CheckpointResult:
+    """Every signed checkpoint of the organisation must name a record of its chain that is still there with the
+    hash that was signed."""
+    valid = [(n, c) for n, c in read_file.valid if c["organisation_id"] == organisation_id]
+    if not valid:
+        if not read_file.valid or chain_end(session, organisation_id)[0] == 0:
+            return CheckpointResult([])  # the file's own problem says so; or an empty chain has nothing to pin
+        return CheckpointResult([f"checkpoints: no valid signed checkpoint of this organisation in {read_file.path}"])
+    problems: list[str] = []
     wanted = sorted({c["seq"] for _, c in valid if c["seq"] > 0})
     present: dict[int, str] = {}
     for start in range(0, len(wanted), batch):
         chunk = wanted[start : start + batch]
-        present.update(session.exec(select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq.in_(chunk))).all())
+        present.update(
+            session.exec(
+                select(AuditRecord.seq, AuditRecord.hash).where(
+                    AuditRecord.organisation_id == organisation_id, AuditRecord.seq.in_(chunk)
+                )
+            ).all()
+        )
     for number, checkpoint in valid:
         seq, signed_hash = checkpoint["seq"], checkpoint["hash"]
         if seq == 0:
@@ -299,3 +421,16 @@ def verify(session: Session, path: Path, public: Ed25519PublicKey, batch: int = 
             )
     latest = max((c for _, c in valid), key=lambda c: c["seq"])
     return CheckpointResult(problems, checked=len(valid), latest=latest)
+
+
+def verify(
+    session: Session,
+    path: Path,
+    public: Ed25519PublicKey,
+    organisation_id: int = tenancy.DEFAULT_ORGANISATION_ID,
+    batch: int = 500,
+) -> CheckpointResult:
+    """The file's problems and the organisation's checkpoints held against its chain."""
+    read_file = read(path, public)
+    held = hold(session, read_file, organisation_id, batch)
+    return CheckpointResult(read_file.problems + held.problems, checked=held.checked, latest=held.latest)

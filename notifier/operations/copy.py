@@ -44,9 +44,11 @@ def copy_database(
         with source.connect() as src, target.begin() as dst:
             _see_all(src)
             _see_all(dst)
-            for table in tables:
+            # Children first: the default organisation's chain head refers to the organisation row.
+            for table in reversed(tables):
                 if table.name in seeded:
                     dst.execute(table.delete())
+            for table in tables:
                 rows, copied = src.execute(select(table)).mappings(), 0
                 while chunk := rows.fetchmany(batch):
                     dst.execute(insert(table), [dict(r) for r in chunk])

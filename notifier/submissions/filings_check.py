@@ -82,14 +82,24 @@ def _against_record(sub: Submission, record: AuditRecord) -> list[str]:
     return problems
 
 
-def verify(session: Session) -> list[str]:
-    filings = [r for r in session.exec(select(AuditRecord).where(col(AuditRecord.event_type).like("%.submitted")))]
-    filings = [r for r in filings if _is_filing(r)]
+def verify(session: Session, organisation_id: int | None = None) -> list[str]:
+    """The ledger against the filing records: of one organisation (its chain and its submissions), or of all."""
+    records = select(AuditRecord).where(col(AuditRecord.event_type).like("%.submitted"))
+    subs = select(Submission).where(col(Submission.sha256).is_not(None)).order_by(Submission.id)
+    if organisation_id is not None:
+        records = records.where(AuditRecord.organisation_id == organisation_id)
+        subs = subs.where(Submission.organisation_id == organisation_id)
+    return check(list(session.exec(records)), list(session.exec(subs)))
+
+
+def check(records: list[Any], subs: list[Any]) -> list[str]:
+    """`records`: filing records (others are skipped); `subs`: ledger rows by id. Objects with the attributes of
+    AuditRecord and Submission, so an export verified offline (notifier/audit/export.py) is held the same way."""
+    filings = [r for r in records if _is_filing(r)]
     by_id = {r.payload["submission_id"]: r for r in filings if "submission_id" in r.payload}
     legacy = [r for r in filings if "submission_id" not in r.payload]
     matched: set[int] = set()
     problems: list[str] = []
-    subs = session.exec(select(Submission).where(col(Submission.sha256).is_not(None)).order_by(Submission.id)).all()
     for sub in subs:
         problems += _row_problems(sub)
         record = by_id.get(sub.id)

@@ -16,7 +16,7 @@ from sqlalchemy import event, inspect
 from sqlmodel import Session, select
 
 from notifier import clock
-from notifier.audit.checkpoint import CHECKPOINT_AFTER_COMMIT
+from notifier.audit import checkpoint
 from notifier.errors import Conflict, NotFound
 from notifier.incidents.models import Incident, Submission, Track
 from notifier.submissions import context as report_context
@@ -163,8 +163,8 @@ def file(
     submission.ledger_sha256 = ledger_hash(submission)
     session.add(submission)
     session.flush()
-    # Sign the chain head outside the database once this filing is committed (never for a rolled-back one).
-    session.info[CHECKPOINT_AFTER_COMMIT] = getattr(ctx, "witness", None)
+    # Sign the organisation's chain end outside the database once this filing is committed.
+    checkpoint.after_commit(session, getattr(ctx, "witness", None), submission.organisation_id)
     return {
         "language": language,
         "sha256": submission.sha256,
