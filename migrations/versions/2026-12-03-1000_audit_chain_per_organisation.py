@@ -25,6 +25,14 @@ depends_on: str | Sequence[str] | None = None
 NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 
+# As in d4f6a8b0c2e4 (a migration is frozen, so it carries its own copy).
+RLS_RULE = (
+    "CASE WHEN coalesce(current_setting('notifier.organisations', true), '') = '*' THEN true "
+    "ELSE organisation_id = ANY (string_to_array(nullif(current_setting('notifier.organisations', true), ''), ',')"
+    "::int[]) END"
+)
+
+
 def _sqlite_append_only(table: str) -> list[str]:
     # Frozen copy of the triggers of 5a8d2c4e7f10: recreating a table on SQLite (batch mode) drops them.
     return [
@@ -71,11 +79,17 @@ def upgrade() -> None:
     else:
         op.drop_constraint("audit_record_seq_key", "audit_record", type_="unique")
         op.create_unique_constraint("uq_audit_record_organisation_seq", "audit_record", ["organisation_id", "seq"])
+        # The head is an organisation's row now: the same row-level security as the other owned tables (d4f6a8b0c2e4).
+        op.execute("ALTER TABLE audit_head ENABLE ROW LEVEL SECURITY")
+        op.execute("ALTER TABLE audit_head FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY organisation_isolation ON audit_head USING ({RLS_RULE}) WITH CHECK ({RLS_RULE})")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
+    if not sqlite:
+        op.execute("DROP POLICY IF EXISTS organisation_isolation ON audit_head")
     others = bind.execute(sa.text("SELECT count(*) FROM audit_record WHERE organisation_id <> 1")).scalar()
     if others:
         raise RuntimeError(
