@@ -358,9 +358,9 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from notifier import tenancy
-    from notifier.audit import export
     from notifier.config import get_settings
     from notifier.db import make_engine
+    from notifier.operations import audit_export as export
 
     engine = make_engine(get_settings().database_url)
     try:
@@ -392,7 +392,7 @@ def cmd_audit_verify_export(args: argparse.Namespace) -> int:
     # lazy: see the module docstring
     from pathlib import Path
 
-    from notifier.audit import export
+    from notifier.operations import audit_export as export
 
     try:
         document = export.load(Path(args.file))

@@ -209,6 +209,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_api_token_organisation_id"), ["organisation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_api_token_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "portfolio_calendar_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", notifier.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token"),
+        sa.UniqueConstraint("user_id"),
+    )
+
     for table in OWNED:
         column = sa.Column("organisation_id", sa.Integer(), nullable=False, server_default="1")
         fk = f"fk_{table}_organisation_id_organisation"
@@ -285,6 +297,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
         batch_op.drop_index(batch_op.f("ix_api_token_organisation_id"))
     op.drop_table("api_token")
+    op.drop_table("portfolio_calendar_token")
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(

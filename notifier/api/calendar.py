@@ -7,10 +7,11 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from notifier import clock, tenancy
+from notifier.accounts import memberships
 from notifier.audit import chain
 from notifier.audit.models import AuditRecord
 from notifier.calendar.ics import Event, calendar
-from notifier.calendar.models import CalendarToken
+from notifier.calendar.models import CalendarToken, PortfolioCalendarToken
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import UNFILED
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
@@ -67,8 +68,10 @@ def _check(session: Session, token: str) -> None:
 
 def installation_id(session: Session) -> str:
     """Part of every UID: the hash of the first audit record, fixed for the life of the database whatever the base
-    URL, and different between installations (one client may subscribe to two organisations' feeds)."""
-    first = session.exec(select(AuditRecord.hash).order_by(AuditRecord.seq).limit(1)).first()
+    URL, and different between installations (one client may subscribe to two organisations' feeds); the same
+    in an organisation's feed and in a portfolio feed, so one deadline is one event in a calendar holding both."""
+    with tenancy.unscoped(session):
+        first = session.exec(select(AuditRecord.hash).order_by(AuditRecord.id).limit(1)).first()
     return (first or "0" * 16)[:16]
 
 
@@ -161,6 +164,17 @@ def _subject_communications(session: Session, registry, lang: str, base: str, su
 @feed_router.get("/calendar/{token}.ics", include_in_schema=False)
 def organisation_feed(token: str, request: Request, session: SessionDep, ctx: ContextDep):
     _check(session, token)
+    return _feed(request, session, ctx, None)
+
+
+@feed_router.get("/calendar/portfolio/{token}.ics", include_in_schema=False)
+def portfolio_feed(token: str, request: Request, session: SessionDep, ctx: ContextDep):
+    """Every open deadline of every organisation the token's user belongs to, in one feed."""
+    row = session.exec(select(PortfolioCalendarToken).where(PortfolioCalendarToken.token == token)).first()
+    ids = [m.organisation_id for m in memberships.of_user(session, row.user_id)] if row else []
+    if not ids:
+        raise HTTPException(404, "not found")
+    tenancy.bind(session, ids)
     return _feed(request, session, ctx, None)
 
 

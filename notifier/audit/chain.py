@@ -167,7 +167,7 @@ class VerifyResult:
 
 class Linkage:
     """Checks records fed in seq order against one organisation's chain: the database's verify and the offline
-    verifier of an export (notifier/audit/export.py) share it."""
+    verifier of an export (notifier/operations/audit_export.py) share it."""
 
     def __init__(self, organisation_id: int) -> None:
         self.problems: list[str] = []

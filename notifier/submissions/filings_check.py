@@ -94,7 +94,8 @@ def verify(session: Session, organisation_id: int | None = None) -> list[str]:
 
 def check(records: list[Any], subs: list[Any]) -> list[str]:
     """`records`: filing records (others are skipped); `subs`: ledger rows by id. Objects with the attributes of
-    AuditRecord and Submission, so an export verified offline (notifier/audit/export.py) is held the same way."""
+    AuditRecord and Submission, so an export verified offline (notifier/operations/audit_export.py) is held the
+    same way."""
     filings = [r for r in records if _is_filing(r)]
     by_id = {r.payload["submission_id"]: r for r in filings if "submission_id" in r.payload}
     legacy = [r for r in filings if "submission_id" not in r.payload]

@@ -28,6 +28,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "members": ("Leden", "Members"),
     "grant": ("Toekennen", "Grant"),
     "api_tokens": ("API-tokens", "API tokens"),
+    "portfolio_calendar": ("Agenda van al uw organisaties", "Calendar of all your organisations"),
+    "portfolio_calendar_new": ("Agenda-adres maken", "Make a calendar address"),
+    "portfolio_calendar_rotate": (
+        "Nieuw adres (het oude werkt dan niet meer)",
+        "New address (the old one stops working)",
+    ),
     "expires_at": ("Verloopt op", "Expires at"),
     "revoke": ("Intrekken", "Revoke"),
     "personal_tokens_intro": (

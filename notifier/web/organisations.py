@@ -9,6 +9,8 @@ from notifier import clock, tenancy
 from notifier.accounts import memberships, passwords
 from notifier.accounts.models import User
 from notifier.accounts.roles import ROLES
+from notifier.calendar import tokens as calendar_tokens
+from notifier.calendar.models import PortfolioCalendarToken
 from notifier.deps import ContextDep, SessionDep
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.organisation import service as organisation
@@ -44,7 +46,23 @@ def switch(request: Request, viewer: EnrollingDep, form: FormDep):
 @router.get("/portfolio")
 def portfolio(request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep, page: int = 1):
     """Every open incident of every organisation the user belongs to, by the next unfiled deadline."""
+    return _portfolio(request, session, ctx, viewer, page)
+
+
+@router.post("/portfolio/calendar")
+def portfolio_calendar(request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep, form: FormDep):
+    """The user's feed across their organisations: made on first use, a new secret when asked to rotate it."""
+    calendar_tokens.portfolio_token(
+        session, user_id=viewer.user.id, rotate=form.get("rotate") == "yes", actor=passwords.actor(viewer.user)
+    )
+    return see_other("/portfolio#calendar")
+
+
+def _portfolio(request, session, ctx, viewer, page: int):  # noqa: ANN001
     ids = [m.organisation_id for m in viewer.memberships]
+    feed = session.exec(select(PortfolioCalendarToken).where(PortfolioCalendarToken.user_id == viewer.user.id)).first()
+    base = request.app.state.settings.base_url.rstrip("/")
+    feed_url = f"{base}/calendar/portfolio/{feed.token}.ics" if feed else None
     tenancy.bind(session, ids)
     orgs = {o.id: o for o in organisation.by_ids(session, ids)}
     now = clock.now()
@@ -52,7 +70,16 @@ def portfolio(request: Request, session: SessionDep, ctx: ContextDep, viewer: Vi
         session, ctx.registry, ctx.zone(session), now, viewer.lang, page=max(page, 1), organisations=orgs
     )
     slugs = {m.organisation_id: m.slug for m in viewer.memberships}
-    return render(request, "portfolio.html.j2", viewer=viewer, rows=shown.rows, board=shown, slugs=slugs, now=now)
+    return render(
+        request,
+        "portfolio.html.j2",
+        viewer=viewer,
+        rows=shown.rows,
+        board=shown,
+        slugs=slugs,
+        now=now,
+        feed_url=feed_url,
+    )
 
 
 def _organisations_page(request, session, viewer, values, errors, status_code=200):  # noqa: ANN001

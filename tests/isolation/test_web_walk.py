@@ -127,3 +127,28 @@ def test_a_member_of_both_sees_both_in_the_portfolio_and_one_at_a_time_elsewhere
     # A slug that is not one of the user's memberships switches nothing.
     answer = client.post("/organisation/switch", data={"csrf_token": csrf, "organisation": "nowhere"})
     assert answer.status_code == 404
+
+
+def test_the_portfolio_calendar_holds_every_organisation_of_the_user_and_follows_the_memberships(app, orgs):
+    a, b = orgs
+    user_id, secret = _user(app, "group-ciso@zorggroep.example", 1, role="viewer")
+    with Session(app.state.engine) as session:
+        tenancy.bind(session, 2)
+        memberships.grant(session, user=session.get(User, user_id), organisation_id=2, role="viewer", actor="test")
+        session.commit()
+    client, csrf = _signed_in(app, "group-ciso@zorggroep.example", secret)
+    assert 'id="portfolio-feed"' not in client.get("/portfolio").text  # only when asked for
+    assert client.post("/portfolio/calendar", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    url = re.search(
+        r'<code id="portfolio-feed">[^<]*(/calendar/portfolio/[^<]+\.ics)</code>', client.get("/portfolio").text
+    )
+    feed = TestClient(app).get(url.group(1))
+    assert feed.status_code == 200
+    assert "Alfa Ziekenhuis ransomware" in feed.text and "Bravo Zorggroep ransomware" in feed.text
+    with Session(app.state.engine) as session:
+        tenancy.bind(session, 2)
+        memberships.revoke(session, user=session.get(User, user_id), organisation_id=2, actor="test")
+        session.commit()
+    after = TestClient(app).get(url.group(1))
+    assert "Alfa Ziekenhuis ransomware" in after.text and "Bravo" not in after.text
+    assert TestClient(app).get("/calendar/portfolio/not-a-token.ics").status_code == 404

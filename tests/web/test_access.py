@@ -50,6 +50,7 @@ POST_ROLES = {
     "/account/tokens": "viewer",
     "/account/tokens/{token_id}/revoke": "viewer",
     "/organisation/switch": "viewer",
+    "/portfolio/calendar": "viewer",
     "/organisations": "operator",
     "/organisations/{slug}/members": "operator",
 }

@@ -1,0 +1,26 @@
+"""The secrets behind the calendar feeds that are a user's own rather than an organisation's."""
+
+import secrets
+
+from sqlmodel import Session, select
+
+from notifier import clock
+from notifier.audit import chain
+from notifier.calendar.models import PortfolioCalendarToken
+
+
+def portfolio_token(session: Session, *, user_id: int, rotate: bool, actor: str) -> str:
+    """The user's portfolio feed secret (made on first use)."""
+    row = session.exec(select(PortfolioCalendarToken).where(PortfolioCalendarToken.user_id == user_id)).first()
+    if row is not None and not rotate:
+        return row.token
+    row = row or PortfolioCalendarToken(user_id=user_id, token="")
+    row.token, row.created_at = secrets.token_urlsafe(32), clock.now()
+    session.add(row)
+    session.flush()
+    chain.append(
+        session,
+        actor=actor,
+        event_type="calendar.portfolio_token_rotated" if rotate else "calendar.portfolio_token_created",
+    )
+    return row.token
