@@ -8,7 +8,7 @@ organisation's slug answers 404, the same as one that does not exist.
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -18,6 +18,7 @@ from notifier.accounts.roles import ROLES
 from notifier.auth import Principal
 from notifier.deps import PrincipalDep, SessionDep
 from notifier.errors import NotFound
+from notifier.http import paging
 from notifier.organisation import service
 from notifier.organisation.models import Organisation
 from notifier.organisation.models_api import OrganisationCreate, OrganisationSummary
@@ -91,8 +92,11 @@ def create_organisation(body: OrganisationCreate, response: Response, session: S
 
 
 @router.get("", response_model=list[OrganisationSummary])
-def list_organisations(session: SessionDep, who: PrincipalDep):
-    return [_summary(o) for o in service.by_ids(session, _visible_ids(session, who))]
+def list_organisations(
+    request: Request, response: Response, page: paging.PageDep, session: SessionDep, who: PrincipalDep
+):
+    found = service.by_ids(session, _visible_ids(session, who))
+    return [_summary(o) for o in paging.sliced(request, response, page, found)]
 
 
 @router.get("/{slug}", response_model=OrganisationSummary, responses={404: {"description": "Unknown or not yours"}})
@@ -127,7 +131,9 @@ def create_token(slug: str, body: TokenIn, session: SessionDep, who: PrincipalDe
 
 
 @router.get("/{slug}/tokens", response_model=list[TokenOut])
-def list_tokens(slug: str, session: SessionDep, who: PrincipalDep):
+def list_tokens(
+    slug: str, request: Request, response: Response, page: paging.PageDep, session: SessionDep, who: PrincipalDep
+):
     org = _managed(session, who, slug)
     return [
         TokenOut(
@@ -140,7 +146,7 @@ def list_tokens(slug: str, session: SessionDep, who: PrincipalDep):
             created_by=t.created_by,
             expires_at=t.expires_at,
         )
-        for t in tokens.listed(session, org.id)
+        for t in paging.sliced(request, response, page, tokens.listed(session, org.id))
     ]
 
 

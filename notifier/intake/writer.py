@@ -46,7 +46,9 @@ class WriterConfig:
 
 def _child(conn: Connection, config: WriterConfig) -> None:
     """The writer process: receive (now, items), write them, send the results back; ends when the pipe closes."""
-    # Imported in the child, which multiprocessing spawns afresh: the parent needs neither.
+    # Imported in the child, which multiprocessing spawns afresh: the parent needs neither. Every model, since a
+    # flush resolves the foreign keys of the tables it writes (the chain head refers to its organisation).
+    import notifier.organisation.models  # noqa: F401
     from notifier.db import make_engine
     from notifier.logging import configure_logging
 

@@ -14,6 +14,7 @@ from fastapi import HTTPException, Request
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, text
 
+from notifier import tenancy
 from notifier.audit import chain
 from notifier.db import after_commit, session_scope
 from notifier.deps import SessionDep
@@ -63,6 +64,7 @@ def probe_routes(app):
     """Routes that write an audit record through the request's session, then answer or fail in different ways."""
 
     def write(session) -> None:  # noqa: ANN001
+        tenancy.bind(session, tenancy.DEFAULT_ORGANISATION_ID)  # what a route's credentials do first
         chain.append(session, actor="test", event_type=PROBE, payload={})
         session.flush()
 

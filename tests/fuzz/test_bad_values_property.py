@@ -170,7 +170,10 @@ def world(app):
         assert link.status_code == 201, link.text
         answers = {"answers": {"financial_loss_eur": 10.0, "deaths": 0}}
         assert client.post(f"/api/v1/incidents/{incident['id']}/assessments", json=answers).status_code == 201
+        token = client.post("/api/v1/organisations/default/tokens", json={"name": "fuzz", "role": "viewer"})
+        assert token.status_code == 201, token.text
         ids = {
+            "token_id": token.json()["id"],
             "incident_id": incident["id"],
             "triage_id": triage.json()["incident_id"],
             "alert_id": alert.json()["alert_id"],
@@ -205,6 +208,10 @@ def write_operations(ids: dict) -> list[tuple[str, str, Any]]:
         ("POST", f"/api/v1/incidents/{i}/processors", {"processor_id": p, "processor_aware_at": ago(hours=1),
                                                         "informed_at": ago(minutes=30)}),
         ("POST", "/api/v1/calendar/token", None),
+        ("POST", "/api/v1/organisations", {"name": "Tweede organisatie", "slug": "tweede"}),
+        ("POST", "/api/v1/organisations/default/tokens", {"name": "n", "role": "officer",
+                                                          "expires_at": "2027-01-01T00:00:00+01:00"}),
+        ("DELETE", f"/api/v1/organisations/default/tokens/{ids['token_id']}", None),
     ]  # fmt: skip
 
 
@@ -224,9 +231,17 @@ def test_every_write_operation_of_the_schema_has_a_body_here(app, world):
 def _template(path: str) -> str:
     """/api/v1/incidents/3/merge -> /api/v1/incidents/{incident_id}/merge, as the schema names it."""
     parts = path.split("/")
-    names = {"incidents": "{incident_id}", "processors": "{processor_id}", "assessments": "{version}"}
+    names = {
+        "incidents": "{incident_id}",
+        "processors": "{processor_id}",
+        "assessments": "{version}",
+        "tokens": "{token_id}",
+    }
     out = []
     for index, part in enumerate(parts):
+        if part == "default" and parts[index - 1] == "organisations":
+            out.append("{slug}")
+            continue
         out.append(names.get(parts[index - 1], part) if part.isdigit() else part)
     return "/".join(out)
 
