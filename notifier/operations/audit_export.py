@@ -30,7 +30,7 @@ from notifier.audit.chain import Linkage
 from notifier.audit.models import AuditHead, AuditRecord
 from notifier.incidents.models import Submission
 from notifier.organisation.models import Organisation
-from notifier.submissions import filings_check
+from notifier.submissions import filings_check, ledger
 
 FORMAT = "meldplicht-audit-export"
 VERSION = 1
@@ -52,25 +52,7 @@ RECORD_FIELDS = (
     "hash",
 )
 # The ledger's columns by their column names (`json` is Submission.json_copy).
-LEDGER_FIELDS = (
-    "id",
-    "incident_id",
-    "regime",
-    "stage",
-    "submitted_at",
-    "reference",
-    "delay_reason",
-    "confirmed_by",
-    "confirmed_at",
-    "language",
-    "text",
-    "json",
-    "recipients",
-    "missing",
-    "sha256",
-    "hash_version",
-    "ledger_sha256",
-)
+LEDGER_FIELDS = ("id", *ledger.HASHED_COLUMNS, "sha256", "hash_version", "ledger_sha256")
 _INSTANTS = {"at", "submitted_at", "confirmed_at"}
 # What the checks below rely on; anything else a forged file puts in a field is hashed as it is and so detected.
 _TYPES = {

@@ -89,28 +89,9 @@ def test_queueing_the_same_key_twice_is_harmless(app, settings):
     from notifier.mail.render import Rendered
 
     mail = Rendered("s", "t", "<p>h</p>")
+    same = {"key": "k:1", "kind": "test", "to": ["x@y.example"], "cc": [], "mail": mail, "mail_from": MAIL_FROM}
     with session_scope(app.state.engine) as session:
-        first = enqueue(
-            session,
-            key="k:1",
-            kind="test",
-            to=["x@y.example"],
-            cc=[],
-            mail=mail,
-            mail_from=MAIL_FROM,
-            now=T0,
-            organisation_id=1,
-        )
-        second = enqueue(
-            session,
-            key="k:1",
-            kind="test",
-            to=["x@y.example"],
-            cc=[],
-            mail=mail,
-            mail_from=MAIL_FROM,
-            now=T0,
-            organisation_id=1,
-        )
+        first = enqueue(session, **same, now=T0, organisation_id=1)
+        second = enqueue(session, **same, now=T0, organisation_id=1)
     assert first is not None and second is None
     assert len(outbox(app)) == 1
