@@ -77,9 +77,11 @@ def test_made_up_forwarded_addresses_do_not_escape_the_sign_in_limit(untrusting)
 def test_made_up_forwarded_addresses_do_not_escape_the_intake_credential_limit(untrusting):
     codes = [wrong_intake_token(untrusting, f"203.0.113.{i}") for i in range(ATTEMPTS)]
     assert set(codes) == {401, 429}
-    # The budget is per process: with two workers each may spend its own before refusing.
+    # The budget is per process: with two workers each may spend its own before refusing, and which worker
+    # takes the next connection is the kernel's choice, so only the one process has a known last answer.
     assert codes.count(401) <= INTAKE_FAILURES_PER_MINUTE * (2 if untrusting.args else 1)
-    assert codes[-1] == 429
+    if not untrusting.args:
+        assert codes[INTAKE_FAILURES_PER_MINUTE:] == [429] * (ATTEMPTS - INTAKE_FAILURES_PER_MINUTE)
 
 
 def test_a_trusted_proxy_s_forwarded_addresses_count_separately(behind_proxy):

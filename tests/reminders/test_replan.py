@@ -77,7 +77,8 @@ def test_a_quiet_sweep_reads_no_deadline_or_step_of_unchanged_incidents(client, 
     quiet_sweep(app, settings, T0 + timedelta(hours=1))
     with statements(app.state.engine) as seen:
         assert quiet_sweep(app, settings, T0 + timedelta(hours=2)) == []
-    reads = [s for s in seen if s.startswith("select")]
+    # PostgreSQL's transactions first name their organisations for row-level security; that reads no rows.
+    reads = [s for s in seen if s.startswith("select") and "set_config(" not in s]
     # One indexed look for deadlines whose replan_at has come, one for due steps; no per-incident reads.
     assert len(reads) == 2, reads
     assert "replan_at <=" in reads[0] and "from reminder_step" in reads[1]
