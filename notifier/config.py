@@ -74,6 +74,26 @@ class Settings(BaseSettings):
     totp_required_roles: str = "administrator,officer"
     session_idle_minutes: int = Field(default=60, ge=1)
     session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Single sign-on through an OpenID Connect provider (notifier/accounts/oidc.py, notifier/accounts/sso.py). Off
+    # unless the issuer is set; the password sign-in stays unless switched off.
+    password_signin: bool = Field(default=True, description="the local e-mail and password sign-in")
+    oidc_issuer: str | None = Field(default=None, description="the provider's issuer URL, e.g. Keycloak's realm URL")
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = Field(default=None, repr=False)
+    oidc_scopes: str = "openid email profile"
+    oidc_label: str = Field(default="single sign-on", description="the sign-in button: 'Sign in with <label>'")
+    oidc_email_claim: str = "email"
+    oidc_trust_email: bool = Field(
+        default=False, description="link an existing account by e-mail without email_verified (Entra ID sends none)"
+    )
+    oidc_groups_claim: str = "groups"
+    oidc_group_roles: dict[str, str] = Field(
+        default_factory=dict, description='claim value -> "<organisation slug>:<role>", JSON'
+    )
+    oidc_jit_organisation: str | None = Field(default=None, description="every signed-in person joins this slug")
+    oidc_jit_role: str = "viewer"
+    oidc_trust_mfa: bool = Field(default=False, description="no TOTP step when the provider's amr asserts MFA")
+    oidc_mfa_amr: str = Field(default="mfa", description="amr values that count as multi-factor, comma-separated")
     # Rate limits (notifier/http/ratelimit.py, notifier/web/throttle.py). The client address is the peer's;
     # X-Forwarded-For counts only when the peer is one of these proxies (comma-separated addresses or networks).
     trusted_proxies: str = ""
@@ -119,12 +139,23 @@ class Settings(BaseSettings):
             self.intake_token.strip().lower() in PLACEHOLDER_SECRETS or len(self.intake_token) < 32
         ):
             problems.append("NOTIFIER_INTAKE_TOKEN is a placeholder or shorter than 32 characters")
+        if self.oidc_client_secret is not None and _placeholder(self.oidc_client_secret):
+            problems.append("NOTIFIER_OIDC_CLIENT_SECRET is a placeholder")
         # The mail provider sets the SMTP password's length, so only placeholders are refused; without a user it is
         # never sent, so an empty one is fine then.
         if self.smtp_user and _placeholder(self.smtp_password or ""):
             problems.append("NOTIFIER_SMTP_PASSWORD is empty or a placeholder")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _sign_in_possible(self) -> "Settings":
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("NOTIFIER_OIDC_ISSUER needs NOTIFIER_OIDC_CLIENT_ID")
+        if not self.password_signin and not self.oidc_issuer:
+            raise ValueError("NOTIFIER_PASSWORD_SIGNIN=false needs NOTIFIER_OIDC_ISSUER: nobody could sign in")
+        # The roles named in the claim mapping are checked by notifier/accounts/sso.py when the app starts.
         return self
 
     @field_validator("competent_authorities")

@@ -39,6 +39,11 @@ class User(SQLModel, table=True):
     # cookie dies with the sign-out instead of living on until the idle timeout.
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
+    @property
+    def has_password(self) -> bool:
+        """False for an account the identity provider made (notifier/accounts/sso.py stores no usable hash)."""
+        return self.password_hash.startswith("$argon2")
+
 
 class SignInFailure(SQLModel, table=True):
     """One failed (or still running) sign-in attempt of a client address; rows older than the window are deleted.
@@ -96,3 +101,20 @@ class ApiToken(OrganisationOwned, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UserIdentity(SQLModel, table=True):
+    """An account's identity at an OpenID Connect provider: the (issuer, subject) pair the provider vouches for.
+
+    The e-mail address can change at the provider and be reused by someone else; the subject cannot, so a person is
+    recognised by it and the e-mail address links an existing account only once, at the first sign-in."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_user_identity_issuer_subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    issuer: str = Field(max_length=2048)
+    subject: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,6 +10,8 @@ from sqlalchemy.exc import DataError, StatementError
 from sqlmodel import Session
 from starlette.middleware.sessions import SessionMiddleware
 
+from notifier.accounts import sso
+from notifier.accounts.oidc import RelyingParty
 from notifier.config import Settings
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.state_machine import TransitionNotAllowed
@@ -24,6 +26,7 @@ from notifier.web import (
     signin,
     token_pages,
 )
+from notifier.web import sso as sso_pages
 from notifier.web.render import environment, render, see_other
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -84,11 +87,37 @@ def _pages_refuse_with_a_page(app: FastAPI) -> None:
         app.add_exception_handler(kind, answer)
 
 
+def _single_sign_on(app: FastAPI, settings: Settings) -> None:
+    """The relying party when an issuer is set; a claim mapping naming no role stops the start here."""
+    app.state.oidc = None
+    if not settings.oidc_issuer:
+        return
+    app.state.oidc_policy = sso.policy_from(settings)
+    app.state.oidc = RelyingParty(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id or "",
+        client_secret=settings.oidc_client_secret,
+        redirect_uri=settings.base_url.rstrip("/") + "/signin/oidc/callback",
+        scopes=settings.oidc_scopes,
+    )
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.web_templates = environment(settings.templates_dir)
+    _single_sign_on(app, settings)
     _handlers(app)
     _pages_refuse_with_a_page(app)
-    for module in (signin, dashboard, incidents, assistant, settings_pages, organisations, token_pages, reply):
+    for module in (
+        signin,
+        sso_pages,
+        dashboard,
+        incidents,
+        assistant,
+        settings_pages,
+        organisations,
+        token_pages,
+        reply,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     # Pure ASGI middleware; it only reads the cookie, so the API and the SIEM intake pay next to nothing for it.

@@ -197,7 +197,14 @@ def _require(role: str, allow_unenrolled: bool = False, operator: bool = False):
                 request.session.clear()
                 raise SignInRequired("no session")
             viewer = viewer_for(request, session, user)
-        needs_totp = highest_role(user, viewer.memberships) in required_roles(request) and not user.totp_enabled
+        # A provider that asserted multi-factor authentication (and is trusted to: NOTIFIER_OIDC_TRUST_MFA) stands in
+        # for the TOTP this role would otherwise have to enrol.
+        by_provider = request.session.get("mfa_by") == "provider"
+        needs_totp = (
+            highest_role(user, viewer.memberships) in required_roles(request)
+            and not user.totp_enabled
+            and not by_provider
+        )
         if needs_totp and not allow_unenrolled:
             raise EnrolmentRequired()
         if viewer.organisation is not None:

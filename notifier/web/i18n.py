@@ -47,6 +47,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "organisations": ("Organisaties", "Organisations"),
     "sign_in": ("Inloggen", "Sign in"),
+    "sso_button": ("Inloggen met {label}", "Sign in with {label}"),
+    "sso_or_password": ("of met e-mailadres en wachtwoord", "or with e-mail address and password"),
+    # The reason stays in the log and the audit trail: the page must not tell an attacker which check failed.
+    "sso_refused": (
+        "Inloggen via de identiteitsprovider is niet gelukt. Begin opnieuw; blijft het misgaan, meld dan het tijdstip "
+        "aan de beheerder.",
+        "Signing in through the identity provider did not succeed. Start again; if it keeps failing, tell the "
+        "administrator the time it happened.",
+    ),
+    "sso_no_membership": (
+        "Uw identiteitsprovider geeft u geen toegang tot een organisatie in meldplicht. Vraag de beheerder om toegang.",
+        "Your identity provider grants you access to no organisation in meldplicht. Ask the administrator for access.",
+    ),
+    "sso_unavailable": (
+        "De identiteitsprovider is nu niet bereikbaar. Probeer het later opnieuw.",
+        "The identity provider cannot be reached now. Try again later.",
+    ),
+    "password_signin_off": (
+        "Inloggen met wachtwoord staat uit in deze installatie; gebruik de knop hierboven.",
+        "Password sign-in is switched off in this deployment; use the button above.",
+    ),
     "sign_out": ("Uitloggen", "Sign out"),
     "email": ("E-mailadres", "E-mail address"),
     "password": ("Wachtwoord", "Password"),

@@ -31,6 +31,10 @@ def signin_page(request: Request):
     return render(request, "signin.html.j2", values={}, error=None)
 
 
+def password_signin_off(request: Request) -> bool:
+    return not request.app.state.settings.password_signin
+
+
 def _too_many(request: Request, exc: throttle.TooManySignIns, template: str, **context) -> Response:  # noqa: ANN003
     """429 with Retry-After: the page again with the message, or problem details for a client that asks for JSON."""
     log.warning("signin.throttled", client=throttle.client_of(request), retry_after=round(exc.retry_after))
@@ -51,6 +55,8 @@ def _too_many(request: Request, exc: throttle.TooManySignIns, template: str, **c
 @router.post("/signin")
 def signin(request: Request, session: SessionDep, form: FormDep):
     email = form.get("email", "")
+    if password_signin_off(request):
+        return render(request, "signin.html.j2", values={}, error="password_signin_off", status_code=403)
     auth.bind_account(request, session, None)
     try:
         attempt = throttle.begin(request)  # before the password is even looked at
@@ -68,14 +74,17 @@ def signin(request: Request, session: SessionDep, form: FormDep):
     auth.start_session(request, user, second_factor_done=not user.totp_enabled)
     if user.totp_enabled:
         return see_other("/signin/totp")
-    _signed_in(session, user)
+    signed_in(session, user, method="password")
     return see_other("/")
 
 
-def _signed_in(session, user) -> None:  # noqa: ANN001
+def signed_in(session, user, *, method: str, multi_factor_by_provider: bool = False) -> None:  # noqa: ANN001
     user.last_login_at = clock.now()
     session.add(user)
-    chain.append(session, actor=passwords.actor(user), event_type="user.signed_in", payload={"email": user.email})
+    payload = {"email": user.email, "method": method}
+    if multi_factor_by_provider:
+        payload["second_factor"] = "provider"
+    chain.append(session, actor=passwords.actor(user), event_type="user.signed_in", payload=payload)
 
 
 @router.get("/signin/totp")
@@ -113,8 +122,11 @@ def totp_verify(request: Request, session: SessionDep, form: FormDep):
         error = "locked" if passwords.is_locked(user) else "totp_wrong"
         return render(request, "signin_totp.html.j2", lang=_lang(request, user), error=error, status_code=401)
     after_commit(session, attempt.succeeded)
+    by_provider = bool(request.session.get("sso"))
     auth.start_session(request, user, second_factor_done=True)
-    _signed_in(session, user)
+    if by_provider:
+        request.session["sso"] = True
+    signed_in(session, user, method="oidc" if by_provider else "password")
     return see_other("/")
 
 
@@ -125,7 +137,14 @@ def signout(request: Request, session: SessionDep, form: FormDep):
     auth.bind_account(request, session, user)
     if user is not None:
         end_sessions(session, user)
+    by_provider = request.session.get("sso")
     request.session.clear()
+    party = getattr(request.app.state, "oidc", None)
+    if by_provider and party is not None:
+        # RP-Initiated Logout: the provider's session ends too, or the next "sign in" would pass straight through.
+        url = party.logout_url(request.app.state.settings.base_url.rstrip("/") + "/signin")
+        if url:
+            return see_other(url)
     return see_other("/signin")
 
 
@@ -158,6 +177,8 @@ def account_save(request: Request, session: SessionDep, viewer: EnrollingDep, fo
 
 @router.post("/account/password")
 def password_change(request: Request, session: SessionDep, viewer: EnrollingDep, form: FormDep):
+    if password_signin_off(request):
+        raise auth.Forbidden("password sign-in is switched off")
     try:
         passwords.change_password(
             session, user=viewer.user, current=form.get("current_password", ""), new=form.get("password", "")

@@ -15,7 +15,7 @@ from tests.isolation.conftest import MARKER
 from tests.routing import all_routes
 from tests.web.conftest import PASSWORD, sign_in
 
-PUBLIC = {"/signin", "/signin/totp", "/healthz", "/reply/{token}"}
+PUBLIC = {"/signin", "/signin/totp", "/signin/oidc", "/signin/oidc/callback", "/healthz", "/reply/{token}"}
 OPERATOR_ONLY = {"/organisations", "/organisations/{slug}/members"}
 # Pages and forms of the caller's own organisation or account, without an id of anyone's.
 OWN = {"/settings/sources/{source}", "/signout"}

@@ -55,7 +55,7 @@ POST_ROLES = {
     "/organisations/{slug}/members": "operator",
 }
 # The processor's reply page (notifier/web/reply.py) has no account: the signed link is its key (tests/processors).
-PUBLIC = {"/signin", "/signin/totp", "/healthz", "/reply/{token}"}
+PUBLIC = {"/signin", "/signin/totp", "/signin/oidc", "/signin/oidc/callback", "/healthz", "/reply/{token}"}
 # An operator is a deployment-level flag, not a role in an organisation: no membership role reaches it.
 RANK = {"viewer": 0, "officer": 1, "administrator": 2, "operator": 3}
 
