@@ -13,10 +13,11 @@ import pytest
 from tests.sso.conftest import confirm_logout, follow, login
 
 try:
-    from authlib.jose import JsonWebKey
-    from authlib.jose import jwt as authlib_jwt
-except ImportError:  # authlib arrives with the relying party; without it the claims are read unverified
-    authlib_jwt = None
+    # authlib's own JOSE library (authlib.jose is deprecated for it); without authlib the claims are read unverified.
+    from joserfc import jwt as joserfc_jwt
+    from joserfc.jwk import KeySet
+except ImportError:
+    joserfc_jwt = None
 
 CLIENT = {
     "client_id": "meldplicht-test",
@@ -89,9 +90,9 @@ def redeem(provider, http: httpx.Client, code: str, verifier: str) -> httpx.Resp
 
 
 def id_token_claims(provider, http: httpx.Client, id_token: str) -> dict[str, Any]:
-    if authlib_jwt is not None:
-        keys = JsonWebKey.import_key_set(http.get(http.get(provider.discovery_url).json()["jwks_uri"]).json())
-        return dict(authlib_jwt.decode(id_token, keys))
+    if joserfc_jwt is not None:
+        keys = KeySet.import_key_set(http.get(http.get(provider.discovery_url).json()["jwks_uri"]).json())
+        return dict(joserfc_jwt.decode(id_token, keys, algorithms=["RS256"]).claims)
     payload = id_token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
@@ -158,7 +159,8 @@ def test_accounts_are_read_afresh_and_amr_is_absent_without_the_key(oidc_provide
         assert claims["sub"] == "bob"
         assert "amr" not in claims
         discovery = http.get(provider.discovery_url).json()
-        userinfo = http.get(discovery["userinfo_endpoint"], headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        userinfo = http.get(discovery["userinfo_endpoint"], headers=bearer)
         # No profile scope asked, so no name; groups is there even when empty.
         assert userinfo.json() == {
             "sub": "bob",
@@ -231,3 +233,10 @@ def test_rp_initiated_logout_returns_to_the_client(oidc_provider, http):
     again = follow(http, authorize_url(provider, challenge=challenge, state="s2", nonce="n2", scope="openid"))
     assert again.status_code == 200
     assert 'name="login"' in again.text
+
+
+def test_a_provider_that_cannot_start_fails_the_test_with_its_stderr(oidc_provider):
+    with pytest.raises(pytest.fail.Exception) as failed:
+        oidc_provider(clients=[{"client_id": "no-redirect-uris", "client_secret": "x" * 32}])
+    assert "the OpenID provider exited" in str(failed.value)
+    assert "redirect_uris" in str(failed.value)

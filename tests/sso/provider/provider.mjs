@@ -182,6 +182,17 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// The library checks static clients only when one is first used; a test's misconfigured client should fail at
+// start-up, with the reason on stderr, rather than as an error page in the middle of a sign-in.
+for (const { client_id: clientId } of clients) {
+  try {
+    await provider.Client.find(String(clientId));
+  } catch (error) {
+    process.stderr.write(`client ${clientId}: ${error.message}: ${error.error_description ?? ''}\n`);
+    process.exit(2);
+  }
+}
+
 server.listen(port, '127.0.0.1', () => {
   // The fixture waits for this line; stdout is a pipe there, so write it in one call before anything else.
   process.stdout.write(`ready ${issuer}\n`);
