@@ -71,10 +71,14 @@ def sso_callback(request: Request, session: SessionDep):
     except SignInRejected as exc:
         session.rollback()
         auth.bind_account(request, session, None)
-        log.warning("sso.refused", reason=exc.reason)
-        chain.append(session, actor="system", event_type="user.sso_refused", payload={"reason": exc.reason})
+        log.warning("sso.refused", reason=exc.reason, status=exc.status)
+        # Audited when the provider's answer was refused; a callback any stranger can send (a wrong state, no
+        # sign-in started) only logs, or anyone could grow the audit chain at will.
+        if exc.status == 403:
+            chain.append(session, actor="system", event_type="user.sso_refused", payload={"reason": exc.reason})
         return _refused(request, "sso_refused", exc.status)
-    found = auth.memberships_of(session, user)
+    with tenancy.unscoped(session):
+        found = auth.memberships_of(session, user)
     if not found and not user.operator:
         auth.bind_account(request, session, user)
         chain.append(

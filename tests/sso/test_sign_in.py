@@ -211,6 +211,7 @@ def test_a_callback_with_another_state_is_rejected(sso):
     assert signed_in_as(rp) is None
     # The right state cannot be used after that either: the pending sign-in was spent on the first answer.
     assert rp.get(f"/signin/oidc/callback?{parts.query}").status_code == 400
+    assert not audit(app, "user.sso_refused")  # a stranger's callback does not write to the audit chain
     with Session(app.state.engine) as session:
         assert session.exec(select(User).where(User.email == ALICE["email"])).first() is None
 
