@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
 from notifier import clock
@@ -15,7 +15,11 @@ class Deadline(OrganisationOwned, table=True):
     """One due stage of one track; recomputed on every event of its incident."""
 
     __tablename__ = "deadline"
-    __table_args__ = (UniqueConstraint("incident_id", "regime", "stage", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "regime", "stage", "sequence"),
+        # See Incident: the incident leads when the organisation criterion is added.
+        Index("ix_deadline_incident_organisation", "incident_id", "organisation_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
