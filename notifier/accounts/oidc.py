@@ -28,14 +28,16 @@ from joserfc.jws import JWSRegistry
 log = structlog.get_logger("notifier.sso")
 
 DISCOVERY_SECONDS = 3600
+RETRY_SECONDS = 30  # after a failed discovery, before asking the provider again
 PENDING_SECONDS = 600  # from the redirect to the provider until its answer comes back
 LEEWAY_SECONDS = 60  # clock difference tolerated on exp / iat
 
 
 class SignInRejected(Exception):
     """The provider's answer is not accepted; `reason` is for the log and the audit trail, never for the page.
-    `status`: 400 for a callback that does not belong to this browser's sign-in, 403 for a refused person, 502 for
-    a provider that cannot be reached."""
+    `status`: 400 for a callback the browser alone could have made (not this browser's sign-in, an error answer, a
+    code the provider does not redeem), 403 for what the provider vouched for and is refused here (audited), 502
+    for a provider that cannot be reached or answers nonsense."""
 
     def __init__(self, reason: str, *, status: int = 403):
         super().__init__(reason)
@@ -62,9 +64,11 @@ class RelyingParty:
     client_secret: str | None
     redirect_uri: str
     scopes: str = "openid email profile"
-    timeout: float = 10.0
+    # Per phase (connect, read): the sign-in waits for the provider at most this long at each step.
+    timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(10.0, connect=5.0))
     _metadata: dict[str, Any] | None = field(default=None, repr=False)
     _metadata_at: float = 0.0
+    _failed_at: float = -RETRY_SECONDS
     _keys: dict[str, Any] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -74,24 +78,48 @@ class RelyingParty:
         try:
             answer = httpx.get(url, timeout=self.timeout, headers={"Accept": "application/json"})
             answer.raise_for_status()
-            return answer.json()
+            found = answer.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise SignInRejected(f"provider unreachable: {url}: {exc}", status=502) from exc
+        if not isinstance(found, dict):
+            raise SignInRejected(f"provider answered {url} with {type(found).__name__}, not an object", status=502)
+        return found
 
     def metadata(self) -> dict[str, Any]:
-        with self._lock:
-            if self._metadata is None or time.monotonic() - self._metadata_at > DISCOVERY_SECONDS:
-                found = self._get_json(self.issuer.rstrip("/") + "/.well-known/openid-configuration")
-                # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer it was asked for.
-                if found.get("issuer") != self.issuer:
-                    raise SignInRejected(f"discovery names issuer {found.get('issuer')!r}, not {self.issuer!r}")
-                self._metadata, self._metadata_at, self._keys = found, time.monotonic(), None
+        """The discovery document. Fetched outside the lock (a slow provider must not queue every request behind
+        one), kept when a refresh fails, and not asked again for RETRY_SECONDS after a failure."""
+        now = time.monotonic()
+        if self._metadata is not None and now - self._metadata_at <= DISCOVERY_SECONDS:
             return self._metadata
+        if now - self._failed_at < RETRY_SECONDS:
+            if self._metadata is not None:
+                return self._metadata
+            raise SignInRejected("provider unreachable (retried shortly)", status=502)
+        try:
+            found = self._get_json(self.issuer.rstrip("/") + "/.well-known/openid-configuration")
+            # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer it was asked for.
+            if found.get("issuer") != self.issuer:
+                raise SignInRejected(f"discovery names issuer {found.get('issuer')!r}, not {self.issuer!r}", status=502)
+            for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+                if not isinstance(found.get(endpoint), str):
+                    raise SignInRejected(f"discovery names no {endpoint}", status=502)
+        except SignInRejected:
+            with self._lock:
+                self._failed_at = time.monotonic()
+            if self._metadata is not None:
+                return self._metadata
+            raise
+        with self._lock:
+            self._metadata, self._metadata_at, self._keys = found, time.monotonic(), None
+        return found
 
     def _key_set(self, *, fresh: bool = False) -> KeySet:
         if self._keys is None or fresh:
             self._keys = self._get_json(self.metadata()["jwks_uri"])
-        return KeySet.import_key_set(self._keys)
+        try:
+            return KeySet.import_key_set(self._keys)
+        except (JoseError, ValueError, KeyError, TypeError) as exc:
+            raise SignInRejected(f"the provider's keys cannot be read: {exc}", status=502) from exc
 
     # --- the first leg: to the provider -----------------------------------------------------------------------
 
@@ -131,13 +159,19 @@ class RelyingParty:
         # RFC 9207: a provider that names itself in its answer must name this one (the mix-up attack).
         if "iss" in query and query["iss"] != self.issuer:
             raise SignInRejected(f"the answer comes from issuer {query['iss']!r}", status=400)
+        # Anyone holding this browser's state could send these, so they are the browser's (400, logged, not audited).
         if query.get("error"):
-            raise SignInRejected(f"provider answered {query['error']}: {query.get('error_description', '')}")
+            raise SignInRejected(
+                f"provider answered {query['error']}: {query.get('error_description', '')}", status=400
+            )
         code = query.get("code")
         if not code:
             raise SignInRejected("the provider's answer has no code", status=400)
         tokens = self._redeem(code, pending["verifier"])
         id_claims = self._validate_id_token(tokens, pending["nonce"])
+        subject = id_claims["sub"]
+        if not isinstance(subject, str) or not 0 < len(subject) <= 255:
+            raise SignInRejected("the ID token's sub is empty or longer than 255 characters")
         values = dict(id_claims)
         userinfo = self._userinfo(tokens.get("access_token"))
         if userinfo:
@@ -145,7 +179,7 @@ class RelyingParty:
             if userinfo.get("sub") != id_claims["sub"]:
                 raise SignInRejected("userinfo names another subject than the ID token")
             values = {**userinfo, **values}
-        return Claims(issuer=self.issuer, subject=str(id_claims["sub"]), values=values)
+        return Claims(issuer=self.issuer, subject=subject, values=values)
 
     def _redeem(self, code: str, verifier: str) -> dict[str, Any]:
         data = {
@@ -173,8 +207,13 @@ class RelyingParty:
             body = answer.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise SignInRejected(f"token endpoint unreachable: {exc}", status=502) from exc
-        if answer.status_code != 200 or "id_token" not in body:
-            raise SignInRejected(f"token endpoint answered {answer.status_code}: {body.get('error', 'no id_token')}")
+        if answer.status_code >= 500 or not isinstance(body, dict):
+            raise SignInRejected(f"token endpoint answered {answer.status_code}", status=502)
+        if answer.status_code != 200 or not isinstance(body.get("id_token"), str):
+            # A spent, expired or made-up code: the browser's answer, not the provider's word on a person.
+            raise SignInRejected(
+                f"token endpoint answered {answer.status_code}: {body.get('error', 'no id_token')}", status=400
+            )
         return body
 
     def _validate_id_token(self, tokens: dict[str, Any], nonce: str) -> dict[str, Any]:
@@ -196,7 +235,7 @@ class RelyingParty:
                 {"nonce": nonce, "client_id": self.client_id, "access_token": tokens.get("access_token")},
             )
             claims.validate(leeway=LEEWAY_SECONDS)
-        except (JoseError, ValueError) as exc:
+        except (JoseError, ValueError, TypeError) as exc:
             raise SignInRejected(f"ID token refused: {exc}") from exc
         return dict(claims)
 
@@ -211,9 +250,12 @@ class RelyingParty:
                 timeout=self.timeout,
             )
             answer.raise_for_status()
-            return answer.json()
+            found = answer.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise SignInRejected(f"userinfo endpoint failed: {exc}", status=502) from exc
+        if not isinstance(found, dict):
+            raise SignInRejected("userinfo answered something else than an object", status=502)
+        return found
 
     # --- signing out ------------------------------------------------------------------------------------------
 

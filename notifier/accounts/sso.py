@@ -1,10 +1,11 @@
 """What the provider's claims make a person here: the account and the memberships, kept in step at each sign-in.
 
 The account is found by the provider's (issuer, subject). At the first sign-in an existing account with the same
-e-mail address is linked, but only when the provider says the address is verified (or the deployment trusts its
-addresses: Entra ID sends no email_verified); otherwise a new account is made, just in time, when the claims grant
-it a membership. Memberships granted by the claims carry source "oidc": at every sign-in they follow the claims
-(added, role changed, or taken away when no longer granted). Memberships granted by hand ("local") stay as they are.
+e-mail address is linked, once: only when the provider says the address is verified (or the deployment trusts its
+addresses: Entra ID sends no email_verified), and never an account another subject holds already. Otherwise a new
+account is made, just in time, for a verified address the claims grant a membership. Memberships granted by the
+claims carry source "oidc": at every sign-in they follow the claims (added, role changed, or taken away when the
+claims state the groups and no longer grant them). Memberships granted by hand ("local") stay as they are.
 """
 
 from dataclasses import dataclass
@@ -67,12 +68,20 @@ def multi_factor(policy: Policy, claims: Claims) -> bool:
     return policy.trust_mfa and isinstance(amr, list) and bool(policy.mfa_amr & {str(v) for v in amr})
 
 
+def groups_stated(policy: Policy, claims: Claims) -> bool:
+    """Whether the claims state the groups at all. Absent (a scope not granted, Entra ID's groups overage, which
+    sends `_claim_names` instead) is not "no groups": the memberships they granted are then left as they are."""
+    return not policy.group_roles or isinstance(claims.get(policy.groups_claim), list | str)
+
+
 def wanted(policy: Policy, claims: Claims) -> dict[str, str]:
     """organisation slug -> role the claims grant (the highest where several values name one organisation); the
     caller turns the slugs into organisations and leaves out those that do not exist."""
-    values = claims.get(policy.groups_claim) or []
+    values = claims.get(policy.groups_claim)
     if isinstance(values, str):
         values = [values]
+    elif not isinstance(values, list):
+        values = []
     pairs = [policy.group_roles[v] for v in values if isinstance(v, str) and v in policy.group_roles]
     if policy.jit_organisation:
         pairs.append((policy.jit_organisation, policy.jit_role))
@@ -90,8 +99,13 @@ def _email(policy: Policy, claims: Claims) -> str:
     return email.strip().lower()
 
 
+def _verified(policy: Policy, claims: Claims) -> bool:
+    return claims.get("email_verified") is True or policy.trust_email
+
+
 def account_for(session: Session, policy: Policy, claims: Claims, grants: dict[int, str]) -> User:
-    """The account the provider's subject is, linking or creating it on the first sign-in."""
+    """The account the provider's subject is, linking or creating it on the first sign-in. Either needs an address
+    the provider vouches for: an unverified one could claim (or reserve) someone else's account."""
     identity = session.exec(
         select(UserIdentity).where(UserIdentity.issuer == claims.issuer, UserIdentity.subject == claims.subject)
     ).first()
@@ -103,10 +117,15 @@ def account_for(session: Session, policy: Policy, claims: Claims, grants: dict[i
             raise SignInRejected("the identity's account is gone")
         return user
     email = _email(policy, claims)
+    if not _verified(policy, claims):
+        raise SignInRejected(f"the provider does not say that {email} is verified")
     user = session.exec(select(User).where(User.email == email)).first()
     if user is not None:
-        if claims.get("email_verified") is not True and not policy.trust_email:
-            raise SignInRejected(f"{email} has an account here, but the provider does not say the address is verified")
+        linked = session.exec(select(UserIdentity.id).where(UserIdentity.user_id == user.id)).first()
+        if linked is not None:
+            # Another subject holds this account: an address the provider gave to someone new does not carry the
+            # old holder's account along. An operator can remove the old identity to move it.
+            raise SignInRejected(f"{email} belongs to another identity already")
         event = "user.identity_linked"
     else:
         if not grants:
@@ -119,7 +138,9 @@ def account_for(session: Session, policy: Policy, claims: Claims, grants: dict[i
         event = "user.created"
     session.add(UserIdentity(user_id=user.id, issuer=claims.issuer, subject=claims.subject, last_seen_at=clock.now()))
     session.flush()
-    tenancy.bind(session, next(iter(sorted(grants)), tenancy.DEFAULT_ORGANISATION_ID))
+    # In the chain of an organisation the account works in: one the claims grant, else one it is a member of.
+    held = [m.organisation_id for m in memberships.of_user(session, user.id)]
+    tenancy.bind(session, min(grants) if grants else min(held, default=tenancy.DEFAULT_ORGANISATION_ID))
     chain.append(
         session,
         actor=actor(claims),
@@ -129,14 +150,18 @@ def account_for(session: Session, policy: Policy, claims: Claims, grants: dict[i
     return user
 
 
-def follow_claims(session: Session, user: User, claims: Claims, grants: dict[int, str]) -> None:
-    """The provider's memberships as the claims say now; each change audited in its organisation's chain."""
+def follow_claims(session: Session, user: User, claims: Claims, grants: dict[int, str], *, stated: bool) -> None:
+    """The provider's memberships as the claims say now; each change audited in its organisation's chain. A
+    membership granted by hand is not the provider's: neither changed nor taken away. `stated`: the claims named
+    the groups at all (else nothing is taken away)."""
     held: dict[int, Membership] = {m.organisation_id: m for m in memberships.of_user(session, user.id)}
     for organisation_id, row in held.items():
-        if row.source == SOURCE and organisation_id not in grants:
+        if stated and row.source == SOURCE and organisation_id not in grants:
             tenancy.bind(session, organisation_id)
             memberships.revoke(session, user=user, organisation_id=organisation_id, actor=actor(claims))
     for organisation_id, role in sorted(grants.items()):
+        if organisation_id in held and held[organisation_id].source != SOURCE:
+            continue
         tenancy.bind(session, organisation_id)
         memberships.grant(
             session, user=user, organisation_id=organisation_id, role=role, actor=actor(claims), source=SOURCE
@@ -149,5 +174,5 @@ def sign_in(session: Session, policy: Policy, claims: Claims, grants: dict[int, 
     following the claims)."""
     with tenancy.unscoped(session):
         user = account_for(session, policy, claims, grants)
-    follow_claims(session, user, claims, grants)
+    follow_claims(session, user, claims, grants, stated=groups_stated(policy, claims))
     return user

@@ -17,6 +17,7 @@ from notifier.web.signin import signed_in
 router = APIRouter(include_in_schema=False)
 log = structlog.get_logger("notifier.sso")
 PENDING = "oidc"  # the session key holding state, nonce and code verifier between the two legs
+REASON_CHARS = 300  # of a refusal's reason in the audit trail (it may quote the provider)
 
 
 def relying_party(request: Request) -> RelyingParty:
@@ -53,8 +54,8 @@ def sso_start(request: Request):
         # The provider's trouble, not the user's input: 502, and the password sign-in (if on) is still there.
         log.error("sso.provider_unavailable", reason=exc.reason)
         return _refused(request, "sso_unavailable", 502)
-    # A fresh session: whatever was signed in before in this browser ends here.
-    request.session.clear()
+    # The session is replaced only when the provider's answer is accepted (auth.start_session): a link to this page
+    # from elsewhere must not sign anybody out.
     request.session[PENDING] = pending
     return see_other(url)
 
@@ -75,7 +76,9 @@ def sso_callback(request: Request, session: SessionDep):
         # Audited when the provider's answer was refused; a callback any stranger can send (a wrong state, no
         # sign-in started) only logs, or anyone could grow the audit chain at will.
         if exc.status == 403:
-            chain.append(session, actor="system", event_type="user.sso_refused", payload={"reason": exc.reason})
+            chain.append(
+                session, actor="system", event_type="user.sso_refused", payload={"reason": exc.reason[:REASON_CHARS]}
+            )
         return _refused(request, "sso_refused", exc.status)
     with tenancy.unscoped(session):
         found = auth.memberships_of(session, user)
