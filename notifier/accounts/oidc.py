@@ -9,7 +9,6 @@ cookie is readable, but they are worth nothing to someone who can already read t
 """
 
 import hmac
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +69,6 @@ class RelyingParty:
     _metadata_at: float = 0.0
     _failed_at: float = -RETRY_SECONDS
     _keys: dict[str, Any] | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- the provider's documents -----------------------------------------------------------------------------
 
@@ -86,7 +84,7 @@ class RelyingParty:
         return found
 
     def metadata(self) -> dict[str, Any]:
-        """The discovery document. Fetched outside the lock (a slow provider must not queue every request behind
+        """The discovery document. Fetched without a lock (a slow provider must not queue every request behind
         one), kept when a refresh fails, and not asked again for RETRY_SECONDS after a failure."""
         now = time.monotonic()
         if self._metadata is not None and now - self._metadata_at <= DISCOVERY_SECONDS:
@@ -104,13 +102,12 @@ class RelyingParty:
                 if not isinstance(found.get(endpoint), str):
                     raise SignInRejected(f"discovery names no {endpoint}", status=502)
         except SignInRejected:
-            with self._lock:
-                self._failed_at = time.monotonic()
+            self._failed_at = time.monotonic()
             if self._metadata is not None:
                 return self._metadata
             raise
-        with self._lock:
-            self._metadata, self._metadata_at, self._keys = found, time.monotonic(), None
+        # Plain attribute writes: two threads refreshing at once both store a valid document, so nothing is locked.
+        self._metadata, self._metadata_at, self._keys = found, time.monotonic(), None
         return found
 
     def _key_set(self, *, fresh: bool = False) -> KeySet:

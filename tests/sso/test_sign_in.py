@@ -92,6 +92,10 @@ def back_to_rp(rp: TestClient, answer: httpx.Response):  # noqa: ANN201
     return rp.get(target[len(RP) :])
 
 
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
 def sign_in(app, account: str) -> tuple[TestClient, httpx.Client, object]:
     rp, op = browser(app)
     return rp, op, back_to_rp(rp, login(op, to_provider(rp), account))
@@ -207,7 +211,7 @@ def test_a_callback_with_another_state_is_rejected(sso):
     rp, op = browser(app)
     answer = login(op, to_provider(rp), "alice")
     parts = urlsplit(answer.headers["location"])
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query = query_of(answer.headers["location"])
     forged = rp.get("/signin/oidc/callback?" + urlencode({**query, "state": "an-attackers-state"}))
     assert forged.status_code == 400
     assert signed_in_as(rp) is None
@@ -223,8 +227,7 @@ def test_a_callback_naming_another_issuer_is_rejected(sso):
     app, _ = sso({"alice": ALICE})
     rp, op = browser(app)
     answer = login(op, to_provider(rp), "alice")
-    parts = urlsplit(answer.headers["location"])
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query = query_of(answer.headers["location"])
     assert "iss" in query
     mixed_up = rp.get("/signin/oidc/callback?" + urlencode({**query, "iss": "https://idp.attacker.example"}))
     assert mixed_up.status_code == 400
@@ -243,7 +246,7 @@ def test_an_id_token_with_another_nonce_is_rejected(sso):
     app, _ = sso({"alice": ALICE})
     rp, op = browser(app)
     parts = urlsplit(to_provider(rp))
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query = query_of(parts.geturl())
     # The authorization request changed on its way to the provider: the ID token then carries the changed nonce.
     tampered = urlunsplit(parts._replace(query=urlencode({**query, "nonce": "a-nonce-of-the-attacker"})))
     answer = back_to_rp(rp, login(op, tampered, "alice"))
