@@ -48,6 +48,79 @@ def _zone(value: str) -> ZoneInfo:
         raise CliError(f"--timezone: unknown time zone {value!r}") from exc
 
 
+# The regime-specific flags of `notifier deadlines`; what each means for a regime is in its workflow file (`cli:`).
+REGIME_FLAGS = {
+    "classified-at": "time",
+    "initial-submitted-at": "time",
+    "intermediate-submitted-at": "time",
+    "notification-submitted-at": "time",
+    "fix-available-at": "time",
+    "kind": "value",
+    "country": "value",
+    "dora-entity-type": "value",
+}
+
+
+def _regime_flags(args: argparse.Namespace, workflow, aware) -> tuple[dict, dict, dict]:  # noqa: ANN001
+    """The regime's flags as (declaration, submitted, conditions), each checked against its workflow file."""
+    # lazy: see the module docstring
+    from notifier.organisation.service import CONDITION_VALUES as condition_values
+
+    known = workflow.cli.flags
+    given = {flag: getattr(args, flag.replace("-", "_")) for flag in REGIME_FLAGS}
+    given = {flag: value for flag, value in given.items() if value is not None}
+    for flag in given:
+        if flag not in known:
+            raise CliError(f"--{flag}: not used by --regime {workflow.regime}")
+    times = {"aware-at": aware}
+    for flag, value in given.items():
+        if REGIME_FLAGS[flag] == "time":
+            times[flag] = _instant(f"--{flag}", value)
+    declaration = dict(workflow.cli.declaration)
+    submitted: dict[str, list[datetime]] = {}
+    conditions: dict[str, str] = {}
+    for flag, meaning in known.items():
+        if flag not in given:
+            if meaning.required:
+                raise CliError(f"--{flag} is required for --regime {workflow.regime}")
+            continue
+        value = times.get(flag, given[flag])
+        for other in meaning.needs:
+            if other not in given:
+                raise CliError(f"--{flag} needs --{other}")
+        for other in meaning.not_before:
+            _not_before(f"--{flag}", value, f"--{other}", times.get(other))
+        if meaning.declares:
+            allowed = _declared_values(workflow, meaning.declares)
+            if allowed and value not in allowed:
+                raise CliError(f"--{flag}: {value!r} is not one of {', '.join(sorted(allowed))}")
+            declaration[meaning.declares] = value.isoformat() if isinstance(value, datetime) else value
+        if meaning.submits:
+            submitted[meaning.submits] = [value]
+        if meaning.condition:
+            allowed = condition_values.get(meaning.condition)
+            if allowed and value not in allowed:
+                raise CliError(f"--{flag}: {value!r} is not one of {', '.join(allowed)}")
+            conditions[meaning.condition] = value
+    for flag, meaning in known.items():
+        for key, values in meaning.only_when.items():
+            if flag in given and declaration.get(key) not in values:
+                raise CliError(f"--{flag}: only for {key} {' or '.join(values)}")
+    return declaration, submitted, conditions
+
+
+def _declared_values(workflow, key: str) -> set[str]:  # noqa: ANN001
+    """The values a declaration key can take: an event's choices for it, or what events set it to."""
+    out = set()
+    for event in workflow.track.events.values():
+        if key in event.sets:
+            out.add(event.sets[key])
+        field = event.fields.get(key)
+        if field is not None and field.choices:
+            out |= set(field.choices)
+    return out
+
+
 def cmd_deadlines(args: argparse.Namespace) -> int:
     # lazy: see the module docstring
     from notifier.config import get_settings
@@ -57,39 +130,52 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
     zone = _zone(args.timezone)
     aware = _instant("--aware-at", args.aware_at)
-    notified = _instant("--notification-submitted-at", args.notification_submitted_at)
     resolved = _instant("--resolved-at", args.resolved_at)
-    _not_before("--notification-submitted-at", notified, "--aware-at", aware)
     _not_before("--resolved-at", resolved, "--aware-at", aware)
     registry = load_registry(get_settings().workflows_dir)
     workflow = registry.get(args.regime)
     if workflow is None:
         raise CliError(f"--regime: unknown regime {args.regime!r}; known: {', '.join(sorted(registry.workflows))}")
-    submitted = {"incident_notification": [notified]} if notified else {}
+    workflow = registry.version_at(args.regime, aware)
+    declaration, submitted, flagged = _regime_flags(args, workflow, aware)
+    conditions = conditions_for(
+        sector=None,
+        entity_type=args.entity_type,
+        trust_service_provider=args.trust_service,
+        dora_entity_type=flagged.get("organisation.dora_entity_type"),
+        country=flagged.get("organisation.country"),
+    )
     anchors = Anchors(
         aware_at=aware,
         resolved_at=resolved,
         submitted=submitted,
-        declaration={"risk": "risk"},  # the CLI answers for a breach that must be notified
-        conditions=conditions_for(sector=None, entity_type=args.entity_type, trust_service_provider=args.trust_service),
+        declaration=declaration,
+        conditions=conditions,
     )
+    # Legal deadlines only: the organisation's own targets are not the law's.
     items = [
         {
             "stage": d.stage,
-            "due": d.due.astimezone(zone).isoformat(),
+            "due": d.due.astimezone(zone).isoformat() if d.due is not None else None,
             "provisional": d.provisional,
             "legal_basis": d.legal_basis,
         }
         for d in compute_due(workflow, anchors, zone)
-        if d.due is not None
+        if not workflow.is_target(d.stage, d.sequence)
     ]
     if args.json:
         print(json.dumps(items, indent=2))
     else:
         for item in items:
             flag = " (provisional)" if item["provisional"] else ""
-            print(f"{item['stage']:<24} {item['due']}{flag}")
+            due = item["due"] or "no date yet: " + _waits_for(workflow, item["stage"])
+            print(f"{item['stage']:<28} {due}{flag}")
     return 0
+
+
+def _waits_for(workflow, stage: str) -> str:  # noqa: ANN001
+    waits = workflow.stages[stage].waits_for
+    return waits.en if waits else "its anchor has not happened"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -640,8 +726,51 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_argument(
         "--notification-submitted-at",
         metavar="ISO",
-        help="when the Cbw incident notification was submitted (the final report runs from it; not before "
-        "--aware-at); without it the final report is provisional",
+        help="when the incident notification was submitted (Cbw: the final report runs from it; CRA, a severe "
+        "incident: the final report one month after it; not before --aware-at); without it the final report is "
+        "provisional",
+    )
+    deadlines.add_argument(
+        "--classified-at",
+        metavar="ISO",
+        help="DORA (required): when the incident was classified as major (not before --aware-at); the initial "
+        "notification is due 4 h after it, no later than 24 h after awareness unless classified after those 24 h",
+    )
+    deadlines.add_argument(
+        "--initial-submitted-at",
+        metavar="ISO",
+        help="DORA: when the initial notification was submitted (the intermediate report runs 72 h from it; "
+        "not before --classified-at); without it the intermediate report is provisional",
+    )
+    deadlines.add_argument(
+        "--intermediate-submitted-at",
+        metavar="ISO",
+        help="DORA: when the intermediate report was submitted (the final report runs one month from it; needs "
+        "--initial-submitted-at and not before it)",
+    )
+    deadlines.add_argument(
+        "--country",
+        metavar="CC",
+        type=str.upper,
+        help="DORA: the entity's member state (ISO 3166 alpha-2, default NL) whose bank holidays move a time limit "
+        "to 12:00 of the next working day (2025/301 art. 5(4))",
+    )
+    deadlines.add_argument(
+        "--dora-entity-type",
+        metavar="TYPE",
+        help="DORA: the financial entity's type as the ESAs' schema names it (affectedEntityType); credit_institution, "
+        "central_counterparty and trading_venue get no weekend extension for the initial and intermediate reports",
+    )
+    deadlines.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="CRA (required): vulnerability (an actively exploited vulnerability) or incident (a severe incident)",
+    )
+    deadlines.add_argument(
+        "--fix-available-at",
+        metavar="ISO",
+        help="CRA, a vulnerability: when a corrective or mitigating measure became available (the final report is "
+        "due 14 days later); without it the final report has no date yet",
     )
     deadlines.add_argument(
         "--resolved-at",

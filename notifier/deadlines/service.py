@@ -51,7 +51,7 @@ def recompute(
     tracks = session.exec(select(Track).where(Track.incident_id == incident.id)).all()
     wanted: dict[tuple[str, str, int], tuple] = {}
     for track in tracks:
-        workflow = registry.get(track.regime)
+        workflow = registry.of_version(track.regime, track.workflow_version)
         if workflow is None or track.aware_at is None:
             continue
         anchors = anchors_for(session, incident, track, conditions)

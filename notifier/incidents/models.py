@@ -50,6 +50,9 @@ class Track(OrganisationOwned, table=True):
     declared_by: str | None = None
     declaration: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     reasoning: str | None = None
+    # The regime's version in force when the clock started (workflows/<regime>.yaml `version`); NULL: a track from
+    # before versions were recorded, which follows today's version.
+    workflow_version: int | None = None
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 

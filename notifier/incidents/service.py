@@ -145,12 +145,23 @@ def begin_track_event(
         track.aware_at = payload["aware_at"]
         track.declared_by = actor
         track.reasoning = payload.get("reasoning")
+        # The version of the regime in force when this clock started stays with the duty (reference section 8).
+        track.workflow_version = workflow.version
         # Optional fields left out are not part of the declaration (its JSON travels with every filed report).
-        track.declaration = {k: v for k, v in payload.items() if k not in {"aware_at", "reasoning"} and v is not None}
-    elif event.settles:
-        settled = {**(track.declaration or {}).get(SETTLED, {}), event.settles: name}
+        track.declaration = {
+            **{k: _stored(v) for k, v in payload.items() if k not in {"aware_at", "reasoning"} and v is not None},
+            **event.sets,
+        }
+    elif event.settles or event.settles_all:
+        stages = [event.settles] if event.settles else event.settles_all
+        settled = {**(track.declaration or {}).get(SETTLED, {}), **dict.fromkeys(stages, name)}
         kept = {k: _stored(v) for k, v in payload.items() if v is not None}
         track.declaration = {**(track.declaration or {}), name: kept, SETTLED: settled}
+        if event.settles_all:
+            track.reasoning = payload.get("reasoning")
+    elif event.records:
+        recorded = {k: _stored(payload[k]) for k in event.records if payload.get(k) is not None}
+        track.declaration = {**(track.declaration or {}), **recorded}
     elif event.revises:
         _revise(track, event.revises, payload, now)
     elif not event.submission and not event.request:

@@ -44,7 +44,7 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
         change = incidents.resolve(session, incident, event.resolved_at, zone=zone, now=now)
     else:
         regime, _, name = event.type.partition(".")
-        workflow = ctx.registry.workflows[regime]
+        workflow = _version_for(session, ctx, incident, regime, name, payload)
         notice = organisation.regime_notice(org, regime)
         if notice:
             raise Conflict(f"{event.type} refused: no {regime} track for this organisation. {notice}")
@@ -97,6 +97,17 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
     if event.type == RESOLVED:
         _end_of_breach(session, ctx, incident, event.resolved_at, actor)
     return incident
+
+
+def _version_for(session: Session, ctx: Context, incident: Incident, regime: str, name: str, payload: dict) -> Any:
+    """The regime's version this event is applied under: a clock that starts takes the version in force at its
+    awareness time; a running track keeps the version it started with (reference section 8)."""
+    registry = ctx.registry
+    current = registry.workflows[regime]
+    if current.track.events[name].starts_clock and payload.get("aware_at") is not None:
+        return registry.version_at(regime, payload["aware_at"])
+    track = next((t for t in incidents.tracks(session, incident.id) if t.regime == regime), None)
+    return registry.of_version(regime, track.workflow_version if track else None)
 
 
 def _end_of_breach(session: Session, ctx: Context, incident: Incident, resolved_at: Any, actor: str) -> None:

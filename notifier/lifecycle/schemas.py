@@ -1,6 +1,6 @@
 """The incident answer: the incident with its tracks, deadlines, filings and requests, in the organisation's zone."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -40,6 +40,11 @@ class TrackOut(BaseModel):
     declaration: dict[str, Any]
     reasoning: str | None
     allowed_events: list[str]
+    workflow_version: int | None = Field(
+        default=None,
+        description="The version of the regime's rules in force when the clock started (kept while rules change)",
+    )
+    rules_applies_from: date | None = Field(default=None, description="The day that version applies from")
     notice: str | None = Field(
         default=None, description="Why this regime's track does not open here (e.g. a DORA financial entity: no Cbw)"
     )

@@ -93,7 +93,12 @@ def _incident(
     track_out = []
     for regime, wf in registry.workflows.items():
         t = tracks.get(regime)
+        # A regime the profile does not opt into (DORA for a hospital) is left out, unless its file explains why it
+        # does not apply (the Cbw for a bank) or a track exists from before the profile changed.
+        if t is None and notices.get(regime) and wf.notice is None:
+            continue
         state = t.state if t else wf.track.initial
+        version = registry.of_version(regime, t.workflow_version) if t and t.aware_at else None
         track_out.append(
             TrackOut(
                 regime=regime,
@@ -102,6 +107,8 @@ def _incident(
                 declared_by=t.declared_by if t else None,
                 declaration=t.declaration if t else {},
                 reasoning=t.reasoning if t else None,
+                workflow_version=version.version if version else None,
+                rules_applies_from=version.applies_from if version else None,
                 allowed_events=[] if notices.get(regime) else allowed_track_events(wf, state, conditions),
                 notice=notices.get(regime),
             )

@@ -70,10 +70,46 @@ COVERED_REGARDLESS_OF_SIZE = {
 }
 DORA_SECTORS = {"banking", "financial_market_infrastructure"}
 DORA_NOTICE = (
-    "Financial entities in the banking and financial market infrastructure sectors report major ICT-related "
-    "incidents under DORA (Regulation (EU) 2022/2554 art. 19), not under the Cbw (NIS2 art. 4, lex specialis); "
-    "meldplicht does not yet draft DORA reports: report through your supervisor's portal (DNB or AFM)."
+    "Financial entities report major ICT-related incidents under DORA (Regulation (EU) 2022/2554 art. 19), not under "
+    "the Cbw (NIS2 art. 4, lex specialis): use the incident's DORA track, which drafts the reports for the "
+    "supervisor's portal (DNB or AFM)."
 )
+# The ESAs' affectedEntityType values (JSON schema 1.2.1, field 1.4; the financial entities of DORA art. 2(1)).
+DORA_ENTITY_TYPES = (
+    "credit_institution",
+    "payment_institution",
+    "exempted_payment_institution",
+    "account_information_service_provider",
+    "electronic_money_institution",
+    "exempted_electronic_money_institution",
+    "investment_firm",
+    "crypto-asset_service_provider",
+    "issuer_of_asset-referenced_tokens",
+    "central_securities_depository",
+    "central_counterparty",
+    "trading_venue",
+    "trade_repository",
+    "manager_of_alternative_investment_fund",
+    "management_company",
+    "data_reporting_service_provider",
+    "insurance_and_reinsurance_undertaking",
+    "insurance_intermediary_reinsurance_intermediary_and_ancillary_insurance_intermediary",
+    "institution_for_occupational_retirement_provision",
+    "credit_rating_agency",
+    "administrator_of_critical_benchmarks",
+    "crowdfunding_service_provider",
+    "securitisation_repository",
+)
+# Member states of the EU and the EEA (ISO 3166-1 alpha-2): where a DORA entity's bank holidays come from.
+MEMBER_STATES = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV",
+    "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
+)  # fmt: skip
+# Regimes that apply only when the profile says so, with what an event on them is told otherwise.
+OPT_IN_NOTICES = {
+    "dora": "DORA applies to financial entities: set dora_entity_type in the organisation profile.",
+    "cra": "The Cyber Resilience Act's reports are a manufacturer's: set cra_manufacturer in the organisation profile.",
+}
 STRICTNESS = {"not_covered": 0, "important": 1, "essential": 2}
 FIGURES = {"staff": "staff count", "turnover": "annual turnover", "balance": "balance sheet total"}
 
@@ -142,14 +178,23 @@ def _given(staff: int | None, turnover: int | None, balance: int | None) -> str:
     return ", ".join(parts) if parts else "no staff count or financial figures"
 
 
-def regimes(sector: str) -> list[str]:
-    """The reporting regimes that apply to the organisation (dora and cra once they exist)."""
-    return ["avg"] if sector in DORA_SECTORS else ["cbw", "avg"]
+def is_dora_entity(sector: str | None, dora_entity_type: str | None) -> bool:
+    return bool(dora_entity_type) or sector in DORA_SECTORS
 
 
-def regime_notices(sector: str) -> dict[str, str]:
+def regimes(sector: str | None, dora_entity_type: str | None = None, cra_manufacturer: bool = False) -> list[str]:
+    """The reporting regimes that apply to the organisation: a financial entity reports under DORA instead of the
+    Cbw (NIS2 art. 4); a manufacturer of products with digital elements under the CRA besides the others."""
+    out = ["dora"] if is_dora_entity(sector, dora_entity_type) else ["cbw"]
+    out.append("avg")
+    if cra_manufacturer:
+        out.append("cra")
+    return out
+
+
+def regime_notices(sector: str | None, dora_entity_type: str | None = None) -> dict[str, str]:
     """Regimes replaced by another one, with what the officer must be told."""
-    return {"cbw": DORA_NOTICE} if sector in DORA_SECTORS else {}
+    return {"cbw": DORA_NOTICE} if is_dora_entity(sector, dora_entity_type) else {}
 
 
 def classify(

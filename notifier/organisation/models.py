@@ -34,6 +34,16 @@ class Organisation(SQLModel, table=True):
     # The AP form asks whether the DPO is registered with the AP, and under which number.
     dpo_registered_with_ap: bool = False
     dpo_ap_registration_number: str | None = None
+    # DORA (reference section 6): the ESAs' affectedEntityType, the LEI, and the member state whose bank holidays
+    # extend a time limit (2025/301 art. 5).
+    dora_entity_type: str | None = None
+    lei: str | None = None
+    country: str = "NL"
+    # Identified as essential or important under NIS2 art. 3, or told so by the competent authority: no weekend
+    # extension for the initial notification and intermediate report (2025/301 art. 5(5) and (6)).
+    dora_no_weekend_extension: bool = False
+    # A manufacturer of products with digital elements (CRA art. 14).
+    cra_manufacturer: bool = False
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 

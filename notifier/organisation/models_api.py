@@ -6,12 +6,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from notifier.clock import TimeZoneName
-from notifier.organisation.classification import ENTITY_TYPES, SECTOR_OF_TYPE
+from notifier.organisation.classification import DORA_ENTITY_TYPES, ENTITY_TYPES, MEMBER_STATES, SECTOR_OF_TYPE
 from notifier.organisation.roles import ContactRole
 from notifier.sectors import SECTORS
 
 Sector = Literal[tuple(SECTORS)]  # type: ignore[valid-type]
 EntityType = Literal[tuple(ENTITY_TYPES)]  # type: ignore[valid-type]
+DoraEntityType = Literal[tuple(DORA_ENTITY_TYPES)]  # type: ignore[valid-type]
+MemberState = Literal[tuple(MEMBER_STATES)]  # type: ignore[valid-type]
+LEI = r"^[A-Z0-9]{18}[0-9]{2}$"  # ISO 17442, as the ESAs' schema checks it
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Dutch postcode: four digits (no leading zero) and two letters; both forms ask for an address in the Netherlands.
 POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
@@ -77,7 +80,32 @@ class OrganisationIn(BaseModel):
         validate_default=True,
         description="The AP's registration number of the DPO; required with dpo_registered_with_ap",
     )
+    dora_entity_type: DoraEntityType | None = Field(
+        default=None,
+        description="A financial entity under DORA (the ESAs' affectedEntityType): its incidents run the DORA "
+        "track instead of the Cbw",
+    )
+    lei: str | None = Field(
+        default=None, pattern=LEI, description="Legal Entity Identifier (20 characters), asked by the DORA report"
+    )
+    country: MemberState = Field(
+        default="NL", description="Member state of the organisation (ISO 3166 alpha-2): DORA's bank holidays"
+    )
+    dora_no_weekend_extension: bool = Field(
+        default=False,
+        description="Identified as essential or important under NIS2 art. 3, or told by the competent authority "
+        "(2025/301 art. 5(5) and (6)): the initial notification and intermediate report are due on weekends and "
+        "holidays too",
+    )
+    cra_manufacturer: bool = Field(
+        default=False, description="Manufacturer of products with digital elements: CRA art. 14 reports"
+    )
     contacts: list[ContactIn] = Field(default_factory=list)
+
+    @field_validator("lei", mode="before")
+    @classmethod
+    def _lei_blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip().upper() or None if isinstance(value, str) or value is None else value
 
     @field_validator("street")
     @classmethod
@@ -137,7 +165,7 @@ class OrganisationOut(OrganisationIn):
     classification: Literal["essential", "important", "not_covered"]
     classification_reason: str
     size: str = Field(description="large, medium, small, or unknown when the figures given cannot settle it")
-    regimes: list[str] = Field(description="The reporting regimes that apply: cbw, avg (dora, cra once they exist)")
+    regimes: list[str] = Field(description="The reporting regimes that apply: cbw or dora, avg, and cra")
     regime_notices: dict[str, str] = Field(
         default_factory=dict, description="A regime that does not apply, and what to do instead (e.g. cbw: DORA)"
     )

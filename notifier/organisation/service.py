@@ -5,7 +5,15 @@ from sqlmodel import Session, delete, select
 from notifier import clock, tenancy
 from notifier.audit import chain
 from notifier.errors import Conflict
-from notifier.organisation.classification import TRUST_SERVICE_TYPES, classify, regime_notices, regimes
+from notifier.organisation.classification import (
+    DORA_ENTITY_TYPES,
+    MEMBER_STATES,
+    OPT_IN_NOTICES,
+    TRUST_SERVICE_TYPES,
+    classify,
+    regime_notices,
+    regimes,
+)
 from notifier.organisation.models import Contact, Organisation
 from notifier.organisation.models_api import OrganisationIn, OrganisationOut
 
@@ -84,6 +92,11 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
         city=org.city,
         dpo_registered_with_ap=org.dpo_registered_with_ap,
         dpo_ap_registration_number=org.dpo_ap_registration_number,
+        dora_entity_type=org.dora_entity_type,
+        lei=org.lei,
+        country=org.country,
+        dora_no_weekend_extension=org.dora_no_weekend_extension,
+        cra_manufacturer=org.cra_manufacturer,
         contacts=[
             {
                 "name": c.name,
@@ -98,8 +111,8 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
         classification=result.classification,
         classification_reason=result.reason,
         size=result.size,
-        regimes=regimes(org.sector),
-        regime_notices=regime_notices(org.sector),
+        regimes=regimes(org.sector, org.dora_entity_type, org.cra_manufacturer),
+        regime_notices=regime_notices(org.sector, org.dora_entity_type),
     )
 
 
@@ -127,24 +140,55 @@ def replace(session: Session, *, data: OrganisationIn, actor: str) -> Organisati
     return org
 
 
+# The values a condition given by hand (the CLI's flags) may take.
+CONDITION_VALUES = {
+    "organisation.country": MEMBER_STATES,
+    "organisation.dora_entity_type": DORA_ENTITY_TYPES,
+}
+
+
 def conditions(org: Organisation | None) -> dict:
     """The values workflow variants may depend on."""
     if org is None:
         return {}
     return conditions_for(
-        sector=org.sector, entity_type=org.entity_type, trust_service_provider=org.trust_service_provider
+        sector=org.sector,
+        entity_type=org.entity_type,
+        trust_service_provider=org.trust_service_provider,
+        dora_entity_type=org.dora_entity_type,
+        country=org.country,
+        dora_no_weekend_extension=org.dora_no_weekend_extension,
     )
 
 
-def conditions_for(*, sector: str | None, entity_type: str | None, trust_service_provider: bool = False) -> dict:
+def conditions_for(
+    *,
+    sector: str | None,
+    entity_type: str | None,
+    trust_service_provider: bool = False,
+    dora_entity_type: str | None = None,
+    country: str | None = None,
+    dora_no_weekend_extension: bool = False,
+) -> dict:
     # NIS2 art. 23(4)(b)'s 24 h notification is for every trust service provider, qualified or not.
     return {
         "organisation.trust_service_provider": trust_service_provider or entity_type in TRUST_SERVICE_TYPES,
         "organisation.sector": sector,
         "organisation.entity_type": entity_type,
+        "organisation.dora_entity_type": dora_entity_type,
+        "organisation.country": country or "NL",
+        "organisation.dora_no_weekend_extension": dora_no_weekend_extension,
     }
 
 
 def regime_notice(org: Organisation | None, regime: str) -> str | None:
-    """Why a regime's track is not opened for this organisation (e.g. the Cbw for a DORA financial entity)."""
-    return regime_notices(org.sector).get(regime) if org else None
+    """Why a regime's track is not opened for this organisation: the Cbw for a DORA financial entity, DORA for an
+    organisation that is no financial entity, the CRA for one that makes no products."""
+    if org is None:
+        return None
+    replaced = regime_notices(org.sector, org.dora_entity_type).get(regime)
+    if replaced:
+        return replaced
+    if regime in OPT_IN_NOTICES and regime not in regimes(org.sector, org.dora_entity_type, org.cra_manufacturer):
+        return OPT_IN_NOTICES[regime]
+    return None

@@ -51,7 +51,9 @@ def reminder_context(
     workflow = registry.workflows[deadline.regime]
     stage = workflow.stages[deadline.stage]
     org = organisation.get(session)
-    parties = workflow.recipients.for_sector(org.sector if org else None, org.entity_type if org else None)
+    parties = workflow.recipients.for_sector(
+        org.sector if org else None, org.entity_type if org else None, org.dora_entity_type if org else None
+    )
     if stage.recipients is not None:
         parties = [(pid, workflow.recipients.parties[pid]) for pid in stage.recipients]
     check = completeness.check(session, registry, incident, deadline.regime, deadline.stage)

@@ -381,7 +381,10 @@ def build(
             channel=party.channel.get(lang),
         )
         for pid, party in workflow.recipients.for_stage(
-            stage_def, org.sector if org else None, org.entity_type if org else None
+            stage_def,
+            org.sector if org else None,
+            org.entity_type if org else None,
+            org.dora_entity_type if org else None,
         )
     ]
     filed: dict[str, FiledItem] = {}

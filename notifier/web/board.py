@@ -95,7 +95,12 @@ def recipients(registry: Registry, org: Organisation | None, regime: str, stage:
     wf = registry.get(regime)
     if wf is None or stage not in wf.stages:
         return []
-    routed = wf.recipients.for_stage(wf.stages[stage], org.sector if org else None, org.entity_type if org else None)
+    routed = wf.recipients.for_stage(
+        wf.stages[stage],
+        org.sector if org else None,
+        org.entity_type if org else None,
+        org.dora_entity_type if org else None,
+    )
     return [party.name for _, party in routed]
 
 

@@ -190,6 +190,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "risk_risk": ("Datalek met risico", "Breach with risk"),
     "risk_high": ("Datalek met hoog risico", "Breach with high risk"),
     "aware_at": ("Moment van kennisname", "Moment of awareness"),
+    "rules_version": (
+        "Regels: versie {version}, geldig vanaf {applies_from}",
+        "Rules: version {version}, in force from {applies_from}",
+    ),
+    "waits_for": ("Nog geen datum", "No date yet"),
     "aware_at_help": (
         "Vanaf dit moment lopen de wettelijke termijnen (24 uur, 72 uur).",
         "The legal deadlines (24 hours, 72 hours) run from this moment.",

@@ -7,7 +7,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from notifier.organisation.classification import ENTITY_TYPES
+from notifier import clock
+from notifier.organisation.classification import DORA_ENTITY_TYPES, ENTITY_TYPES
 from notifier.organisation.roles import CONTACT_ROLES
 from notifier.sectors import SECTORS
 from notifier.workflow.events import build_event_models
@@ -54,20 +55,50 @@ def _validated(model, file: Path, data: dict):  # noqa: ANN001, ANN202
         raise WorkflowError(file, path, first["msg"]) from exc
 
 
-def _check_anchor(file: Path, path: str, anchor: str, stages: set[str], revised: set[str] = frozenset()) -> None:
+def _check_anchor(
+    file: Path,
+    path: str,
+    anchor: str,
+    stages: set[str],
+    revised: set[str] = frozenset(),
+    declared: set[str] = frozenset(),
+) -> None:
     if anchor in ANCHORS:
         return
     kind, _, stage = anchor.partition(":")
     if kind in {"submitted", "due"} and stage in stages:
         return
+    if kind == "latest" and stage and set(stage.split("+")) <= stages:
+        return
     if kind == "revised" and stage in revised:
+        return
+    if kind == "at" and stage in declared:
         return
     raise WorkflowError(
         file,
         path,
-        f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, due:<stage>, "
-        "revised:<key an event revises>)",
+        f"unknown anchor {anchor!r} (aware, request, resolved, submitted:<stage>, latest:<stage>[+<stage>], "
+        "due:<stage>, revised:<key an event revises>, at:<a time field an event declares or records>)",
     )
+
+
+def _declared_times(wf: Workflow) -> set[str]:
+    """Time fields that end up in the declaration: those of a clock-starting event and those an event records."""
+    out = set()
+    for event in wf.track.events.values():
+        for fname, field in event.fields.items():
+            if field.type == "datetime" and fname != "aware_at" and (event.starts_clock or fname in event.records):
+                out.add(fname)
+    return out
+
+
+def _rules_of(base: str, rule) -> list:  # noqa: ANN001
+    """A due rule and the limits nested in it, each with its path."""
+    out = []
+    while rule is not None:
+        out.append((base, rule))
+        base, rule = f"{base}.no_later_than", rule.no_later_than
+    return out
 
 
 def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
@@ -96,14 +127,18 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
     for name, event in track.events.items():
         _check_event(file, wf, name, event)
     revised = {key for event in track.events.values() for key in event.revises}
+    declared = _declared_times(wf)
     choice_fields = {
         fname: set(f.choices or []) for e in track.events.values() for fname, f in e.fields.items() if f.choices
     }
+    for event in track.events.values():
+        for key, value in event.sets.items():
+            choice_fields.setdefault(key, set()).add(value)
     for sname, stage in wf.stages.items():
         base = f"stages.{sname}"
-        rules = [(f"{base}.due", stage.due)] + [
-            (f"{base}.variants[{i}].due", v.due) for i, v in enumerate(stage.variants)
-        ]
+        rules = _rules_of(f"{base}.due", stage.due)
+        for i, variant in enumerate(stage.variants):
+            rules += _rules_of(f"{base}.variants[{i}].due", variant.due)
         if stage.if_ongoing:
             rules.append((f"{base}.if_ongoing.then", stage.if_ongoing.then))
             if stage.if_ongoing.stage not in stages:
@@ -111,14 +146,19 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
         for path, rule in rules:
             if rule is None:
                 continue
-            _check_anchor(file, f"{path}.from", rule.from_, stages, revised)
-            if rule.from_ != "request" and (rule.hours is None) == (rule.months is None):
-                raise WorkflowError(file, path, "give exactly one of hours or months")
+            _check_anchor(file, f"{path}.from", rule.from_, stages, revised, declared)
+            given = [unit for unit in (rule.hours, rule.days, rule.months) if unit is not None]
+            if rule.from_ != "request" and len(given) != 1:
+                raise WorkflowError(file, path, "give exactly one of hours, days or months")
         if stage.provisional_from:
             _check_anchor(file, f"{base}.provisional_from", stage.provisional_from, stages)
+        for i, variant in enumerate(stage.variants):
+            if variant.provisional_from:
+                _check_anchor(file, f"{base}.variants[{i}].provisional_from", variant.provisional_from, stages)
         applies = [(f"{base}.applies_when", stage.applies_when)]
         for i, variant in enumerate(stage.variants):
             _check_conditions(file, f"{base}.variants[{i}].when", variant.when)
+            applies.append((f"{base}.variants[{i}].declared", variant.declared))
             if variant.applies_when is not None:
                 applies.append((f"{base}.variants[{i}].applies_when", variant.applies_when))
         for path, when in applies:
@@ -134,6 +174,41 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
             if fname not in facts and fname not in PROFILE_REFERENCES:
                 raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
     _check_recipients(file, wf)
+    _check_next_working_day(file, wf)
+    _check_cli(file, wf)
+
+
+def _check_cli(file: Path, wf: Workflow) -> None:
+    flags = set(wf.cli.flags) | {"aware-at"}
+    for name, flag in wf.cli.flags.items():
+        base = f"cli.flags.{name}"
+        meanings = [m for m in (flag.declares, flag.submits, flag.condition) if m]
+        if len(meanings) != 1:
+            raise WorkflowError(file, base, "give exactly one of declares, submits or condition")
+        if flag.submits and flag.submits not in wf.stages:
+            raise WorkflowError(file, f"{base}.submits", f"unknown stage {flag.submits!r}")
+        if flag.condition:
+            _check_conditions(file, f"{base}.condition", {flag.condition: None})
+        for key in ("not_before", "needs"):
+            for other in getattr(flag, key):
+                if other not in flags:
+                    raise WorkflowError(file, f"{base}.{key}", f"unknown flag {other!r}")
+
+
+def _check_next_working_day(file: Path, wf: Workflow) -> None:
+    extension = wf.next_working_day
+    if extension is None:
+        return
+    for i, stage in enumerate(extension.stages):
+        if stage not in wf.stages:
+            raise WorkflowError(file, f"next_working_day.stages[{i}]", f"unknown stage {stage!r}")
+    for i, exemption in enumerate(extension.not_for):
+        _check_conditions(file, f"next_working_day.not_for[{i}].when", exemption.when)
+        for j, stage in enumerate(exemption.stages):
+            if stage not in extension.stages:
+                raise WorkflowError(
+                    file, f"next_working_day.not_for[{i}].stages[{j}]", f"{stage!r} is not a stage the rule extends"
+                )
 
 
 def _check_event(file: Path, wf: Workflow, name: str, event) -> None:  # noqa: ANN001
@@ -148,6 +223,15 @@ def _check_event(file: Path, wf: Workflow, name: str, event) -> None:  # noqa: A
         raise WorkflowError(file, f"{base}.request_from", f"unknown party {event.request_from!r}")
     if event.settles and event.settles not in wf.stages:
         raise WorkflowError(file, f"{base}.settles", f"unknown stage {event.settles!r}")
+    for i, stage in enumerate(event.settles_all):
+        if stage not in wf.stages:
+            raise WorkflowError(file, f"{base}.settles_all[{i}]", f"unknown stage {stage!r}")
+    for i, key in enumerate(event.records):
+        if key not in event.fields:
+            raise WorkflowError(file, f"{base}.records[{i}]", f"event {name!r} has no field {key!r}")
+    for key in event.sets:
+        if key in event.fields:
+            raise WorkflowError(file, f"{base}.sets.{key}", "the event asks for this field; it cannot also set it")
     for i, key in enumerate(event.revises):
         if key not in event.fields:
             raise WorkflowError(file, f"{base}.revises[{i}]", f"event {name!r} has no field {key!r}")
@@ -173,6 +257,7 @@ def _check_recipients(file: Path, wf: Workflow) -> None:
     routes = [
         ("by_sector", wf.recipients.by_sector, SECTORS, "sector"),
         ("by_entity_type", wf.recipients.by_entity_type, ENTITY_TYPES, "entity type"),
+        ("by_dora_entity_type", wf.recipients.by_dora_entity_type, DORA_ENTITY_TYPES, "DORA entity type"),
     ]
     for table, mapping, known, kind in routes:
         for key, ids in mapping.items():
@@ -193,29 +278,63 @@ def load_registry(directory: Path) -> Registry:
     if not facts_file.exists():
         raise WorkflowError(facts_file, "", "file missing: the facts catalogue is required")
     catalogue = _validated(FactCatalogue, facts_file, _read_yaml(facts_file))
-    workflows: dict[str, Workflow] = {}
-    files: dict[str, Path] = {}
+    versions: dict[str, list[Workflow]] = {}
+    files: dict[tuple[str, int], Path] = {}
     for file in sorted(directory.glob("*.yaml")):
         if file.name == "facts.yaml":
             continue
         wf = _validated(Workflow, file, _read_yaml(file))
-        if file.stem != wf.regime:
-            raise WorkflowError(file, "regime", f"must match the file name ({file.stem!r})")
+        # One file per version: <regime>.yaml, or <regime>.v<version>.yaml beside it for another version.
+        if file.stem not in (wf.regime, f"{wf.regime}.v{wf.version}"):
+            raise WorkflowError(
+                file,
+                "regime",
+                f"must match the file name ({file.stem!r}): {wf.regime}.yaml or {wf.regime}.v<version>.yaml",
+            )
         _check_workflow(file, wf, set(catalogue.facts))
         _check_pages(file, wf)
-        workflows[wf.regime] = wf
-        files[wf.regime] = file
-    if not workflows:
+        for other in versions.get(wf.regime, []):
+            if other.version == wf.version:
+                raise WorkflowError(file, "version", f"{wf.regime} version {wf.version} is loaded twice")
+            if other.applies_from == wf.applies_from:
+                raise WorkflowError(
+                    file, "applies_from", f"{wf.regime} version {other.version} applies from the same day"
+                )
+        versions.setdefault(wf.regime, []).append(wf)
+        files[(wf.regime, wf.version)] = file
+    if not versions:
         raise WorkflowError(directory, "", "no workflow files found")
-    registry = Registry(facts=catalogue.facts, workflows=workflows)
+    for loaded in versions.values():
+        loaded.sort(key=lambda wf: wf.applies_from)
+        _check_versions(files, loaded)
+    today = clock.now().date()
+    workflows = {
+        regime: next((wf for wf in reversed(loaded) if wf.applies_from <= today), loaded[0])
+        for regime, loaded in versions.items()
+    }
+    registry = Registry(facts=catalogue.facts, workflows=workflows, versions=versions)
     registry.event_models = build_event_models(registry)
     registry.hook_modules = {
-        (hook, regime): _hook_module(files[regime], f"hooks.{hook}", name)
+        (hook, regime): _hook_module(files[(regime, wf.version)], f"hooks.{hook}", name)
         for regime, wf in workflows.items()
         for hook, name in wf.hooks.model_dump(by_alias=True).items()
         if name
     }
     return registry
+
+
+def _check_versions(files: dict[tuple[str, int], Path], loaded: list[Workflow]) -> None:
+    """A newer version must still know every stage and state a running track of an older one may hold: the pages,
+    filings and reminders of that track are drawn from today's version."""
+    newest = loaded[-1]
+    for older in loaded[:-1]:
+        file = files[(newest.regime, newest.version)]
+        for stage in older.stages:
+            if stage not in newest.stages:
+                raise WorkflowError(file, "stages", f"drops stage {stage!r} of version {older.version}")
+        for state in older.track.states:
+            if state not in newest.track.states:
+                raise WorkflowError(file, "track.states", f"drops state {state!r} of version {older.version}")
 
 
 def _hook_module(file: Path, path: str, name: str) -> Any:
@@ -234,7 +353,7 @@ def _check_pages(file: Path, wf: Workflow) -> None:
                 file, f"track.events.{ename}.submission", f"the submission event must be named {SUBMITTED!r}"
             )
         for key in event.show_when:
-            if not any(key in e.fields for e in wf.track.events.values()):
+            if not any(key in e.fields or key in e.sets for e in wf.track.events.values()):
                 raise WorkflowError(file, f"track.events.{ename}.show_when.{key}", "no event has this field")
         for fname, field in event.fields.items():
             unknown = set(field.choice_labels) - set(field.choices or [])

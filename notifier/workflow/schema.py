@@ -1,5 +1,6 @@
 """The shape of a workflow file. Cross-references are checked in loader.py so errors can name the path."""
 
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, Literal
 
@@ -14,7 +15,14 @@ SETTLED = "settled"
 REVISED_AT = "revised_at"
 # What a variant or a transition may depend on besides the event itself: the organisation profile
 # (notifier/organisation/service.py conditions()).
-CONDITION_KEYS = {"organisation.trust_service_provider", "organisation.sector", "organisation.entity_type"}
+CONDITION_KEYS = {
+    "organisation.trust_service_provider",
+    "organisation.sector",
+    "organisation.entity_type",
+    "organisation.dora_entity_type",  # DORA: the ESAs' affectedEntityType values
+    "organisation.country",  # ISO 3166 alpha-2 of the member state (DORA's bank holidays)
+    "organisation.dora_no_weekend_extension",  # 2025/301 art. 5(5) and (6)
+}
 
 
 def matches(when: dict[str, Any], values: dict[str, Any]) -> bool:
@@ -93,6 +101,13 @@ class EventDef(Strict):
     # `once` only until the event is in the declaration.
     show_when: dict[str, list[str]] = Field(default_factory=dict)
     once: bool = False
+    # Declaration values the event itself sets (the CRA's two kinds of duty: `kind: vulnerability`).
+    sets: dict[str, str] = Field(default_factory=dict)
+    # Fields kept in the declaration under their own names without restarting the clock (DORA's recovered_at,
+    # the CRA's available_at); a stage anchors on one with `at:<field>`.
+    records: list[str] = Field(default_factory=list)
+    # Stages this event settles without a filing (a reclassification as non-major ends the DORA reports).
+    settles_all: list[str] = Field(default_factory=list)
 
 
 class StateDef(Strict):
@@ -118,20 +133,52 @@ class Track(Strict):
 
 
 class DueRule(Strict):
+    """Anchors: aware, request, resolved, submitted:<stage> (the first filing), latest:<stage>[+<stage>...] (the
+    latest filing of any of those stages), due:<stage>, revised:<key>, at:<declared time> (a time an event put in the
+    declaration, e.g. at:classified_at)."""
+
     from_: str = Field(alias="from")
     hours: int | None = Field(default=None, gt=0)
     months: int | None = Field(default=None, gt=0)
+    # "Within N days" (CRA): the earlier of N x 24 h and the same local time N days later (reference section 5).
+    days: int | None = Field(default=None, gt=0)
     # An organisation's own target where the law says only "without undue delay": planned and reminded like a
     # deadline, but shown as a target, not a legal deadline.
     target: bool = False
+    # "... but no later than": the earlier of the two, unless this rule's own anchor lies after that limit (DORA's
+    # initial notification: 4 h from classification, no later than 24 h from awareness; an incident classified as
+    # major after those 24 h: 4 h from the classification, 2025/301 art. 5).
+    no_later_than: "DueRule | None" = None
 
 
 class Variant(Strict):
-    when: dict[str, Any]
+    when: dict[str, Any] = Field(default_factory=dict)
+    # Declaration values the variant needs besides the organisation conditions (the CRA's kind of duty).
+    declared: dict[str, list[str]] = Field(default_factory=dict)
     due: DueRule
     legal_basis: str = ""
     # Replaces the stage's applies_when when given; {} means the stage applies to every declaration.
     applies_when: dict[str, list[str]] | None = None
+    # Replaces the stage's provisional_from when given.
+    provisional_from: str | None = None
+
+
+class Exemption(Strict):
+    """Where the extension does not apply: these stages, for organisations matching `when`."""
+
+    stages: list[str]
+    when: dict[str, Any]
+
+
+class NextWorkingDay(Strict):
+    """A time limit that falls on a weekend day or a public holiday of the organisation's member state may be met by
+    `at` (local time) on the next working day (DORA: 2025/301 art. 5). Holidays come from the `holidays` package for
+    the organisation's country."""
+
+    at: str = Field(default="12:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    legal_basis: str
+    stages: list[str]
+    not_for: list[Exemption] = Field(default_factory=list)
 
 
 class IfOngoing(Strict):
@@ -154,13 +201,21 @@ class StageDef(Strict):
     # Besides its own rule, a request (an event with `request: <stage>`) makes it due by the requested date,
     # whatever applies_when says (the AP can demand the art. 34 communication, art. 34(4)).
     requested: bool = False
+    # A stage whose anchor has not happened yet is still owed, with no due date, when it says what it waits for
+    # (the CRA's final report on a vulnerability: 14 days after a fix is available).
+    waits_for: Text | None = None
 
-    def variant_for(self, conditions: dict[str, Any]) -> Variant | None:
-        """The first variant whose organisation conditions hold, if any."""
-        return next((v for v in self.variants if matches(v.when, conditions)), None)
+    def variant_for(self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None) -> Variant | None:
+        """The first variant whose organisation conditions (and declared values) hold, if any."""
+        return next(
+            (v for v in self.variants if matches(v.when, conditions) and matches(v.declared, declaration or {})),
+            None,
+        )
 
-    def rule_for(self, conditions: dict[str, Any]) -> tuple[DueRule | None, str]:
-        variant = self.variant_for(conditions)
+    def rule_for(
+        self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None
+    ) -> tuple[DueRule | None, str]:
+        variant = self.variant_for(conditions, declaration)
         if variant is not None:
             return variant.due, variant.legal_basis or self.legal_basis
         return self.due, self.legal_basis
@@ -172,7 +227,7 @@ class StageDef(Strict):
         """
         if name is not None and name in (declaration.get(SETTLED) or {}):
             return False
-        variant = self.variant_for(conditions)
+        variant = self.variant_for(conditions, declaration)
         when = variant.applies_when if variant is not None and variant.applies_when is not None else self.applies_when
         return matches(when, declaration)
 
@@ -187,19 +242,31 @@ class Recipients(Strict):
     parties: dict[str, Party]
     # An entity type routed apart from its sector (medical devices: a manufacturing type supervised in health care).
     by_entity_type: dict[str, list[str]] = Field(default_factory=dict)
+    # DORA: the supervisor follows the financial entity's type (DNB or AFM), checked first.
+    by_dora_entity_type: dict[str, list[str]] = Field(default_factory=dict)
     by_sector: dict[str, list[str]] = Field(default_factory=dict)
     default: list[str]
 
-    def for_sector(self, sector: str | None, entity_type: str | None = None) -> list[tuple[str, Party]]:
-        ids = self.by_entity_type.get(entity_type or "") or self.by_sector.get(sector or "", self.default)
+    def for_sector(
+        self, sector: str | None, entity_type: str | None = None, dora_entity_type: str | None = None
+    ) -> list[tuple[str, Party]]:
+        ids = (
+            self.by_dora_entity_type.get(dora_entity_type or "")
+            or self.by_entity_type.get(entity_type or "")
+            or self.by_sector.get(sector or "", self.default)
+        )
         return [(pid, self.parties[pid]) for pid in ids]
 
     def for_stage(
-        self, stage: "StageDef", sector: str | None, entity_type: str | None = None
+        self,
+        stage: "StageDef",
+        sector: str | None,
+        entity_type: str | None = None,
+        dora_entity_type: str | None = None,
     ) -> list[tuple[str, Party]]:
         if stage.recipients is not None:
             return [(pid, self.parties[pid]) for pid in stage.recipients]
-        return self.for_sector(sector, entity_type)
+        return self.for_sector(sector, entity_type, dora_entity_type)
 
 
 class ReminderLadder(Strict):
@@ -244,9 +311,32 @@ class Hooks(Strict):
     register_: str | None = Field(default=None, alias="register")  # `register` is a BaseModel attribute
 
 
+class CliFlag(Strict):
+    """What one `notifier deadlines` flag means for this regime (the CLI itself knows no regime)."""
+
+    declares: str | None = None  # a declaration key the flag's value is
+    submits: str | None = None  # the stage whose (first) submission time it gives
+    condition: str | None = None  # an organisation condition (CONDITION_KEYS)
+    required: bool = False
+    # Flags (or aware-at) whose time this one may not precede, and flags it needs beside it.
+    not_before: list[str] = Field(default_factory=list)
+    needs: list[str] = Field(default_factory=list)
+    # Only with these declared values (the CRA's fix is a vulnerability's).
+    only_when: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Cli(Strict):
+    # What the command answers for that no flag gives (the AVG: a breach that must be notified).
+    declaration: dict[str, Any] = Field(default_factory=dict)
+    flags: dict[str, CliFlag] = Field(default_factory=dict)
+
+
 class Workflow(Strict):
     regime: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    version: int
+    # Several versions of one regime can be loaded; a track keeps the version in force when its clock started
+    # (reference section 8), so editing a regime never moves a running deadline.
+    version: int = Field(gt=0)
+    applies_from: date
     title: Text
     legal_basis: str = ""
     # Where the regime comes in lists across regimes (the timeline's rows): lower first, then by name.
@@ -259,6 +349,8 @@ class Workflow(Strict):
     stages: dict[str, StageDef]
     recipients: Recipients
     reminders: ReminderLadder = Field(default_factory=ReminderLadder)
+    next_working_day: NextWorkingDay | None = None
+    cli: Cli = Field(default_factory=Cli)
 
     def state_label(self, state: str, lang: str) -> str:
         definition = self.track.states.get(state)
@@ -281,13 +373,36 @@ class Registry(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     facts: dict[str, FactDef]
+    # The version of each regime in force today (what a new track starts with unless its clock started earlier).
     workflows: dict[str, Workflow]
+    # Every loaded version of each regime, oldest applies_from first.
+    versions: dict[str, list[Workflow]] = Field(default_factory=dict)
     # Built once by the loader from the workflows (notifier/workflow/events.py): event type -> pydantic model.
     event_models: dict[str, Any] = Field(default_factory=dict)
     # Imported hook modules: (hook name, regime) -> module.
     hook_modules: dict[tuple[str, str], Any] = Field(default_factory=dict)
 
     def get(self, regime: str) -> Workflow | None:
+        return self.workflows.get(regime)
+
+    def version_at(self, regime: str, instant: datetime | date | None) -> Workflow | None:
+        """The version in force at that instant (its UTC date): the latest applies_from on or before it; before the
+        first version's date, the first version."""
+        versions = self.versions.get(regime) or ([self.workflows[regime]] if regime in self.workflows else [])
+        if not versions or instant is None:
+            return self.workflows.get(regime)
+        day = instant.date() if isinstance(instant, datetime) else instant
+        if isinstance(instant, datetime) and instant.tzinfo is not None:
+            day = instant.astimezone(UTC).date()
+        in_force = [wf for wf in versions if wf.applies_from <= day]
+        return in_force[-1] if in_force else versions[0]
+
+    def of_version(self, regime: str, version: int | None) -> Workflow | None:
+        """A track's frozen version; None (a track from before versions were recorded): today's."""
+        if version is not None:
+            for wf in self.versions.get(regime, []):
+                if wf.version == version:
+                    return wf
         return self.workflows.get(regime)
 
     # Derived once: the workflows do not change after loading, and the board asks for every incident it shows.

@@ -102,7 +102,9 @@ def test_avg_72_hours():
         (["--regime", "cbw", "--aware-at", "2026-03-28T23:30:00"], "no UTC offset"),
         (["--regime", "cbw", "--aware-at", "2026-03-28T23:30:00Z", "--timezone", "Europe/Atlantis"], "Atlantis"),
         (["--regime", "cbw", "--aware-at", "2026-03-28T23:30:00Z", "--resolved-at", "soon"], "--resolved-at"),
-        (["--regime", "dora", "--aware-at", "2026-03-28T23:30:00Z"], "unknown regime"),
+        (["--regime", "nis3", "--aware-at", "2026-03-28T23:30:00Z"], "unknown regime"),
+        (["--regime", "dora", "--aware-at", "2026-03-28T23:30:00Z"], "--classified-at is required"),
+        (["--regime", "cra", "--aware-at", "2026-03-28T23:30:00Z"], "--kind is required"),
         (["--regime", "cbw"], "--aware-at"),
     ],
 )

@@ -109,7 +109,7 @@ def test_small_reason_states_only_what_was_entered():
 
 def test_dora_sector_keeps_classification_but_has_no_cbw_regime(client):
     out = put_organisation(client, sector="banking", entity_type="other")
-    assert out["regimes"] == ["avg"]
+    assert out["regimes"] == ["dora", "avg"]
     assert "DORA" in out["classification_reason"]
     health = put_organisation(client)
     assert health["regimes"] == ["cbw", "avg"]
@@ -125,7 +125,7 @@ def test_cbw_significant_for_a_dora_entity_is_409_naming_dora(client):
     )
     assert response.status_code == 409
     assert "DORA" in response.json()["detail"]
-    assert "does not yet draft" in response.json()["detail"]
+    assert "DORA track" in response.json()["detail"]
     incident = client.get(f"/api/v1/incidents/{iid}").json()
     assert [t for t in incident["tracks"] if t["regime"] == "cbw" and t["state"] != "pending"] == []
     # the AVG track is unaffected

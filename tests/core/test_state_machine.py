@@ -67,6 +67,45 @@ EXPECTED = {
         ("notification_due", "ap_demanded_communication", None): "notification_due",
         ("notified", "ap_demanded_communication", None): "notified",
     },
+    # issue 16: DORA (2025/301 art. 5) and the CRA (2024/2847 art. 14)
+    "dora": {
+        ("pending", "not_major", None): "not_major",
+        ("pending", "major", None): "initial_due",
+        ("not_major", "major", None): "initial_due",
+        ("initial_due", "submitted", "initial_notification"): "intermediate_due",
+        ("intermediate_due", "submitted", "intermediate_report"): "final_due",
+        ("final_due", "submitted", "updated_intermediate_report"): "final_due",
+        ("final_due", "submitted", "final_report"): "closed",
+        **{(state, "recovered", None): state for state in ("initial_due", "intermediate_due", "final_due")},
+        **{
+            (state, "submitted", "client_communication"): state
+            for state in ("initial_due", "intermediate_due", "final_due", "closed")
+        },
+        **{
+            (state, "reclassified_non_major", None): "reclassified"
+            for state in ("initial_due", "intermediate_due", "final_due")
+        },
+        ("reclassified", "submitted", "reclassification"): "withdrawn",
+    },
+    "cra": {
+        ("pending", "not_reportable", None): "not_reportable",
+        **{
+            (state, event, None): "early_warning_due"
+            for state in ("pending", "not_reportable")
+            for event in ("exploited_vulnerability", "severe_incident")
+        },
+        ("early_warning_due", "submitted", "early_warning"): "notification_due",
+        ("notification_due", "submitted", "notification"): "final_report_due",
+        ("final_report_due", "submitted", "final_report"): "closed",
+        **{
+            (state, "fix_available", None): state
+            for state in ("early_warning_due", "notification_due", "final_report_due")
+        },
+        **{
+            (state, "submitted", "user_information"): state
+            for state in ("early_warning_due", "notification_due", "final_report_due", "closed")
+        },
+    },
 }
 
 

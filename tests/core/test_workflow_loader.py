@@ -54,7 +54,7 @@ def _break(folder, name, old, new):
             "due: {from: aware, hours: 24}",
             "due: {from: aware, hours: 24, months: 1}",
             "stages.early_warning.due",
-            "exactly one of hours or months",
+            "exactly one of hours, days or months",
         ),
         ("initial: pending", "initial: waiting", "track.initial", "unknown state 'waiting'"),
         ("health: [z_cert, igj]", "health: [z_cert, igk]", "recipients.by_sector.health", "unknown party 'igk'"),
@@ -86,10 +86,10 @@ def test_regime_must_match_file_name(workflows):
 
 
 def test_a_new_regime_is_just_a_new_file(workflows):
-    text = (workflows / "avg.yaml").read_text().replace("regime: avg", "regime: dora")
-    (workflows / "dora.yaml").write_text(text)
+    text = (workflows / "avg.yaml").read_text().replace("regime: avg", "regime: drill")
+    (workflows / "drill.yaml").write_text(text)
     registry = load_registry(workflows)
-    assert set(registry.workflows) == {"avg", "cbw", "dora"}
+    assert set(registry.workflows) == {"avg", "cbw", "cra", "dora", "drill"}
 
 
 def test_app_does_not_start_with_a_broken_workflow(workflows, tmp_path):
@@ -240,8 +240,8 @@ def test_the_registry_builds_the_event_models_once_and_resolves_the_hooks(workfl
     assert registry.event_models["avg.breach"].model_fields["risk"].is_required()
     assert registry.hooked("assessment")[0].regime == "cbw"
     assert registry.hooked("register")[1].__name__ == "notifier.regimes.avg_breach_register"
-    assert [wf.regime for wf in registry.ordered] == ["cbw", "avg"]
-    assert registry.rank == {"cbw": 0, "avg": 1}
+    assert [wf.regime for wf in registry.ordered] == ["cbw", "dora", "avg", "cra"]
+    assert registry.rank == {"cbw": 0, "dora": 1, "avg": 2, "cra": 3}
 
 
 def test_the_submission_event_keeps_its_name(workflows):

@@ -32,6 +32,7 @@ T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 DRILL = """\
 regime: drill
 version: 1
+applies_from: 2026-01-01
 title: {nl: "Interne oefening", en: "Internal drill"}
 legal_basis: "Incident response plan, section 4 (internal)"
 order: 3
