@@ -82,6 +82,8 @@ def _entry(sub: Submission, ctx: Any, session: Any) -> LedgerEntryOut:
         delay_reason=sub.delay_reason,
         confirmed_by=sub.confirmed_by,
         confirmed_at=instants.local(sub.confirmed_at, zone),
+        regime_version=(sub.json_copy or {}).get("regime_version"),
+        regime_applies_from=(sub.json_copy or {}).get("regime_applies_from"),
         recipients=sub.recipients,
         missing=sub.missing,
         sha256=sub.sha256,

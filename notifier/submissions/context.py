@@ -7,7 +7,7 @@ carries exactly those. Text that comes from outside (titles, names, facts, reaso
 md.Block here, so the template environment escapes it; our labels, dates and placeholders are left as written.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -160,6 +160,7 @@ class ReportContext(BaseModel):
     regime: str
     regime_title: str
     regime_version: int
+    regime_applies_from: date
     stage: str
     title: str
     legal_basis: str
@@ -404,6 +405,7 @@ def build(
         regime=workflow.regime,
         regime_title=workflow.title.get(lang),
         regime_version=workflow.version,
+        regime_applies_from=workflow.applies_from,
         stage=stage,
         title=stage_def.title.get(lang),
         legal_basis=stage_def.legal_basis,

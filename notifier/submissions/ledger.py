@@ -85,16 +85,18 @@ def _track(session: Session, incident_id: int, regime: str) -> Track | None:
 
 def draft(session: Session, ctx: Any, *, incident: Incident, regime: str, stage: str, language: str) -> Rendered:
     """The report as it would be filed now (GET .../submissions/{regime}/{stage})."""
-    workflow = ctx.registry.get(regime)
-    if workflow is None:
+    if ctx.registry.get(regime) is None:
         raise NotFound(f"regime {regime!r}")
+    track = _track(session, incident.id, regime)
+    # A running duty is drafted under the rules its clock started with, as it will be filed.
+    workflow = ctx.registry.of_version(regime, track.workflow_version if track else None)
     if stage not in workflow.stages:
         raise NotFound(f"stage {stage!r} of regime {regime!r}")
     return _render(
         session,
         ctx,
         incident,
-        _track(session, incident.id, regime),
+        track,
         workflow,
         stage,
         language,

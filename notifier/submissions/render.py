@@ -102,6 +102,7 @@ def _json_copy(ctx: ReportContext, used_facts: list[str], values: dict[str, Any]
         "schema_version": SCHEMA_VERSION,
         "regime": ctx.regime,
         "regime_version": ctx.regime_version,
+        "regime_applies_from": ctx.regime_applies_from.isoformat(),
         "stage": ctx.stage,
         "title": ctx.title,
         "legal_basis": ctx.legal_basis,

@@ -1,6 +1,6 @@
 """What the submissions API answers."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -62,6 +62,10 @@ class LedgerEntryOut(BaseModel):
     delay_reason: str | None
     confirmed_by: str
     confirmed_at: datetime
+    regime_version: int | None = Field(
+        default=None, description="The version of the regime's rules the report was filed under (null: before versions)"
+    )
+    regime_applies_from: date | None = Field(default=None, description="The day that version applies from")
     recipients: list[RecipientOut] | None
     missing: list[str] | None
     sha256: str | None

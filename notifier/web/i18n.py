@@ -358,6 +358,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data protection officer is registered with the AP",
     ),
     "dpo_ap_registration_number": ("Registratienummer van de FG bij de AP", "The AP's registration number of the DPO"),
+    "financial_and_products": (
+        "Financiële sector en producten (DORA, CRA)",
+        "Financial sector and products (DORA, CRA)",
+    ),
+    "dora_entity_type": (
+        "Financiële entiteit onder DORA (dan het DORA-spoor in plaats van de Cbw)",
+        "Financial entity under DORA (then the DORA track instead of the Cbw)",
+    ),
+    "not_financial": ("Geen financiële entiteit", "Not a financial entity"),
+    "lei": ("LEI (Legal Entity Identifier, 20 tekens)", "LEI (Legal Entity Identifier, 20 characters)"),
+    "country": (
+        "Lidstaat (feestdagen voor de DORA-termijnen)",
+        "Member state (public holidays for DORA's time limits)",
+    ),
+    "dora_no_weekend_extension": (
+        "Essentiële of belangrijke entiteit onder NIS2 art. 3, of zo aangewezen door de toezichthouder: geen uitstel naar de volgende werkdag voor de eerste melding en de tussentijdse rapportage (2025/301 art. 5(5) en (6))",
+        "Essential or important entity under NIS2 art. 3, or so designated by the supervisor: no extension to the next working day for the initial notification and intermediate report (2025/301 art. 5(5) and (6))",
+    ),
+    "cra_manufacturer": (
+        "Fabrikant van producten met digitale elementen (meldplicht CRA art. 14)",
+        "Manufacturer of products with digital elements (CRA art. 14 reports)",
+    ),
     "job_title": ("Functie", "Job title"),
     "availability": ("Bereikbaarheid", "Availability"),
     "notification_term": ("Meldtermijn van de verwerker (uren)", "Processor's notification term (hours)"),

@@ -19,7 +19,7 @@ from notifier.intake import sources
 from notifier.intake.adapters import SOURCES
 from notifier.intake.models import IntakeSource
 from notifier.organisation import service as organisation
-from notifier.organisation.classification import ENTITY_TYPES
+from notifier.organisation.classification import DORA_ENTITY_TYPES, ENTITY_TYPES, MEMBER_STATES
 from notifier.organisation.models_api import OrganisationIn
 from notifier.organisation.roles import CONTACT_ROLES
 from notifier.processors import service as processors
@@ -33,6 +33,14 @@ from notifier.web.render import render, see_other
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
 CONTACT_PARTS = ("name", "email", "phone", "job_title", "availability")
+# The profile's yes/no fields, one checkbox each: an unticked box is absent from the form, so it means False.
+CHECKBOXES = (
+    "trust_service_provider",
+    "cer_critical_entity",
+    "dpo_registered_with_ap",
+    "dora_no_weekend_extension",
+    "cra_manufacturer",
+)
 
 
 def _org_values(session) -> dict[str, str]:  # noqa: ANN001
@@ -40,14 +48,9 @@ def _org_values(session) -> dict[str, str]:  # noqa: ANN001
     if org is None:
         return {"timezone": "Europe/Amsterdam"}
     values = {
-        k: ("" if v is None else str(v))
-        for k, v in org.model_dump(
-            exclude={"id", "updated_at", "trust_service_provider", "cer_critical_entity", "dpo_registered_with_ap"}
-        ).items()
+        k: ("" if v is None else str(v)) for k, v in org.model_dump(exclude={"id", "updated_at", *CHECKBOXES}).items()
     }
-    values["trust_service_provider"] = "yes" if org.trust_service_provider else ""
-    values["cer_critical_entity"] = "yes" if org.cer_critical_entity else ""
-    values["dpo_registered_with_ap"] = "yes" if org.dpo_registered_with_ap else ""
+    values |= {name: "yes" if getattr(org, name) else "" for name in CHECKBOXES}
     for c in organisation.contacts(session):
         for part in CONTACT_PARTS:
             values[f"{c.role}_{part}"] = getattr(c, part) or ""
@@ -69,6 +72,10 @@ def _org_page(request: Request, session, viewer, values, errors, status_code=200
         notices={wf.regime: wf.notice.get(viewer.lang) for wf in request.app.state.registry.ordered if wf.notice},
         sectors=[(code, labels.choice("sector", code, viewer.lang)) for code in SECTORS],
         entity_types=[(code, labels.choice("entity_type", code, viewer.lang)) for code in ENTITY_TYPES],
+        dora_entity_types=[(code, labels.choice("dora_entity_type", code, viewer.lang)) for code in DORA_ENTITY_TYPES],
+        countries=sorted(
+            ((code, labels.choice("country", code, viewer.lang)) for code in MEMBER_STATES), key=lambda c: c[1]
+        ),
         contact_roles=[(code, labels.role(code, viewer.lang)) for code in CONTACT_ROLES],
         section="organisation",
         saved=saved,
@@ -109,14 +116,15 @@ def organisation_save(request: Request, session: SessionDep, viewer: AdminDep, f
         "sector": form.get("sector", ""),
         "entity_type": form.get("entity_type", ""),
         **numbers,
-        "trust_service_provider": form.get("trust_service_provider") == "yes",
-        "cer_critical_entity": form.get("cer_critical_entity") == "yes",
+        **{name: form.get(name) == "yes" for name in CHECKBOXES},
         "timezone": form.get("timezone", "Europe/Amsterdam").strip(),
         "street": form.get("street") or None,
         "postcode": form.get("postcode") or None,
         "city": form.get("city") or None,
-        "dpo_registered_with_ap": form.get("dpo_registered_with_ap") == "yes",
         "dpo_ap_registration_number": form.get("dpo_ap_registration_number") or None,
+        "dora_entity_type": form.get("dora_entity_type") or None,
+        "lei": form.get("lei") or None,
+        "country": form.get("country") or "NL",
         "contacts": contacts,
     }
     try:
