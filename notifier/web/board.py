@@ -19,7 +19,7 @@ from notifier.organisation import service as organisation
 from notifier.organisation.models import Organisation
 from notifier.web.i18n import t
 from notifier.web.timeline import Mark, svg, urgency
-from notifier.workflow.schema import Registry
+from notifier.workflow.schema import Registry, Workflow
 
 # Triage incidents have no clock yet (a declaration moves them to open); they are listed in the triage queue.
 ON_BOARD = tuple(s for s in INCIDENT_STATES if s not in FINISHED_STATES + (IncidentState.TRIAGE,))
@@ -134,7 +134,7 @@ def rows_of(
                 stage=d.stage,
                 title=title + (f" #{d.sequence}" if d.sequence else ""),
                 due=d.due,
-                due_text=when(d.due, zone, lang),
+                due_text=when(d.due, zone, lang) if d.due else _waits_for(wf, d.stage, lang),
                 status=status,
                 urgency=urgency(d.due, status, now),
                 countdown=countdown(d.due, now, lang) if status in UNFILED else "",
@@ -147,6 +147,12 @@ def rows_of(
         )
     rows.sort(key=lambda r: (r.due is None, r.due or now))
     return rows
+
+
+def _waits_for(wf: Workflow | None, stage: str, lang: str) -> str:
+    """A stage with no date yet says what it waits for (the workflow's `waits_for`; the CRA's fix)."""
+    waits = wf.stages[stage].waits_for if wf and stage in wf.stages else None
+    return f"{t('waits_for', lang)}: {waits.get(lang)}" if waits else ""
 
 
 def next_due(rows: list[DeadlineRow]) -> DeadlineRow | None:

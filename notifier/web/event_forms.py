@@ -121,3 +121,23 @@ def creation_questions(registry: Registry, lang: str) -> list[CreationQuestion]:
             )
         )
     return questions
+
+
+def declared(wf: Workflow, declaration: dict[str, Any], lang: str) -> list[tuple[str, str, Any, str]]:
+    """What the track's declaration holds beyond awareness and reasoning, as (name, label, value, type): the fields the
+    workflow labels on the events that start the clock or record a moment (the CRA's product, DORA's
+    classification and recovery), so the track card shows what the duty was declared for."""
+    out: list[tuple[str, str, Any, str]] = []
+    seen: set[str] = set()
+    for event in wf.track.events.values():
+        if not (event.starts_clock or event.records):
+            continue
+        for name, definition in event.fields.items():
+            if name in seen or name in ("aware_at", "reasoning") or definition.label is None:
+                continue
+            value = declaration.get(name)
+            if value in (None, ""):
+                continue
+            seen.add(name)
+            out.append((name, definition.label.get(lang), value, definition.type))
+    return out

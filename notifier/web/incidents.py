@@ -337,6 +337,11 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
+        declared={
+            tr.regime: event_forms.declared(ctx.registry.workflows[tr.regime], tr.declaration or {}, lang)
+            for tr in out.tracks
+            if tr.regime in ctx.registry.workflows
+        },
         assistant_regime=hooked[0].regime if hooked else None,
         fact_fields=_fact_fields(ctx, lang),
         fact_values=fact_values,
