@@ -56,7 +56,8 @@ def kind_of(step_key: str) -> str:
 
 
 def recipients_for(step_key: str, ladder: ReminderLadder) -> tuple[list[str], list[str]]:
-    """Roles in To and Cc: the deputy and the CISO are copied from the first overdue notice on."""
+    """Roles in To and Cc: `always_cc` on every step; the deputy and the CISO from the first overdue notice on."""
     kind = kind_of(step_key)
     copied = kind == "overdue" or (kind == "at" and ladder.cc_from == "at")
-    return list(ladder.to), list(ladder.cc) if copied else []
+    cc = list(ladder.always_cc) + [role for role in ladder.cc if copied and role not in ladder.always_cc]
+    return list(ladder.to), cc

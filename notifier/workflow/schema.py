@@ -279,6 +279,8 @@ class ReminderLadder(Strict):
     cc: list[ContactRole] = Field(default_factory=lambda: ["deputy", "ciso"])
     # "at": the deadline passing unfiled is the first overdue notice; "overdue": only from the first repeat.
     cc_from: Literal["at", "overdue"] = "at"
+    # Copied on every step, from the first reminder on (the AVG's data protection officer must know of every breach).
+    always_cc: list[ContactRole] = Field(default_factory=list)
 
 
 class CreationAnswer(Strict):

@@ -167,3 +167,19 @@ def test_the_notice_at_the_deadline_says_due_now(client, app, smtp, tick):
     [mail] = smtp.handler.by_key(EW.format(id=incident["id"]) + "at")
     assert mail.message["Subject"].startswith("NU VERLOPEN: Vroegtijdige waarschuwing")
     assert "verstrijkt nu" in mail.message.get_body(("plain",)).get_content()
+
+
+def test_every_reminder_of_a_breach_copies_the_data_protection_officer(client, app, smtp, tick):
+    dpo = "fg@zrl.example"
+    with freeze_time(T0):
+        put_organisation(client)
+        incident = new_incident(client)
+        post_event(client, incident["id"], type="avg.breach", aware_at=T0.isoformat(), risk="risk", reasoning="Leak")
+    for hours in (60, 72):
+        tick(T0 + timedelta(hours=hours))
+    mails = smtp.handler.by_key(f"reminder:{incident['id']}:avg:ap_notification:0:")
+    keys = [str(m.message["X-Meldplicht-Key"]).rsplit(":", 1)[-1] for m in mails]
+    assert keys[0] == "12h" and keys[-1] == "at", keys
+    assert mails[0].message["To"] == OFFICER and mails[0].message["Cc"] == dpo
+    assert mails[-1].message["Cc"] == f"{dpo}, {DEPUTY}, {CISO}"
+    assert mails[-1].rcpt_tos == [OFFICER, dpo, DEPUTY, CISO]
