@@ -5,6 +5,7 @@ import, which `notifier --help`, `notifier deadlines` or a backup should not pay
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -185,16 +186,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from notifier.config import get_settings
     from notifier.main import create_served_app
+    from notifier.operations.first_run import default_base_url, first_administrator_hint
     from notifier.operations.serving import uvicorn_options
 
-    options = uvicorn_options(get_settings())
+    settings = get_settings()
+    if "base_url" not in settings.model_fields_set:
+        # Links in mails point where this process listens; worker processes read it from the environment.
+        settings = settings.model_copy(update={"base_url": default_base_url(args.host, args.port)})
+        os.environ["NOTIFIER_BASE_URL"] = settings.base_url
+    options = uvicorn_options(settings)
     workers = getattr(args, "workers", 1)
     if workers > 1:
         # Each worker is its own process (and its own intake writer; SQLite's write lock serialises their batches).
         # Migrate once here so the workers do not race to do it.
         from notifier import migrate
 
-        migrate.upgrade(get_settings().database_url)
+        migrate.upgrade(settings.database_url)
+        from notifier.db import make_engine
+
+        engine = make_engine(settings.database_url)
+        hint = first_administrator_hint(engine, settings.base_url)
+        engine.dispose()
+        if hint:
+            print(hint, file=sys.stderr, flush=True)
         uvicorn.run(
             "notifier.main:create_served_app",
             factory=True,
@@ -205,12 +219,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
             **options,
         )
         return 0
-    app = create_served_app()
+    app = create_served_app(settings)
     structlog.get_logger("notifier").info(
         "serve.started",
         url=f"http://{args.host}:{args.port}",
+        base_url=app.state.settings.base_url,
         api_token=f"NOTIFIER_API_TOKEN or {app.state.settings.var_dir}/api-token",
     )
+    hint = first_administrator_hint(app.state.engine, app.state.settings.base_url)
+    if hint:
+        print(hint, file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **options)
     return 0
 

@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     timezone: TimeZoneName = "Europe/Amsterdam"
     api_token: str | None = Field(default=None, description="Bootstrap administrator token for the HTTP API")
     secret_key: str = "change-me"
-    base_url: str = "http://localhost:8000"
+    # `notifier serve` without it uses the address it binds to (notifier/operations/first_run.py).
+    base_url: str = "http://127.0.0.1:8000"
     var_dir: Path = Path("./var")
     workflows_dir: Path = Field(default_factory=lambda: resource_dir("workflows"))
     templates_dir: Path = Field(default_factory=lambda: resource_dir("templates"))

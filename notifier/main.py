@@ -229,10 +229,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def create_served_app() -> FastAPI:
+def create_served_app(settings: Settings | None = None) -> FastAPI:
     """The app as `notifier serve` runs it: built, then its start-up objects frozen out of the garbage collector's
     full passes (notifier/intake/heap.py). Not in create_app: tests build hundreds of apps in one process, and
     frozen objects are never collected."""
-    app = create_app()
+    app = create_app(settings)
     heap.freeze_start_up()
     return app
