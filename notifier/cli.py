@@ -199,16 +199,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if workers > 1:
         # Each worker is its own process (and its own intake writer; SQLite's write lock serialises their batches).
         # Migrate once here so the workers do not race to do it.
-        from notifier import migrate
+        from notifier import migrate  # lazy: see the module docstring
+        from notifier.db import make_engine  # lazy: see the module docstring
+        from notifier.logging import configure_logging  # lazy: see the module docstring
 
+        configure_logging(settings.log_level, settings.log_json)
         migrate.upgrade(settings.database_url)
-        from notifier.db import make_engine
-
         engine = make_engine(settings.database_url)
         hint = first_administrator_hint(engine, settings.base_url)
         engine.dispose()
         if hint:
-            print(hint, file=sys.stderr, flush=True)
+            structlog.get_logger("notifier").warning("first_run.no_administrator", **hint)
         uvicorn.run(
             "notifier.main:create_served_app",
             factory=True,
@@ -228,7 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     hint = first_administrator_hint(app.state.engine, app.state.settings.base_url)
     if hint:
-        print(hint, file=sys.stderr, flush=True)
+        structlog.get_logger("notifier").warning("first_run.no_administrator", **hint)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **options)
     return 0
 

@@ -39,15 +39,18 @@ def command_name() -> str:
     return f"{shlex.quote(sys.executable)} -m notifier.cli"
 
 
-def first_administrator_hint(engine: Engine, base_url: str) -> str | None:
-    """The lines to print while the database has no user; None once somebody can sign in."""
+def first_administrator_hint(engine: Engine, base_url: str) -> dict[str, str] | None:
+    """The fields of the `first_run.no_administrator` log line while the database has no user (a served process
+    writes only JSON lines, so the hint is one of them); None once somebody can sign in."""
     with Session(engine) as session:
         if session.exec(select(func.count()).select_from(User)).one() > 0:
             return None
-    cli = command_name()
-    return (
-        "meldplicht: nobody can sign in yet. Create the first administrator (the password is read from stdin, at\n"
-        "least 12 characters; two-factor authentication is set up at the first sign-in):\n\n"
-        f"    {cli} users add --email you@example.org --name 'Your Name' --role administrator --password-stdin\n\n"
-        f"then open {base_url.rstrip('/')}/signin\n"
-    )
+    return {
+        "hint": (
+            "nobody can sign in yet: create the first administrator with the command below (the password is read "
+            "from stdin, at least 12 characters; two-factor authentication is set up at the first sign-in)"
+        ),
+        "command": f"{command_name()} users add --email you@example.org --name 'Your Name' --role administrator "
+        "--password-stdin",
+        "then_open": f"{base_url.rstrip('/')}/signin",
+    }

@@ -1,6 +1,7 @@
 """A real `notifier serve` on an empty database: e-mail and calendar links use the address it binds to unless
 NOTIFIER_BASE_URL says otherwise, and the console says how to create the first administrator (issue 17, items 8-9)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -62,10 +63,13 @@ def test_links_use_the_bound_address_and_the_console_explains_the_first_administ
     finally:
         server.terminate()
         server.wait(timeout=30)
-    printed = log.read_text()
-    assert "nobody can sign in yet" in printed
-    assert "users add --email" in printed and "--role administrator --password-stdin" in printed
-    assert f"http://127.0.0.1:{port}/signin" in printed
+    # A served process writes only JSON lines, so the hint is one of them.
+    hints = [json.loads(line) for line in log.read_text().splitlines() if "first_run.no_administrator" in line]
+    assert len(hints) == 1, log.read_text()
+    hint = hints[0]
+    assert "nobody can sign in yet" in hint["hint"]
+    assert "users add --email" in hint["command"] and "--role administrator --password-stdin" in hint["command"]
+    assert hint["then_open"] == f"http://127.0.0.1:{port}/signin"
 
 
 def test_an_explicit_base_url_wins(tmp_path):
