@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from notifier import csv_cells, instants
@@ -24,6 +25,7 @@ def warning_line(warning: dict) -> str:
 def as_dict(row: SignificanceAssessment, zone: ZoneInfo) -> dict:
     return {
         "incident_id": row.incident_id,
+        "regime": row.regime,
         "version": row.version,
         "entity_type": row.entity_type,
         "rule": row.rule,
@@ -46,7 +48,7 @@ def to_csv(rows: list[SignificanceAssessment], zone: ZoneInfo) -> str:
     # New columns go last so that readers of the old layout keep their column positions.
     fields = ["incident_id", "version", "entity_type", "rule", "significant", "criteria", "answers", "notes",
               "assessor", "assessed_at", "decision", "confirmed_by", "confirmed_at", "rules_version",
-              "warnings"]  # fmt: skip
+              "warnings", "regime"]  # fmt: skip
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     for row in rows:
@@ -57,12 +59,21 @@ def to_csv(rows: list[SignificanceAssessment], zone: ZoneInfo) -> str:
     return out.getvalue()
 
 
-def to_markdown(rows: list[SignificanceAssessment], zone: ZoneInfo, incident_title: str) -> str:
+def to_markdown(
+    rows: list[SignificanceAssessment],
+    zone: ZoneInfo,
+    incident_title: str,
+    *,
+    heading: str = "Significance assessment",
+    outcomes: tuple[str, str] = ("significant", "not_significant"),
+    line: Callable[[dict], str] = warning_line,
+) -> str:
+    """`heading`, `outcomes` (the positive and negative event) and `line` (a warning) are the assistant's."""
     # The title comes from an alert and the names from accounts: escaped, they cannot add a heading or markup.
-    lines = [f"# Significance assessment: {escape_line(incident_title)}", ""]
+    lines = [f"# {heading}: {escape_line(incident_title)}", ""]
     for row in rows:
         item = as_dict(row, zone)
-        verdict = "significant" if row.significant else "not significant"
+        verdict = (outcomes[0] if row.significant else outcomes[1]).replace("_", " ")
         lines += [
             f"## Version {row.version} ({item['assessed_at']}, {escape_line(row.assessor)})",
             "",
@@ -70,7 +81,7 @@ def to_markdown(rows: list[SignificanceAssessment], zone: ZoneInfo, incident_tit
             f"Proposal: **{verdict}**.",
             "",
         ]
-        lines += [f"> {warning_line(w)}" for w in row.warnings or []]
+        lines += [f"> {line(w)}" for w in row.warnings or []]
         if row.warnings:
             lines.append("")
         lines += ["| criterion | article | threshold | value |", "|---|---|---|---|"]

@@ -10,14 +10,19 @@ from notifier.tenancy import OrganisationOwned
 
 
 class SignificanceAssessment(OrganisationOwned, table=True):
-    """One version of the significance assessment of an incident: answers, proposal and, once a person
+    """One version of an assistant's assessment of an incident: answers, proposal and, once a person
     confirmed it, who decided what and when. Versions are never changed, only added."""
 
     __tablename__ = "significance_assessment"
-    __table_args__ = (UniqueConstraint("incident_id", "version"),)
+    # Each regime's assistant counts its own versions of an incident.
+    __table_args__ = (
+        UniqueConstraint("incident_id", "regime", "version", name="uq_significance_assessment_incident_regime_version"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
+    # The regime whose assistant proposed it (hooks.assessment) and whose event the decision posts.
+    regime: str
     version: int
     entity_type: str
     rule: str
@@ -32,6 +37,6 @@ class SignificanceAssessment(OrganisationOwned, table=True):
     )
     assessor: str
     assessed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
-    decision: str | None = None  # significant | not_significant, set on confirmation
+    decision: str | None = None  # the regime's positive or negative event, set on confirmation
     confirmed_by: str | None = None
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

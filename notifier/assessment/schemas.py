@@ -50,14 +50,21 @@ class Answers(BaseModel):
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    answers: Answers
+    # Each regime's assistant asks its own questions (GET .../assessment/questions?regime=...) and validates the
+    # answers with its own model (the significance assistant's is the model above).
+    answers: dict[str, Any] = Field(
+        description="Question id -> answer (yes/no, a number), for the questions GET .../assessment/questions lists"
+    )
 
 
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agree: bool = Field(default=True, description="false: the person decides against the proposal")
-    aware_at: Instant | None = Field(default=None, description="Required when the decision is significant")
+    aware_at: Instant | None = Field(default=None, description="Required when the decision is positive")
+    classified_at: Instant | None = Field(
+        default=None, description="When the regime's positive event records it: the classification; default now"
+    )
     reasoning: str | None = Field(default=None, max_length=20_000, description="Added to the fired criteria")
 
 
@@ -70,6 +77,7 @@ class QuestionOut(BaseModel):
 
 
 class QuestionsOut(BaseModel):
+    regime: str
     entity_type: str
     rule: str
     questions: list[QuestionOut]
@@ -77,6 +85,7 @@ class QuestionsOut(BaseModel):
 
 class AssessmentOut(BaseModel):
     incident_id: int
+    regime: str = Field(description="The regime whose assistant proposed it; versions count per regime")
     version: int
     entity_type: str
     rule: str
@@ -84,7 +93,10 @@ class AssessmentOut(BaseModel):
     significant: bool
     criteria: list[dict[str, Any]]
     notes: list[str]
-    rules_version: int = Field(description="1: before issue 12; 2: art. 3(1) 'capable of causing', art. 3(2) flag")
+    rules_version: int = Field(
+        description="The assistant's rules version; significance: 1 before issue 12, 2 with art. 3(1) 'capable of "
+        "causing' and the art. 3(2) flag"
+    )
     warnings: list[dict[str, Any]] = Field(
         description='Contradictions for the person, e.g. {"code": "maintenance_contradiction", "criteria": [...]}'
     )

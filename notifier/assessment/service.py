@@ -1,85 +1,135 @@
 """Recording assessment versions and confirming one, which posts the decision event of the regime whose workflow
-names the assistant as its `hooks.assessment` (and so starts the clocks)."""
+names the assistant as its `hooks.assessment` (and so starts the clocks).
 
+Several regimes can name an assistant; each assessment belongs to one (its `regime`) and counts its own versions.
+Without a regime asked for, the first regime with an assistant that applies to the organisation is meant (the
+first one loaded when none applies), so clients from before regimes had assistants of their own keep working.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
 from notifier import clock
-from notifier.assessment import export, rules
+from notifier.assessment import rules
+from notifier.assessment.assistant import Assistant
 from notifier.assessment.models import SignificanceAssessment
-from notifier.assessment.schemas import Answers
 from notifier.audit import chain
 from notifier.context import Context
 from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.models import Incident
 from notifier.lifecycle import events as lifecycle
+from notifier.organisation import classification
 from notifier.organisation import service as organisation
+from notifier.workflow.schema import Registry, Workflow
+
+HOOK = "assessment"
 
 
-def profile(session: Session) -> tuple[str, float | None]:
-    """(effective entity type, turnover) from the organisation profile; the assistant needs the profile."""
+@dataclass(frozen=True)
+class Chosen:
+    """A regime with an assistant, and the assistant."""
+
+    workflow: Workflow
+    assistant: Assistant
+
+    @property
+    def regime(self) -> str:
+        return self.workflow.regime
+
+
+def available(registry: Registry) -> list[Chosen]:
+    return [Chosen(wf, module.ASSISTANT) for wf, module in registry.hooked_all(HOOK)]
+
+
+def choose(session: Session, registry: Registry, regime: str | None = None) -> Chosen:
+    """The assistant asked for (a FieldProblem naming `regime` when no regime of that name has one), or the
+    organisation's."""
+    options = available(registry)
+    if not options:
+        raise Conflict("no regime names an assistant (hooks.assessment in its workflow)")
+    if regime is not None:
+        for option in options:
+            if option.regime == regime:
+                return option
+        names = ", ".join(o.regime for o in options)
+        raise FieldProblem("regime", f"no assistant for regime {regime!r}; one of: {names}", "enum")
+    org = organisation.get(session)
+    applies = set(classification.regimes(org.sector, org.dora_entity_type, org.cra_manufacturer)) if org else set()
+    return next((o for o in options if o.regime in applies), options[0])
+
+
+def _profile(session: Session) -> Any:
     org = organisation.get(session)
     if org is None:
         raise Conflict("no organisation profile yet: PUT /api/v1/organisation first (the entity type decides)")
-    return rules.effective_type(org.entity_type, org.trust_service_provider), org.annual_turnover_eur
+    return org
 
 
-def questions(session: Session) -> tuple[str, str, list[rules.Question]]:
-    kind, turnover = profile(session)
-    ids = rules.question_ids(kind, turnover_known=turnover is not None)
-    return kind, "thresholds" if rules.has_thresholds(kind) else "open_rule", [rules.Q[i] for i in ids]
+def questions(session: Session, chosen: Chosen) -> tuple[str, str, list[rules.Question]]:
+    """(entity type as the rules see it, rule, questions) for the organisation; the assistant needs the profile."""
+    return chosen.assistant.asked(_profile(session))
 
 
-def versions(session: Session, incident_id: int) -> list[SignificanceAssessment]:
+def versions(session: Session, incident_id: int, regime: str) -> list[SignificanceAssessment]:
     return list(
         session.exec(
             select(SignificanceAssessment)
-            .where(SignificanceAssessment.incident_id == incident_id)
+            .where(SignificanceAssessment.incident_id == incident_id, SignificanceAssessment.regime == regime)
             .order_by(SignificanceAssessment.version)
         ).all()
     )
 
 
-def get_version(session: Session, incident_id: int, version: int) -> SignificanceAssessment:
+def get_version(session: Session, incident_id: int, version: int, regime: str) -> SignificanceAssessment:
     row = session.exec(
         select(SignificanceAssessment).where(
-            SignificanceAssessment.incident_id == incident_id, SignificanceAssessment.version == version
+            SignificanceAssessment.incident_id == incident_id,
+            SignificanceAssessment.regime == regime,
+            SignificanceAssessment.version == version,
         )
     ).one_or_none()
     if row is None:
-        raise NotFound(f"assessment version {version} of incident {incident_id}")
+        raise NotFound(f"{regime} assessment version {version} of incident {incident_id}")
     return row
 
 
-def _validated(answers: dict) -> dict:
-    """The answers as the API's model reads them, whoever gives them (the API, the web assistant)."""
+def validated(assistant: Assistant, answers: dict) -> dict:
+    """The answers as the assistant's model reads them, whoever gives them (the API, the web assistant)."""
     try:
-        return Answers.model_validate(answers).model_dump(exclude_none=True)
+        return assistant.answers.model_validate(answers).model_dump(exclude_none=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(["answers", *(str(p) for p in first["loc"])])
         raise FieldProblem(field, first["msg"], first["type"]) from exc
 
 
-def record(session: Session, *, incident: Incident, answers: dict, actor: str) -> SignificanceAssessment:
-    kind, turnover = profile(session)
-    asked = set(rules.question_ids(kind, turnover_known=turnover is not None))
+def record(
+    session: Session, chosen: Chosen, *, incident: Incident, answers: dict, actor: str
+) -> SignificanceAssessment:
+    org = _profile(session)
+    kind, _, asked = chosen.assistant.asked(org)
+    asked_ids = {q.id for q in asked}
     for key in answers:
-        if key not in asked:
+        if key not in asked_ids:
             raise FieldProblem(f"answers.{key}", f"is not asked for entity type {kind!r}")
-    answers = _validated(answers)
+    answers = validated(chosen.assistant, answers)
     try:
-        proposal = rules.assess(kind, answers, turnover=turnover)
+        proposal = chosen.assistant.assess(kind, answers, org)
     except rules.MissingAnswer as exc:
         raise FieldProblem(f"answers.{exc.question}", exc.message, "missing") from exc
     latest = session.exec(
-        select(func.max(SignificanceAssessment.version)).where(SignificanceAssessment.incident_id == incident.id)
+        select(func.max(SignificanceAssessment.version)).where(
+            SignificanceAssessment.incident_id == incident.id, SignificanceAssessment.regime == chosen.regime
+        )
     ).one()
     now = clock.now()
     row = SignificanceAssessment(
         incident_id=incident.id,
+        regime=chosen.regime,
         version=(latest or 0) + 1,
         entity_type=kind,
         rule=proposal.rule,
@@ -100,6 +150,7 @@ def record(session: Session, *, incident: Incident, answers: dict, actor: str) -
         event_type="assessment.recorded",
         incident_id=incident.id,
         payload={
+            "regime": row.regime,
             "version": row.version,
             "rules_version": row.rules_version,
             "answers": answers,
@@ -112,12 +163,12 @@ def record(session: Session, *, incident: Incident, answers: dict, actor: str) -
     return row
 
 
-def reasoning_text(row: SignificanceAssessment, decision: str, extra: str | None) -> str:
-    lines = [f"Significance assessment v{row.version} ({row.entity_type}, {row.rule}): {decision}."]
+def reasoning_text(assistant: Assistant, row: SignificanceAssessment, decision: str, extra: str | None) -> str:
+    lines = [f"{assistant.words.record} v{row.version} ({row.entity_type}, {row.rule}): {decision}."]
     lines += [f"- {c['criterion']} ({c['article']}: {c['threshold']}): {c['value']}" for c in row.criteria]
     if not row.criteria:
         lines.append("- no criterion fired")
-    lines += [export.warning_line(w) for w in row.warnings or []]
+    lines += [assistant.warning_line(w) for w in row.warnings or []]
     lines += row.notes
     if extra:
         lines.append(extra)
@@ -127,38 +178,42 @@ def reasoning_text(row: SignificanceAssessment, decision: str, extra: str | None
 def confirm(
     session: Session,
     ctx: Context,
+    chosen: Chosen,
     *,
     incident: Incident,
     row: SignificanceAssessment,
     agree: bool,
-    aware_at: datetime | None,
+    times: dict[str, datetime | None],
     reasoning: str | None,
     actor: str,
 ) -> Incident:
-    """A person decides: posts <regime>.significant (awareness, clocks) or <regime>.not_significant with the
-    reasoning, for the regime that names the assistant (hooks.assessment)."""
+    """A person decides: posts the regime's positive event (awareness, clocks) or its negative one with the
+    reasoning. `times` are the positive event's instants the person gave (aware_at, ...)."""
     if row.confirmed_at is not None:
         raise Conflict(f"assessment version {row.version} was already confirmed by {row.confirmed_by}")
-    significant = row.significant if agree else not row.significant
+    assistant = chosen.assistant
+    positive = row.significant if agree else not row.significant
     if not agree and not reasoning:
         raise FieldProblem("reasoning", "give the reasoning when deciding against the proposal", "missing")
-    decision = "significant" if significant else "not_significant"
-    hooked = ctx.registry.hooked("assessment")
-    if hooked is None:
-        raise Conflict("no regime names the significance assistant (hooks.assessment in its workflow)")
-    workflow, _ = hooked
-    body = {"type": workflow.event_type(decision), "reasoning": reasoning_text(row, decision, reasoning)}
-    if significant:
-        if aware_at is None:
-            raise FieldProblem("aware_at", "the moment awareness was reached is needed to start the clocks", "missing")
-        body["aware_at"] = aware_at
+    decision = assistant.positive if positive else assistant.negative
+    body: dict[str, Any] = {
+        "type": chosen.workflow.event_type(decision),
+        "reasoning": reasoning_text(assistant, row, decision, reasoning),
+    }
+    now = clock.now()
+    if positive:
+        for name in assistant.required_times:
+            if times.get(name) is None:
+                raise FieldProblem(name, f"{name} is needed to start the clocks", "missing")
+            body[name] = times[name]
+        if assistant.decided_at:
+            body[assistant.decided_at] = times.get(assistant.decided_at) or now
     try:
         event = ctx.registry.event_models[body["type"]].model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"]) from exc
     lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor)
-    now = clock.now()
     row.decision, row.confirmed_by, row.confirmed_at = decision, actor, now
     session.add(row)
     session.flush()
@@ -167,7 +222,12 @@ def confirm(
         actor=actor,
         event_type="assessment.confirmed",
         incident_id=incident.id,
-        payload={"version": row.version, "proposal_significant": row.significant, "decision": decision},
+        payload={
+            "regime": row.regime,
+            "version": row.version,
+            "proposal_significant": row.significant,
+            "decision": decision,
+        },
         at=now,
     )
     return incident

@@ -1,14 +1,13 @@
-"""The significance assistant (notifier.assessment, issue 6) on the incident page: answer, see the proposal, decide."""
+"""The assistants (notifier.assessment) on the incident page: answer, see the proposal, decide. `?regime=` names
+the regime whose assistant the form belongs to (each regime's card has its own)."""
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from notifier.accounts.passwords import actor
-from notifier.assessment import labels
 from notifier.assessment import service as assessment
-from notifier.assessment.schemas import Answers
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
 from notifier.web.auth import FormDep, OfficerDep
@@ -22,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 PREFIX = "q_"
 
 
-def answers_from(form: dict[str, str], questions: list, lang: str = "en") -> dict[str, Any]:
+def answers_from(form: dict[str, str], questions: list, model: type[BaseModel], lang: str = "en") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for q in questions:
         raw = (form.get(PREFIX + q.id) or "").strip()
@@ -36,30 +35,49 @@ def answers_from(form: dict[str, str], questions: list, lang: str = "en") -> dic
             raise FieldProblem(PREFIX + q.id, say(WHOLE, lang))
         out[q.id] = int(number) if q.kind == "int" else number
     try:  # the rule is the service's (assessment.record checks again); here only for messages in the user's language
-        Answers.model_validate(out)
+        model.model_validate(out)
     except ValidationError as exc:
         raise FormErrors(validation_errors(exc, prefix=PREFIX, lang=lang)) from exc
     return out
 
 
 def _field(problem: FieldProblem) -> str:
+    if problem.field == "regime":
+        return "form"
     return PREFIX + problem.field.removeprefix("answers.") if problem.field.startswith("answers.") else problem.field
 
 
+def _key(form_name: str, regime: str | None) -> str:
+    """The errors and values of one regime's assistant form on the page (several cards can have one)."""
+    return f"{form_name}:{regime}" if regime else form_name
+
+
 @router.post("/incidents/{incident_id}/assessment")
-def record(incident_id: int, request: Request, session: SessionDep, ctx: ContextDep, viewer: OfficerDep, form: FormDep):
+def record(
+    incident_id: int,
+    request: Request,
+    session: SessionDep,
+    ctx: ContextDep,
+    viewer: OfficerDep,
+    form: FormDep,
+    regime: str | None = None,
+):
     incident = incidents.get(session, incident_id)
+    key = _key("assessment", regime)
     try:
-        _, _, questions = assessment.questions(session)
-        answers = answers_from(form, questions, viewer.lang)
-        assessment.record(session, incident=incident, answers=answers, actor=actor(viewer.user))
+        chosen = assessment.choose(session, ctx.registry, regime)
+        key = _key("assessment", chosen.regime)
+        _, _, questions = assessment.questions(session, chosen)
+        answers = answers_from(form, questions, chosen.assistant.answers, viewer.lang)
+        assessment.record(session, chosen, incident=incident, answers=answers, actor=actor(viewer.user))
     except FieldProblem as exc:
         if exc.field.startswith("answers."):
-            exc = FieldProblem(exc.field, labels.problem(exc.field.removeprefix("answers."), exc.message, viewer.lang))
-        return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
+            question = exc.field.removeprefix("answers.")
+            exc = FieldProblem(exc.field, chosen.assistant.problem(question, exc.message, viewer.lang))
+        return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
     except REFUSALS as exc:
-        return refused(request, session, ctx, viewer, incident, "assessment", form, exc, field=_field)
-    return see_other(f"/incidents/{incident_id}#assistant")
+        return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
+    return see_other(f"/incidents/{incident_id}#assistant-{chosen.regime}")
 
 
 @router.post("/incidents/{incident_id}/assessment/{version}/confirm")
@@ -71,20 +89,26 @@ def confirm(
     ctx: ContextDep,
     viewer: OfficerDep,
     form: FormDep,
+    regime: str | None = None,
 ):
     incident = incidents.get(session, incident_id)
+    key = _key("confirm", regime)
     try:
-        row = assessment.get_version(session, incident_id, version)
+        chosen = assessment.choose(session, ctx.registry, regime)
+        key = _key("confirm", chosen.regime)
+        row = assessment.get_version(session, incident_id, version, chosen.regime)
+        zone = ctx.zone(session)
         assessment.confirm(
             session,
             ctx,
+            chosen,
             incident=incident,
             row=row,
             agree=form.get("agree") != "no",
-            aware_at=parse_local("aware_at", form.get("aware_at"), ctx.zone(session)),
+            times={name: parse_local(name, form.get(name), zone) for name in ("aware_at", "classified_at")},
             reasoning=(form.get("reasoning") or "").strip() or None,
             actor=actor(viewer.user),
         )
     except REFUSALS as exc:
-        return refused(request, session, ctx, viewer, incident, "confirm", form, exc)
+        return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
     return see_other(f"/incidents/{incident_id}")

@@ -1,30 +1,40 @@
-"""What the incident page shows of the significance assistant: the questions for the organisation's entity type
-and the latest assessment (the assistant's forms post to notifier/web/assistant.py)."""
+"""What the incident page shows of the assistants: for each regime with one, the questions for the organisation's
+entity type and the latest assessment (the assistant's forms post to notifier/web/assistant.py)."""
 
 from typing import Any
 
 from sqlmodel import Session
 
-from notifier.assessment import labels
 from notifier.assessment import service as assessment
 from notifier.errors import Conflict
+from notifier.workflow.schema import Registry
 
 
-def state(session: Session, incident_id: int) -> dict[str, Any]:
-    """Questions for the organisation's entity type and the latest assessment; empty without a profile."""
-    try:
-        kind, rule, questions = assessment.questions(session)
-    except Conflict:
-        return {}
-    versions = assessment.versions(session, incident_id)
-    return {
-        "kind": kind,
-        "rule": rule,
-        "questions": questions,
-        "latest": versions[-1] if versions else None,
-        # The page asks and explains in the reader's language: label(kind, key, lang).
-        "question": labels.question,
-        "unit": labels.unit,
-        "criterion": labels.criterion,
-        "warning": labels.warning,
-    }
+def state(session: Session, registry: Registry, incident_id: int) -> dict[str, dict[str, Any]]:
+    """regime -> its assistant's questions and latest assessment; empty without a profile."""
+    out: dict[str, dict[str, Any]] = {}
+    for chosen in assessment.available(registry):
+        try:
+            kind, rule, questions = assessment.questions(session, chosen)
+        except Conflict:
+            return {}
+        versions = assessment.versions(session, incident_id, chosen.regime)
+        words = chosen.assistant
+        out[chosen.regime] = {
+            "kind": kind,
+            "rule": rule,
+            "questions": questions,
+            "latest": versions[-1] if versions else None,
+            "positive": words.positive,
+            "required_times": words.required_times,
+            "decided_at": words.decided_at,
+            # The page asks and explains in the reader's language: label(key, lang).
+            "say": words.words.say,
+            "question": words.question,
+            "unit": words.unit,
+            "criterion": words.criterion,
+            "threshold": words.threshold,
+            "warning": words.warning,
+            "verdict": words.verdict,
+        }
+    return out

@@ -313,7 +313,6 @@ def incident_page(
     ).all()
     fact_values = fact_form_values(incident.facts or {}, ctx.registry.facts, zone)
     allowed = {tr.regime: {e.split("(")[0] for e in tr.allowed_events} for tr in out.tracks}
-    hooked = ctx.registry.hooked("assessment")
     values = values or {}
     if "facts" in values:
         fact_values = values["facts"]
@@ -342,7 +341,6 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
-        assistant_regime=hooked[0].regime if hooked else None,
         fact_fields=_fact_fields(ctx, lang),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
@@ -355,7 +353,7 @@ def incident_page(
         when=lambda v: board.when(datetime.fromisoformat(v) if isinstance(v, str) else v, zone, lang),
         now_local=local_input(now, zone),
         can_edit=at_least(viewer.role, "officer"),
-        assistant=assistant_state(session, incident.id),
+        assistants=assistant_state(session, ctx.registry, incident.id),
         notice=notice,
         status_code=status_code,
     )

@@ -315,7 +315,7 @@ def load_registry(directory: Path) -> Registry:
     registry = Registry(facts=catalogue.facts, workflows=workflows, versions=versions)
     registry.event_models = build_event_models(registry)
     registry.hook_modules = {
-        (hook, regime): _hook_module(files[(regime, wf.version)], f"hooks.{hook}", name)
+        (hook, regime): _hook_module(files[(regime, wf.version)], f"hooks.{hook}", name, HOOK_NEEDS.get(hook))
         for regime, wf in workflows.items()
         for hook, name in wf.hooks.model_dump(by_alias=True).items()
         if name
@@ -337,11 +337,18 @@ def _check_versions(files: dict[tuple[str, int], Path], loaded: list[Workflow]) 
                 raise WorkflowError(file, "track.states", f"drops state {state!r} of version {older.version}")
 
 
-def _hook_module(file: Path, path: str, name: str) -> Any:
+# What a hook module must define for the engine to use it (the assistant's interface: notifier/assessment/assistant.py).
+HOOK_NEEDS = {"assessment": "ASSISTANT"}
+
+
+def _hook_module(file: Path, path: str, name: str, needs: str | None = None) -> Any:
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except ImportError as exc:
         raise WorkflowError(file, path, f"cannot import module {name!r}: {exc}") from None
+    if needs and not hasattr(module, needs):
+        raise WorkflowError(file, path, f"module {name!r} defines no {needs}")
+    return module
 
 
 def _check_pages(file: Path, wf: Workflow) -> None:

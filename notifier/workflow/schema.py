@@ -306,8 +306,9 @@ class Creation(Strict):
 class Hooks(Strict):
     """Python modules a regime adds to the engine, imported by the loader (notifier/workflow/loader.py).
 
-    assessment: the significance assistant's rules (questions, thresholds); its confirmation posts this regime's
-    `significant` / `not_significant` event. register: the breach register (rows, CSV) over this regime's tracks."""
+    assessment: the assistant (a module with an `ASSISTANT`, notifier/assessment/assistant.py: questions,
+    thresholds, words); its confirmation posts this regime's positive or negative event. register: the breach
+    register (rows, CSV) over this regime's tracks."""
 
     assessment: str | None = None
     register_: str | None = Field(default=None, alias="register")  # `register` is a BaseModel attribute
@@ -420,8 +421,11 @@ class Registry(BaseModel):
 
     def hooked(self, hook: str) -> tuple[Workflow, Any] | None:
         """The (first) regime that names a module for this hook, with the module; None if no regime does."""
-        for wf in self.ordered:
-            module = self.hook_modules.get((hook, wf.regime))
-            if module is not None:
-                return wf, module
-        return None
+        found = self.hooked_all(hook)
+        return found[0] if found else None
+
+    def hooked_all(self, hook: str) -> list[tuple[Workflow, Any]]:
+        """Every regime that names a module for this hook (several have an assistant), in their order."""
+        return [
+            (wf, self.hook_modules[(hook, wf.regime)]) for wf in self.ordered if (hook, wf.regime) in self.hook_modules
+        ]

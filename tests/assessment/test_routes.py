@@ -117,7 +117,7 @@ def test_maintenance_with_malicious_access_is_flagged_and_still_assessed(client)
     assert exported["rules_version"] == 2 and exported["warnings"] == body["warnings"]
     rows = list(csv.DictReader(io.StringIO(client.get(f"{url}/export", params={"format": "csv"}).text)))
     assert rows[0]["rules_version"] == "2" and "maintenance_contradiction" in rows[0]["warnings"]
-    assert list(rows[0])[-2:] == ["rules_version", "warnings"]  # new columns last: old readers keep their positions
+    assert list(rows[0])[-3:] == ["rules_version", "warnings", "regime"]  # new columns last: old readers keep theirs
     md = client.get(f"{url}/export", params={"format": "md"}).text
     assert "rules version 2" in md
     assert "Warning: scheduled maintenance was answered yes, but malicious_access is not a planned effect" in md
@@ -158,6 +158,7 @@ def test_versions_stored_under_rules_version_one_still_export(client, session):
     incident = new_incident(client)
     old = SignificanceAssessment(
         incident_id=incident["id"],
+        regime="cbw",
         version=1,
         entity_type="dns",
         rule="thresholds",

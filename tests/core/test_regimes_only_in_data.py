@@ -66,5 +66,5 @@ def test_the_hooks_are_named_in_the_workflows():
         if path.name != "facts.yaml"
         for hook, module in (yaml.safe_load(path.read_text(encoding="utf-8")).get("hooks") or {}).items()
     }
-    assert hooks == {("cbw", "assessment"): "notifier.assessment.rules",
+    assert hooks == {("cbw", "assessment"): "notifier.assessment.significance",
                      ("avg", "register"): "notifier.regimes.avg_breach_register"}  # fmt: skip

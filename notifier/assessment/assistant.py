@@ -1,0 +1,61 @@
+"""What a regime's assistant gives the generic one (notifier/assessment/service.py, the API and the page).
+
+A regime's workflow names a module as its `hooks.assessment`; that module's `ASSISTANT` is one of these. The
+generic code asks it the questions for the organisation, lets it propose, and posts the regime's positive or
+negative event when a person decides; it never knows which regulation the thresholds come from.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from notifier.assessment.rules import Proposal, Question
+from notifier.i18n import pick
+
+
+@dataclass(frozen=True)
+class Words:
+    """The page's and the export's words for this assistant, each as (nl, en)."""
+
+    title: tuple[str, str]
+    help: tuple[str, str]
+    positive: tuple[str, str]
+    negative: tuple[str, str]
+    # The heading of the decision's reasoning and of the Markdown export (English, like the criteria).
+    record: str
+
+    def say(self, name: str, lang: str) -> str:
+        return pick(lang, *getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Assistant:
+    rules_version: int
+    # Validates the answers (extra keys forbidden, numbers finite and not negative).
+    answers: type[BaseModel]
+    # organisation profile -> (entity type as the rules see it, rule, the questions asked for it)
+    asked: Callable[[Any], tuple[str, str, list[Question]]]
+    # (entity type, answers, organisation profile) -> the proposal; raises rules.MissingAnswer
+    assess: Callable[[str, dict[str, Any], Any], Proposal]
+    # The regime's events a decision posts: positive when the decision is yes.
+    positive: str
+    negative: str
+    words: Words
+    question: Callable[[str, str], str]
+    unit: Callable[[str | None, str], str | None]
+    criterion: Callable[[str, str], str]
+    warning: Callable[[dict[str, Any], str], str]
+    # (question id, the rules' English message, lang) -> the message in the reader's language
+    problem: Callable[[str, str, str], str]
+    # A warning as the reasoning and the Markdown export print it (English).
+    warning_line: Callable[[dict[str, Any]], str]
+    # The positive event's instants the person must give (checked before the event model sees them).
+    required_times: tuple[str, ...] = ("aware_at",)
+    # The positive event's instant that is the moment of the decision unless the person gives it.
+    decided_at: str | None = None
+    # A stored criterion's threshold in the reader's language (default: as stored).
+    threshold: Callable[[dict[str, Any], str], str] = lambda criterion, lang: str(criterion.get("threshold", ""))
+    # Why the proposal is what it is, in the reader's language (None: the stored notes say it).
+    verdict: Callable[[dict[str, Any], str], str | None] = lambda row, lang: None
