@@ -67,4 +67,5 @@ def test_the_hooks_are_named_in_the_workflows():
         for hook, module in (yaml.safe_load(path.read_text(encoding="utf-8")).get("hooks") or {}).items()
     }
     assert hooks == {("cbw", "assessment"): "notifier.assessment.significance",
+                     ("dora", "assessment"): "notifier.regimes.dora_classification",
                      ("avg", "register"): "notifier.regimes.avg_breach_register"}  # fmt: skip
