@@ -209,6 +209,12 @@ def test_broken_avg_rules_are_named(workflows, old, new, where, problem):
             "cannot import module 'notifier.regimes.no_such_register'",
         ),
         (
+            "hooks: {register: notifier.regimes.avg_breach_register}",
+            "hooks: {register: notifier.regimes.avg_breach_register, assessment: notifier.assessment.rules}",
+            "hooks.assessment",
+            "module 'notifier.assessment.rules' defines no ASSISTANT",
+        ),
+        (
             "event: breach, sets: {risk: none}}",
             "event: breech, sets: {risk: none}}",
             "creation.answers[0].event",
