@@ -14,8 +14,10 @@ and the proposal carries a warning that "only scheduled maintenance" contradicts
 recomputed: each keeps the rules version it was proposed under.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
+
+# The assistants' shared vocabulary; kept importable from here (rules.Question, rules.MissingAnswer, ...).
+from notifier.regimes.assistant import Fired, MissingAnswer, Proposal, Question
 
 RULES_VERSION = 2
 EUR_CAP = 500_000
@@ -39,14 +41,6 @@ TYPE_ARTICLE = {
 USERS_ONLY = {"online_marketplace", "search_engine", "social_network"}
 THIRTY_MIN = {"dns", "cloud_computing", "cdn", "managed_service", "managed_security_service"}
 U_BASED = {"cloud_computing", "cdn", "managed_service", "managed_security_service"} | USERS_ONLY
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    kind: str  # bool | int | number
-    text: str
-    unit: str | None = None
 
 
 Q = {
@@ -190,36 +184,9 @@ def question_ids(entity_type: str, turnover_known: bool) -> list[str]:
     return ids
 
 
-@dataclass(frozen=True)
-class Fired:
-    criterion: str
-    article: str
-    threshold: str
-    value: Any
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "article": self.article, "threshold": self.threshold, "value": self.value}
-
-
 # What scheduled maintenance plans: the service being unavailable or limited (art. 3(2), recital 33). Anything
 # else (access, integrity, harm, loss) is not a planned effect; counting a foreseen loss is the stricter reading.
 PLANNED_EFFECTS = {"unavailable", "limited_availability", "severe_operational_disruption"}
-
-
-@dataclass
-class Proposal:
-    significant: bool
-    fired: list[Fired]
-    notes: list[str] = field(default_factory=list)
-    rule: str = "thresholds"  # thresholds (2024/2690) | open_rule (Cbw art. 25(2))
-    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"code", ...}: contradictions for the person
-    rules_version: int = RULES_VERSION
-
-
-class MissingAnswer(Exception):
-    def __init__(self, question: str, message: str):
-        self.question, self.message = question, message
-        super().__init__(f"{question}: {message}")
 
 
 def financial_threshold(turnover: float | None) -> float:
@@ -265,7 +232,8 @@ def assess(entity_type: str, answers: dict[str, Any], *, turnover: float | None)
     warnings: list[dict[str, Any]] = []
     if a.get("scheduled_maintenance"):
         fired, warnings = _maintenance(fired, notes)
-    return Proposal(bool(fired), fired, notes, rule, warnings)
+    # rule: thresholds (2024/2690) | open_rule (Cbw art. 25(2))
+    return Proposal(bool(fired), fired, notes, rule, warnings, RULES_VERSION)
 
 
 def _maintenance(fired: list[Fired], notes: list[str]) -> tuple[list[Fired], list[dict[str, Any]]]:

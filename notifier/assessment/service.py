@@ -15,7 +15,6 @@ from sqlmodel import Session, func, select
 
 from notifier import clock
 from notifier.assessment import rules
-from notifier.assessment.assistant import Assistant
 from notifier.assessment.models import SignificanceAssessment
 from notifier.audit import chain
 from notifier.context import Context
@@ -24,6 +23,7 @@ from notifier.incidents.models import Incident
 from notifier.lifecycle import events as lifecycle
 from notifier.organisation import classification
 from notifier.organisation import service as organisation
+from notifier.regimes.assistant import Assistant
 from notifier.workflow.schema import Registry, Workflow
 
 HOOK = "assessment"

@@ -4,8 +4,8 @@ of rules.py, the words of labels.py, the answers of schemas.py."""
 from typing import Any
 
 from notifier.assessment import export, labels, rules
-from notifier.assessment.assistant import Assistant, Words
 from notifier.assessment.schemas import Answers
+from notifier.regimes.assistant import Assistant, Words
 
 
 def _asked(org: Any) -> tuple[str, str, list[rules.Question]]:

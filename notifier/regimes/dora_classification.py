@@ -29,9 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from notifier.assessment.assistant import Assistant, Words
-from notifier.assessment.rules import Fired, MissingAnswer, Proposal, Question
 from notifier.i18n import pick
+from notifier.regimes.assistant import Assistant, Fired, MissingAnswer, Proposal, Question, Words
 
 RULES_VERSION = 1
 RULE = "2024/1772"

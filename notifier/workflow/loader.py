@@ -337,7 +337,7 @@ def _check_versions(files: dict[tuple[str, int], Path], loaded: list[Workflow]) 
                 raise WorkflowError(file, "track.states", f"drops state {state!r} of version {older.version}")
 
 
-# What a hook module must define for the engine to use it (the assistant's interface: notifier/assessment/assistant.py).
+# What a hook module must define for the engine to use it (the assistant's interface: notifier/regimes/assistant.py).
 HOOK_NEEDS = {"assessment": "ASSISTANT"}
 
 

@@ -306,7 +306,7 @@ class Creation(Strict):
 class Hooks(Strict):
     """Python modules a regime adds to the engine, imported by the loader (notifier/workflow/loader.py).
 
-    assessment: the assistant (a module with an `ASSISTANT`, notifier/assessment/assistant.py: questions,
+    assessment: the assistant (a module with an `ASSISTANT`, notifier/regimes/assistant.py: questions,
     thresholds, words); its confirmation posts this regime's positive or negative event. register: the breach
     register (rows, CSV) over this regime's tracks."""
 

@@ -3,7 +3,7 @@ and above its edge, the art. 8(1) combination and the recurring incidents of art
 
 import pytest
 
-from notifier.assessment.rules import MissingAnswer
+from notifier.regimes.assistant import MissingAnswer
 from notifier.regimes.dora_classification import assess, criteria
 
 CRITICAL = {"critical_functions_affected": True}

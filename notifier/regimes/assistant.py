@@ -2,17 +2,56 @@
 
 A regime's workflow names a module as its `hooks.assessment`; that module's `ASSISTANT` is one of these. The
 generic code asks it the questions for the organisation, lets it propose, and posts the regime's positive or
-negative event when a person decides; it never knows which regulation the thresholds come from.
+negative event when a person decides; it never knows which regulation the thresholds come from. Here, below the
+assessment package, so that hook modules in this package can build one (the layers in pyproject.toml).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from notifier.assessment.rules import Proposal, Question
 from notifier.i18n import pick
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str  # bool | int | number
+    text: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A criterion met: its name, the article that sets it, the threshold as worded there, the value it met."""
+
+    criterion: str
+    article: str
+    threshold: str
+    value: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"criterion": self.criterion, "article": self.article, "threshold": self.threshold, "value": self.value}
+
+
+@dataclass
+class Proposal:
+    significant: bool  # the positive outcome (significant, major)
+    fired: list[Fired]
+    notes: list[str] = field(default_factory=list)
+    rule: str = ""
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"code", ...}: contradictions for the person
+    rules_version: int = 1
+
+
+class MissingAnswer(Exception):
+    """An answer the rules need to decide a threshold (the API names it as the field)."""
+
+    def __init__(self, question: str, message: str):
+        self.question, self.message = question, message
+        super().__init__(f"{question}: {message}")
 
 
 @dataclass(frozen=True)
