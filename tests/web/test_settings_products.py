@@ -32,7 +32,8 @@ def test_an_administrator_adds_edits_and_removes_a_product(app, client, signed_i
     edit = web.get(f"/settings/products?edit={stored['id']}").text
     assert f'name="id" value="{stored["id"]}"' in edit and 'value="BE" checked' in edit and 'value="DE">' in edit
     web.post("/settings/products", data=_form(token, id=str(stored["id"]), version="4.3", member_states=["DE"]))
-    assert client.get(f"/api/v1/products/{stored['id']}").json() == {**stored, "version": "4.3", "member_states": ["DE"]}
+    changed = client.get(f"/api/v1/products/{stored['id']}").json()
+    assert changed == {**stored, "version": "4.3", "member_states": ["DE"]}
 
     removed = web.post(f"/settings/products/{stored['id']}/remove", data={"csrf_token": token})
     assert removed.status_code == 200 and client.get("/api/v1/products").json() == []
