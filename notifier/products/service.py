@@ -73,7 +73,9 @@ def resolve(session: Session, field: str, reference: int | str) -> Product:
     products = list_products(session)
     by_name = [p for p in products if p.name.casefold() == wanted]
     by_both = [p for p in products if f"{p.name} {p.version}".casefold() == wanted]
-    matches = by_name or by_both
+    # A form's select sends the id as text: digits that are no product's name are an id.
+    by_id = [p for p in products if str(p.id) == wanted] if wanted.isdigit() else []
+    matches = by_name or by_both or by_id
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:

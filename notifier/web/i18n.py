@@ -314,6 +314,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the register has this product with this version already",
     ),
     "remove": ("Verwijderen", "Remove"),
+    "product_text": (
+        "{name}, versie {version}; aangeboden in {states}",
+        "{name}, version {version}; made available in {states}",
+    ),
     "processor_requests": ("Verzoeken aan verwerkers en antwoorden", "Processor requests and answers"),
     "answered": ("Beantwoord", "Answered"),
     "waiting": ("Wacht op antwoord", "Waiting for an answer"),

@@ -27,6 +27,7 @@ from notifier.lifecycle import views
 from notifier.organisation import service as organisation
 from notifier.processors import service as processors
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+from notifier.products import service as product_register
 from notifier.submissions import completeness, facts, ledger
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms
@@ -314,6 +315,9 @@ def incident_page(
     fact_values = fact_form_values(incident.facts or {}, ctx.registry.facts, zone)
     allowed = {tr.regime: {e.split("(")[0] for e in tr.allowed_events} for tr in out.tracks}
     hooked = ctx.registry.hooked("assessment")
+    products = [
+        (str(p.id), event_forms.product_text(p.model_dump(), lang)) for p in product_register.list_products(session)
+    ]
     values = values or {}
     if "facts" in values:
         fact_values = values["facts"]
@@ -332,7 +336,7 @@ def incident_page(
         allowed=allowed,
         track_forms={
             tr.regime: event_forms.track_forms(
-                ctx.registry.workflows[tr.regime], allowed[tr.regime], tr.declaration or {}, lang
+                ctx.registry.workflows[tr.regime], allowed[tr.regime], tr.declaration or {}, lang, products
             )
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows

@@ -63,7 +63,9 @@ REQUIRED_IF = Literal["processor_informed_before_awareness"]
 
 
 class EventField(Strict):
-    type: Literal["datetime", "text", "choice", "stage", "bool", "int"]
+    # `product`: a product of the organisation's register (notifier/products), given by its id or name; the
+    # declaration keeps a copy of its name, version and member states.
+    type: Literal["datetime", "text", "choice", "stage", "bool", "int", "product"]
     required: bool = False
     not_future: bool = False
     choices: list[str] | None = None
