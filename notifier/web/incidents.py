@@ -107,11 +107,16 @@ class FactField:
     choices: list[tuple[str, str]]
 
 
-def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> list[FactField]:
+def _fact_fields(
+    ctx: Any, lang: str, keys: tuple[str, ...] | None = None, asked: set[str] | None = None
+) -> list[FactField]:
+    """The facts form; `asked`: what the incident's declared duties ask, which facts marked only_when_asked need."""
     labels = load_labels(ctx.templates_dir)
     out = []
     for key, fact in ctx.registry.facts.items():
         if keys is not None and key not in keys:
+            continue
+        if fact.only_when_asked and key not in (asked or set()):
             continue
         choices = [(c, labels.choice(key, c, lang)) for c in fact.choices or []]
         help_pair = FACT_HELP.get(key)
@@ -128,6 +133,17 @@ def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> li
     if keys is not None:
         out.sort(key=lambda f: keys.index(f.key))
     return out
+
+
+def _asked(ctx: Any, tracks: list) -> set[str]:
+    """Every fact a stage of the incident's declared duties can ask for."""
+    asked: set[str] = set()
+    for tr in tracks:
+        wf = ctx.registry.workflows.get(tr.regime)
+        if wf is not None and tr.aware_at is not None:
+            for stage in wf.stages.values():
+                asked.update(stage.every_field())
+    return asked
 
 
 # --- log an incident -------------------------------------------------------------------------------------------
@@ -347,7 +363,7 @@ def incident_page(
             if tr.regime in ctx.registry.workflows
         },
         assistant_regime=hooked[0].regime if hooked else None,
-        fact_fields=_fact_fields(ctx, lang),
+        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks)),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
         audit=audit,
