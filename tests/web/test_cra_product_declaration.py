@@ -135,3 +135,19 @@ def test_the_page_offers_the_register_and_the_card_shows_the_product_in_both_lan
         set_language(app, "nl")
         page = web.get(f"/incidents/{iid}").text
         assert re.search(r'data-field="product">Product: InfuusApp, versie 4.2; aangeboden in NL, BE, DE<', page)
+
+
+def test_the_facts_only_the_cra_asks_appear_once_the_incident_has_a_cra_duty(app, client, signed_in):
+    with freeze_time(NOW):
+        put_organisation(client, cra_manufacturer=True)
+        pump = _product(client, name="InfuusApp")
+        iid = new_incident(client)["id"]
+        web, _ = signed_in("officer")
+        before = web.get(f"/incidents/{iid}").text
+        assert 'name="fact_user_measures"' not in before and 'name="fact_nature"' in before
+        _declare(client, iid, pump["id"])
+        after = web.get(f"/incidents/{iid}").text
+        assert 'name="fact_user_measures"' in after and 'name="fact_information_sensitivity"' in after
+        assert "Corrective or mitigating measures users can take" in after
+        set_language(app, "nl")
+        assert "Maatregelen die gebruikers kunnen nemen" in web.get(f"/incidents/{iid}").text
