@@ -17,6 +17,7 @@ from notifier.api import incidents as incident_routes
 from notifier.api import organisation as organisation_routes
 from notifier.api import organisations as organisations_routes
 from notifier.api import processors as processor_routes
+from notifier.api import products as product_routes
 from notifier.api import submissions as submission_routes
 from notifier.audit import checkpoint
 from notifier.config import Settings, get_settings
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.register_router)
     for router in (
         processor_routes.router,
+        product_routes.router,
         calendar_routes.api_router,
         calendar_routes.feed_router,
     ):

@@ -10,6 +10,7 @@ from notifier.intake.models import IntakeAlert, IntakeSource
 from notifier.mail.models import OutboxMail
 from notifier.organisation.models import Contact, Organisation
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
+from notifier.products.models import Product
 from notifier.reminders.models import ReminderStep, SchedulerHeartbeat
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ReminderStep",
     "ProcessorAnswer",
     "Processor",
+    "Product",
     "IncidentProcessor",
     "OutboxMail",
     "CalendarToken",

@@ -16,6 +16,7 @@ from notifier import instants
 from notifier.errors import FieldProblem, NotFound
 from notifier.incidents.models import Incident, ReportRequest, Submission, Track
 from notifier.incidents.state_machine import IncidentState, incident_transition, track_transition
+from notifier.products import service as products
 from notifier.workflow.schema import PROCESSOR_INFORMED, REVISED_AT, SETTLED, EventDef, Registry, Workflow, matches
 
 CLOCK_SKEW = instants.CLOCK_SKEW
@@ -141,6 +142,7 @@ def begin_track_event(
         if field.not_future and payload.get(fname) is not None:
             not_future(fname, payload[fname], now)
     _check_required(zone, workflow, name, payload, informed_earlier)
+    _products_named(session, event, payload)
     if event.starts_clock:
         track.aware_at = payload["aware_at"]
         track.declared_by = actor
@@ -252,6 +254,14 @@ def _revise(track: Track, keys: list[str], payload: dict, now: datetime) -> None
     declaration[REVISED_AT] = revised_at
     track.declaration = declaration
     track.reasoning = payload.get("reasoning")
+
+
+def _products_named(session: Session, event: EventDef, payload: dict) -> None:
+    """A product field names a product of the register (id or name); the declaration keeps what it was then, so a
+    later edit of the register does not change a filed report. In place: the audit record shows the same copy."""
+    for fname, field in event.fields.items():
+        if field.type == "product" and payload.get(fname) is not None:
+            payload[fname] = products.snapshot(products.resolve(session, fname, payload[fname]))
 
 
 def _check_required(

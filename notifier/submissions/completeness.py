@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from notifier.incidents.models import Incident
+from notifier.incidents.models import Incident, Track
 from notifier.organisation import service as organisation
 from notifier.workflow.schema import Registry
 
@@ -50,10 +50,16 @@ def profile_value(session: Session, reference: str):  # noqa: ANN201
     return getattr(org, name, None) if org else None
 
 
+def stage_fields(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> list[str]:
+    """The stage's fields for the incident's declaration (a variant may ask other things, e.g. per kind of duty)."""
+    track = session.exec(select(Track).where(Track.incident_id == incident.id, Track.regime == regime)).first()
+    conditions = organisation.conditions(organisation.get(session))
+    return registry.workflows[regime].stages[stage].fields_for(conditions, track.declaration if track else None)
+
+
 def check(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> Completeness:
-    workflow = registry.workflows[regime]
     present, missing = [], []
-    for field in workflow.stages[stage].fields:
+    for field in stage_fields(session, registry, incident, regime, stage):
         value = profile_value(session, field) if "." in field else (incident.facts or {}).get(field)
         (present if _filled(value) else missing).append(field)
     return Completeness(present=present, missing=missing)

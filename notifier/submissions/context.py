@@ -119,6 +119,16 @@ class PartyItem(BaseModel):
     channel: str
 
 
+class ProductItem(BaseModel):
+    """The product a duty was declared for, as the declaration keeps it (notifier/products)."""
+
+    name: Text
+    version: Text
+    member_states: list[str]
+    # "Nederland (NL), België (BE)": the member states where it is made available, by name.
+    member_states_text: Text
+
+
 class FiledItem(BaseModel):
     stage: str
     title: str
@@ -179,6 +189,8 @@ class ReportContext(BaseModel):
     delay_reason: Shown
     required: list[RequiredItem]
     facts: FactSheet
+    # The declared product when the regime's duties name one (an event field of type product), else None.
+    product: ProductItem | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -307,6 +319,20 @@ def _facts(
     return FactSheet(items)
 
 
+def _product(workflow: Workflow, declaration: dict[str, Any], labels, lang: str) -> ProductItem | None:  # noqa: ANN001
+    names = {n for e in workflow.track.events.values() for n, f in e.fields.items() if f.type == "product"}
+    value = next((declaration[n] for n in sorted(names) if isinstance(declaration.get(n), dict)), None)
+    if value is None:
+        return None
+    states = list(value.get("member_states") or [])
+    return ProductItem(
+        name=md.line(value.get("name")),
+        version=md.line(value.get("version")),
+        member_states=states,
+        member_states_text=", ".join(f"{labels.choice('country', c, lang)} ({c})" for c in states),
+    )
+
+
 def stage_deadline(session: Session, incident_id: int, regime: str, stage: str) -> Deadline | None:
     """The open deadline of the stage (the one a filing would meet), else the last one already met."""
     rows = session.exec(
@@ -361,7 +387,9 @@ def build(
         key: registry.facts[key].label.get(lang) if key in registry.facts else labels.reference(key, lang)
         for key in check.present + check.missing
     }
-    required = [RequiredItem(key=k, label=labels_of[k], present=k in check.present) for k in stage_def.fields]
+    fields = check.present + check.missing
+    fields.sort(key=completeness.stage_fields(session, registry, incident, workflow.regime, stage).index)
+    required = [RequiredItem(key=k, label=labels_of[k], present=k in check.present) for k in fields]
     deadline = _deadline(stage_deadline(session, incident.id, workflow.regime, stage), as_of, zone, lang)
     if deadline is not None and track is not None and track.aware_at is not None:
         seconds = (datetime.fromisoformat(deadline.due.value) - track.aware_at).total_seconds()
@@ -398,8 +426,17 @@ def build(
             reference=_shown(md.line(sub.reference), pick(lang, "kenmerk", "reference"), lang),
         )
     declaration = {}
+    product = _product(workflow, (track.declaration or {}) if track else {}, labels, lang)
+    # Times an event keeps in the declaration (the CRA's available_at, DORA's recovered_at) as the reports show times.
+    times = {n for e in workflow.track.events.values() for n, f in e.fields.items() if f.type == "datetime"}
     for key, value in ((track.declaration or {}) if track else {}).items():
-        declaration[key] = Shown(present=value is not None, text=labels.choice(key, str(value), lang), value=value)
+        if isinstance(value, dict):
+            text = ""
+        elif key in times and isinstance(value, str):
+            text = fmt.instant(datetime.fromisoformat(value), zone, lang)
+        else:
+            text = labels.choice(key, str(value), lang)
+        declaration[key] = Shown(present=value is not None, text=text, value=value)
     reasoning_label = pick(lang, "onderbouwing", "reasoning")
     return ReportContext(
         regime=workflow.regime,
@@ -408,7 +445,8 @@ def build(
         regime_applies_from=workflow.applies_from,
         stage=stage,
         title=stage_def.title.get(lang),
-        legal_basis=stage_def.legal_basis,
+        # A variant's own basis where the declaration picks one (the CRA's incident: art. 14(4)(c), not 14(2)(c)).
+        legal_basis=stage_def.rule_for(organisation.conditions(org), (track.declaration or {}) if track else {})[1],
         language=lang,
         zone=str(zone),
         as_of=as_of,
@@ -447,5 +485,6 @@ def build(
         filed=filed,
         delay_reason=_shown(md.block(delay_reason), labels.reference("delay_reason", lang), lang),
         required=required,
-        facts=_facts(registry.facts, incident.facts or {}, set(stage_def.fields), lang, zone, labels),
+        facts=_facts(registry.facts, incident.facts or {}, set(fields), lang, zone, labels),
+        product=product,
     )

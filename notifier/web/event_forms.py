@@ -46,7 +46,7 @@ def _word(key: str, lang: str) -> str:
 
 
 def form_field(name: str, definition: EventField, lang: str, *, form_name: str | None = None,
-               required: bool | None = None) -> FormField:  # fmt: skip
+               required: bool | None = None, products: list[tuple[str, str]] | None = None) -> FormField:  # fmt: skip
     label = definition.label.get(lang) if definition.label else (_word(name, lang) or name.replace("_", " "))
     help_text = definition.help.get(lang) if definition.help else _word(f"{name}_help", lang)
     needed = definition.required if required is None else required
@@ -66,6 +66,8 @@ def form_field(name: str, definition: EventField, lang: str, *, form_name: str |
             return FormField(kind="input", input_type="number", **common)
         case "stage":
             return FormField(kind="hidden", **common)
+        case "product":
+            return FormField(kind="select", options=list(products or []), **common)
         case _:
             return FormField(kind="input" if definition.single_line else "textarea", **common)
 
@@ -78,8 +80,15 @@ def _shown(event: EventDef, name: str, declaration: dict[str, Any]) -> bool:
     return matches(event.show_when, declaration)
 
 
-def track_forms(wf: Workflow, allowed: set[str], declaration: dict[str, Any], lang: str) -> list[EventForm]:
-    """The event forms of a track card: events the state machine accepts now, in the workflow's order."""
+def track_forms(
+    wf: Workflow,
+    allowed: set[str],
+    declaration: dict[str, Any],
+    lang: str,
+    products: list[tuple[str, str]] | None = None,
+) -> list[EventForm]:
+    """The event forms of a track card: events the state machine accepts now, in the workflow's order. `products`:
+    the register's (id, text) for a product field's select."""
     forms = []
     for name, event in wf.track.events.items():
         type_name = wf.event_type(name)
@@ -91,7 +100,7 @@ def track_forms(wf: Workflow, allowed: set[str], declaration: dict[str, Any], la
                 type=type_name,
                 label=label,
                 button=event.button.get(lang) if event.button else label,
-                fields=[form_field(fname, f, lang) for fname, f in event.fields.items()],
+                fields=[form_field(fname, f, lang, products=products) for fname, f in event.fields.items()],
             )
         )
     return forms
@@ -139,5 +148,13 @@ def declared(wf: Workflow, declaration: dict[str, Any], lang: str) -> list[tuple
             if value in (None, ""):
                 continue
             seen.add(name)
+            if definition.type == "product" and isinstance(value, dict):
+                value = product_text(value, lang)
             out.append((name, definition.label.get(lang), value, definition.type))
     return out
+
+
+def product_text(product: dict[str, Any], lang: str) -> str:
+    """A product as the track card and the select show it: name, version and the member states."""
+    states = ", ".join(product.get("member_states") or [])
+    return t("product_text", lang).format(name=product.get("name"), version=product.get("version"), states=states)

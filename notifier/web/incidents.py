@@ -27,6 +27,7 @@ from notifier.lifecycle import views
 from notifier.organisation import service as organisation
 from notifier.processors import service as processors
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
+from notifier.products import service as product_register
 from notifier.submissions import completeness, facts, ledger
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms
@@ -106,11 +107,16 @@ class FactField:
     choices: list[tuple[str, str]]
 
 
-def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> list[FactField]:
+def _fact_fields(
+    ctx: Any, lang: str, keys: tuple[str, ...] | None = None, asked: set[str] | None = None
+) -> list[FactField]:
+    """The facts form; `asked`: what the incident's declared duties ask, which facts marked only_when_asked need."""
     labels = load_labels(ctx.templates_dir)
     out = []
     for key, fact in ctx.registry.facts.items():
         if keys is not None and key not in keys:
+            continue
+        if fact.only_when_asked and key not in (asked or set()):
             continue
         choices = [(c, labels.choice(key, c, lang)) for c in fact.choices or []]
         help_pair = FACT_HELP.get(key)
@@ -127,6 +133,17 @@ def _fact_fields(ctx: Any, lang: str, keys: tuple[str, ...] | None = None) -> li
     if keys is not None:
         out.sort(key=lambda f: keys.index(f.key))
     return out
+
+
+def _asked(ctx: Any, tracks: list) -> set[str]:
+    """Every fact a stage of the incident's declared duties can ask for."""
+    asked: set[str] = set()
+    for tr in tracks:
+        wf = ctx.registry.workflows.get(tr.regime)
+        if wf is not None and tr.aware_at is not None:
+            for stage in wf.stages.values():
+                asked.update(stage.every_field())
+    return asked
 
 
 # --- log an incident -------------------------------------------------------------------------------------------
@@ -313,6 +330,9 @@ def incident_page(
     ).all()
     fact_values = fact_form_values(incident.facts or {}, ctx.registry.facts, zone)
     allowed = {tr.regime: {e.split("(")[0] for e in tr.allowed_events} for tr in out.tracks}
+    products = [
+        (str(p.id), event_forms.product_text(p.model_dump(), lang)) for p in product_register.list_products(session)
+    ]
     values = values or {}
     if "facts" in values:
         fact_values = values["facts"]
@@ -331,7 +351,7 @@ def incident_page(
         allowed=allowed,
         track_forms={
             tr.regime: event_forms.track_forms(
-                ctx.registry.workflows[tr.regime], allowed[tr.regime], tr.declaration or {}, lang
+                ctx.registry.workflows[tr.regime], allowed[tr.regime], tr.declaration or {}, lang, products
             )
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
@@ -341,7 +361,7 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
-        fact_fields=_fact_fields(ctx, lang),
+        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks)),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
         audit=audit,

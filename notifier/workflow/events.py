@@ -6,7 +6,7 @@ so the OpenAPI schema documents every event and a malformed body gets a 422 nami
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
 
 from notifier.instants import Instant
 from notifier.workflow.schema import EventField, Registry
@@ -22,6 +22,23 @@ class IncidentResolved(EventBody):
     reasoning: str | None = Field(default=None, max_length=10_000)
 
 
+def _product_ref(value: Any) -> int | str:
+    """One error for anything but an id or a name (a union of int and str would answer two)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip() and len(value) <= 300:
+        return value
+    raise ValueError("give the product's id or its name from the product register")
+
+
+# A product of the organisation's register: its id, or its name ("name version" where several versions exist).
+ProductRef = Annotated[
+    int | str,
+    PlainValidator(_product_ref),
+    WithJsonSchema({"oneOf": [{"type": "integer"}, {"type": "string", "minLength": 1, "maxLength": 300}]}),
+]
+
+
 def _field_type(field: EventField, stages: list[str]) -> Any:
     match field.type:
         case "datetime":
@@ -34,6 +51,8 @@ def _field_type(field: EventField, stages: list[str]) -> Any:
             kind = Literal[tuple(stages)]
         case "bool":
             kind = bool
+        case "product":
+            kind = ProductRef
         case _:
             kind = int
     return (kind, ...) if field.required else (kind | None, None)

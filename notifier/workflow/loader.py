@@ -170,9 +170,12 @@ def _check_workflow(file: Path, wf: Workflow, facts: set[str]) -> None:
         for i, pid in enumerate(stage.recipients or []):
             if pid not in wf.recipients.parties:
                 raise WorkflowError(file, f"{base}.recipients[{i}]", f"unknown party {pid!r}")
-        for i, fname in enumerate(stage.fields):
-            if fname not in facts and fname not in PROFILE_REFERENCES:
-                raise WorkflowError(file, f"{base}.fields[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
+        named = [(f"{base}.fields", stage.fields)]
+        named += [(f"{base}.variants[{i}].fields", v.fields) for i, v in enumerate(stage.variants) if v.fields]
+        for path, fields in named:
+            for i, fname in enumerate(fields):
+                if fname not in facts and fname not in PROFILE_REFERENCES:
+                    raise WorkflowError(file, f"{path}[{i}]", f"unknown fact {fname!r} (see workflows/facts.yaml)")
     _check_recipients(file, wf)
     _check_next_working_day(file, wf)
     _check_cli(file, wf)

@@ -50,6 +50,9 @@ class FactDef(Strict):
     type: Literal["text", "datetime", "bool", "int", "choice", "multichoice"]
     label: Text
     choices: list[str] | None = None
+    # Asked on the incident page only once a duty the incident has declared has a stage that names it (facts only
+    # one regime's reports ask for, which every other incident would otherwise show as empty fields).
+    only_when_asked: bool = False
 
 
 class FactCatalogue(Strict):
@@ -63,7 +66,9 @@ REQUIRED_IF = Literal["processor_informed_before_awareness"]
 
 
 class EventField(Strict):
-    type: Literal["datetime", "text", "choice", "stage", "bool", "int"]
+    # `product`: a product of the organisation's register (notifier/products), given by its id or name; the
+    # declaration keeps a copy of its name, version and member states.
+    type: Literal["datetime", "text", "choice", "stage", "bool", "int", "product"]
     required: bool = False
     not_future: bool = False
     choices: list[str] | None = None
@@ -155,8 +160,11 @@ class Variant(Strict):
     when: dict[str, Any] = Field(default_factory=dict)
     # Declaration values the variant needs besides the organisation conditions (the CRA's kind of duty).
     declared: dict[str, list[str]] = Field(default_factory=dict)
-    due: DueRule
+    # None: the stage's own rule (a variant that only changes what the report must hold).
+    due: DueRule | None = None
     legal_basis: str = ""
+    # Replaces the stage's fields when given (the CRA's incident reports ask other things than its vulnerability's).
+    fields: list[str] | None = None
     # Replaces the stage's applies_when when given; {} means the stage applies to every declaration.
     applies_when: dict[str, list[str]] | None = None
     # Replaces the stage's provisional_from when given.
@@ -217,8 +225,20 @@ class StageDef(Strict):
     ) -> tuple[DueRule | None, str]:
         variant = self.variant_for(conditions, declaration)
         if variant is not None:
-            return variant.due, variant.legal_basis or self.legal_basis
+            return variant.due or self.due, variant.legal_basis or self.legal_basis
         return self.due, self.legal_basis
+
+    def fields_for(self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None) -> list[str]:
+        """What the report must hold for this declaration: the variant's fields where it names them."""
+        variant = self.variant_for(conditions, declaration)
+        return variant.fields if variant is not None and variant.fields is not None else self.fields
+
+    def every_field(self) -> list[str]:
+        """The fields of the stage and of all its variants (which facts the stage can ask for)."""
+        out = list(self.fields)
+        for variant in self.variants:
+            out += [f for f in variant.fields or [] if f not in out]
+        return out
 
     def applies(self, declaration: dict[str, Any], conditions: dict[str, Any], name: str | None = None) -> bool:
         """Whether this stage is owed for that declaration (e.g. the AP notification only for a breach with risk).

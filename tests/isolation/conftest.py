@@ -36,6 +36,7 @@ class Org:
     token_id: int
     incident_id: int
     processor_id: int
+    product_id: int
     link_id: int
     submission_id: int
     alert_id: int
@@ -54,6 +55,10 @@ def _fill(client: TestClient, app, name: str, slug: str, token: str, token_id: i
         created = client.post("/api/v1/processors", json={**CLOUD, "name": f"{name} Cloud"})
         assert created.status_code == 201, created.text
         processor_id = created.json()["id"]
+        product = client.post(
+            "/api/v1/products", json={"name": f"{name} Pump", "version": "1", "member_states": ["NL"]}
+        )
+        assert product.status_code == 201, product.text
         linked = client.post(f"/api/v1/incidents/{iid}/processors", json={"processor_id": processor_id})
         assert linked.status_code == 201, linked.text
         assessed = client.post(f"/api/v1/incidents/{iid}/assessments", json={"answers": {}})
@@ -82,6 +87,7 @@ def _fill(client: TestClient, app, name: str, slug: str, token: str, token_id: i
         token_id=token_id,
         incident_id=iid,
         processor_id=processor_id,
+        product_id=product.json()["id"],
         link_id=linked.json()["id"],
         submission_id=_ledger_id(filed),
         alert_id=alert.json()["alert_id"],

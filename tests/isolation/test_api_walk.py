@@ -19,6 +19,7 @@ OWN_WRITES = {
     ("POST", "/api/v1/organisations"),
     ("POST", "/api/v1/incidents"),
     ("POST", "/api/v1/processors"),
+    ("POST", "/api/v1/products"),
     ("POST", "/api/v1/calendar/token"),
     ("PUT", "/api/v1/intake-sources/{source}"),
     ("DELETE", "/api/v1/intake-sources/{source}"),
@@ -40,6 +41,7 @@ BODIES = {
         "contacts": [{"level": 1, "name": "Desk", "email": "desk@alfa.example"}],
     },
     ("POST", "/api/v1/incidents/{incident_id}/processors"): lambda a, b: {"processor_id": a.processor_id},
+    ("PATCH", "/api/v1/products/{product_id}"): lambda a, b: {"version": "2"},
     ("POST", "/api/v1/organisations/{slug}/tokens"): lambda a, b: {"name": "stolen", "role": "viewer"},
 }
 
@@ -48,6 +50,7 @@ def _fill(path: str, org) -> str:  # noqa: ANN001
     values = {
         "incident_id": org.incident_id,
         "processor_id": org.processor_id,
+        "product_id": org.product_id,
         "submission_id": org.submission_id,
         "version": 1,
         "regime": "cbw",
@@ -106,6 +109,7 @@ def test_a_token_of_a_gets_404_for_every_id_of_b_and_lists_without_b(app, orgs):
     assert b.client.get(f"/api/v1/organisations/{b.slug}/tokens").status_code == 200
     assert b.client.get(f"/api/v1/incidents/{b.incident_id}").json()["state"] != "closed"
     assert b.client.get(f"/api/v1/processors/{b.processor_id}").json()["name"] == "Bravo Zorggroep Cloud"
+    assert b.client.get(f"/api/v1/products/{b.product_id}").json()["version"] == "1"
     entry = b.client.get(f"/api/v1/incidents/{b.incident_id}/submissions/filed/{b.submission_id}")
     assert entry.status_code == 200
 

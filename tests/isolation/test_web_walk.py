@@ -66,6 +66,7 @@ def test_every_page_and_form_of_a_refuses_the_ids_of_b(app, orgs):
         "token_id": tokens[0]["id"],
         "slug": b.slug,
         "source": "wazuh",
+        "product_id": b.product_id,
     }
     client, csrf = _signed_in(app, "admin@alfa.example", a_secret)
     walked = 0

@@ -22,6 +22,7 @@ GET_ROLES = {
     "/settings": "administrator",
     "/settings/users": "administrator",
     "/settings/processors": "administrator",
+    "/settings/products": "administrator",
     "/settings/sources": "administrator",
     "/settings/tokens": "administrator",
     "/account/tokens": "viewer",
@@ -44,6 +45,8 @@ POST_ROLES = {
     "/settings/users": "administrator",
     "/settings/users/{user_id}": "administrator",
     "/settings/processors": "administrator",
+    "/settings/products": "administrator",
+    "/settings/products/{product_id}/remove": "administrator",
     "/settings/sources/{source}": "administrator",
     "/settings/tokens": "administrator",
     "/settings/tokens/{token_id}/revoke": "administrator",
@@ -76,6 +79,7 @@ def concrete(path: str) -> str:
         .replace("{source}", "wazuh")
         .replace("{version}", "1")
         .replace("{token_id}", "1")
+        .replace("{product_id}", "1")
         .replace("{slug}", "default")
     )
 

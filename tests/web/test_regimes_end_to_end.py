@@ -179,6 +179,8 @@ def test_a_manufacturer_reports_an_exploited_vulnerability_under_the_cra(app, cl
     with freeze_time(NOW):
         profile = put_organisation(client, cra_manufacturer=True)
         assert profile["regimes"] == ["cbw", "avg", "cra"]
+        made = client.post("/api/v1/products", json={"name": "InfuusApp", "version": "4.2", "member_states": ["NL"]})
+        assert made.status_code == 201, made.text
         iid = new_incident(client, title="Uitgebuite kwetsbaarheid in de infuuspomp-app")["id"]
         incident = post_event(
             client,
@@ -202,7 +204,7 @@ def test_a_manufacturer_reports_an_exploited_vulnerability_under_the_cra(app, cl
         web, token = signed_in("officer")
         page = web.get(f"/incidents/{iid}").text
         assert 'data-regime="cra"' in page and 'data-regime="cbw"' in page
-        assert re.search(r'data-field="product">Product \(name and version\): InfuusApp 4.2<', page)
+        assert re.search(r'data-field="product">Product: InfuusApp, version 4.2; made available in NL<', page)
         assert "waits for a corrective or mitigating measure" in page
         set_language(app, "nl")
         assert "wacht op een beschikbare correctieve of beperkende maatregel" in web.get(f"/incidents/{iid}").text
