@@ -50,6 +50,10 @@ class FactDef(Strict):
     type: Literal["text", "datetime", "bool", "int", "choice", "multichoice"]
     label: Text
     choices: list[str] | None = None
+    # A fact only one regime's reports ask for (DORA's classification criteria): kept off the pages and refused by
+    # the writers for an incident none of these regimes applies to. None: every incident.
+    regimes: list[str] | None = None
+    maximum: int | None = None  # an int fact's upper bound (a percentage: 100)
 
 
 class FactCatalogue(Strict):
@@ -204,6 +208,9 @@ class StageDef(Strict):
     # A stage whose anchor has not happened yet is still owed, with no due date, when it says what it waits for
     # (the CRA's final report on a vulnerability: 14 days after a fix is available).
     waits_for: Text | None = None
+    # The kind of structured report the regime's export hook builds for this stage (DORA: the schema's
+    # incidentSubmission); None: the stage has no export.
+    export: str | None = None
 
     def variant_for(self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None) -> Variant | None:
         """The first variant whose organisation conditions (and declared values) hold, if any."""
@@ -307,10 +314,13 @@ class Hooks(Strict):
     """Python modules a regime adds to the engine, imported by the loader (notifier/workflow/loader.py).
 
     assessment: the significance assistant's rules (questions, thresholds); its confirmation posts this regime's
-    `significant` / `not_significant` event. register: the breach register (rows, CSV) over this regime's tracks."""
+    `significant` / `not_significant` event. register: the breach register (rows, CSV) over this regime's tracks.
+    export: the structured report a supervisor's portal takes (notifier/submissions/exports.py), for the stages
+    that name an `export` kind."""
 
     assessment: str | None = None
     register_: str | None = Field(default=None, alias="register")  # `register` is a BaseModel attribute
+    export: str | None = None
 
 
 class CliFlag(Strict):
