@@ -15,10 +15,10 @@ from notifier.http import paging, versions
 from notifier.i18n import pick
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Submission
-from notifier.submissions import facts, html, ledger, pdf
+from notifier.submissions import exports, facts, html, ledger, pdf
 from notifier.submissions.present import instant
 from notifier.submissions.render import Rendered
-from notifier.submissions.schemas import FactsOut, LedgerEntryOut, SubmissionDraftOut
+from notifier.submissions.schemas import ExportGapsOut, FactsOut, LedgerEntryOut, SubmissionDraftOut
 
 Language = Literal["nl", "en"]
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -200,6 +200,7 @@ def get_draft(
         json=rendered.json,
         missing=c.missing,
         present=c.present,
+        schema_gaps=c.schema_gaps,
         required=[r.model_dump() for r in c.required],
         sections=[{"title": s.title, "text": s.text} for s in rendered.sections],
     )
@@ -242,6 +243,58 @@ def pdf_draft(
     c = rendered.context
     footer = f"{pick(lang, 'Concept van', 'Draft of')} {c.as_of_text} · meldplicht"
     return _pdf(rendered.text, c.title, footer, f"{regime}-{stage}-{incident_id}-{lang}.pdf")
+
+
+GAPS_HEADER = exports.GAPS_HEADER
+
+
+def export_response(export: exports.Export, incident_id: int) -> JSONResponse:
+    return JSONResponse(export.document, headers=exports.headers(export, incident_id))
+
+
+def export_gaps(export: exports.Export, lang: str) -> ExportGapsOut:
+    return ExportGapsOut(
+        regime=export.regime,
+        stage=export.stage,
+        kind=export.kind,
+        complete=export.complete,
+        gaps=[
+            {"field": g.field, "template_field": g.template, "label": g.label.get(lang), "sources": g.sources}
+            for g in export.gaps
+        ],
+    )
+
+
+@router.get(
+    "/{incident_id}/reports/{regime}/{stage}.json",
+    responses={
+        200: {
+            "content": {"application/json": {}},
+            "description": "The stage's structured report (e.g. the schema a supervisor's portal takes)",
+            "headers": {GAPS_HEADER: {"description": "Required schema fields still unknown, comma-separated"}},
+        },
+        404: {"description": "No such incident, or the regime's stage has no export"},
+    },
+)
+def get_export(incident_id: int, regime: str, stage: str, session: SessionDep, ctx: ContextDep, _: PrincipalDep):
+    """The structured export of one stage as the facts stand now (the workflow's `export` kind for the stage)."""
+    incident = incidents.get(session, incident_id)
+    return export_response(exports.required(session, ctx.registry, incident, regime, stage), incident_id)
+
+
+@router.get("/{incident_id}/reports/{regime}/{stage}/gaps", response_model=ExportGapsOut)
+def get_export_gaps(
+    incident_id: int,
+    regime: str,
+    stage: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    _: PrincipalDep,
+    lang: Language = Query(default="nl", description="nl (default) or en"),
+):
+    """The fields the stage's export schema requires that are still unknown, with the facts that fill them."""
+    incident = incidents.get(session, incident_id)
+    return export_gaps(exports.required(session, ctx.registry, incident, regime, stage), lang)
 
 
 @register_router.get(

@@ -235,9 +235,12 @@ def answer(
         except FieldProblem as exc:
             errors[name] = exc.message
     # Every answer is checked as the officer's form checks it; only those for facts we lack are applied.
-    _, refused = facts.validate(registry.facts, current, values, now, together=False)
+    regimes = facts.regimes_of(session, incident)
+    _, refused = facts.validate(registry.facts, current, values, now, together=False, regimes=regimes)
     applied = [name for name in values if name not in refused and not completeness.filled(current.get(name))]
-    facts_after, together = facts.validate(registry.facts, current, {n: values[n] for n in applied}, now)
+    facts_after, together = facts.validate(
+        registry.facts, current, {n: values[n] for n in applied}, now, regimes=regimes
+    )
     errors = {**refused, **together, **errors}
     if errors:
         raise AnswerRefused(errors)

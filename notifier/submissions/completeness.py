@@ -1,18 +1,25 @@
-"""Which of a stage's required fields (workflow `fields`) an incident has, and which are missing."""
+"""Which of a stage's required fields (workflow `fields`) an incident has, and which are missing; for a stage with
+an export (submissions/exports.py), also the fields its schema requires that are still unknown."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
 from notifier.incidents.models import Incident, Track
 from notifier.organisation import service as organisation
-from notifier.workflow.schema import Registry
+from notifier.submissions import exports
+from notifier.workflow.schema import Registry, Text
 
 
 @dataclass(frozen=True)
 class Completeness:
     present: list[str]
     missing: list[str]
+    # Schema fields among `missing` (their paths in the export) with what the report calls them.
+    gap_labels: dict[str, Text] = field(default_factory=dict)
+    # Every field the stage's export schema requires that is still unknown, including those `missing` names by the
+    # fact that fills them.
+    schema_gaps: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -59,7 +66,16 @@ def stage_fields(session: Session, registry: Registry, incident: Incident, regim
 
 def check(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> Completeness:
     present, missing = [], []
-    for field in stage_fields(session, registry, incident, regime, stage):
-        value = profile_value(session, field) if "." in field else (incident.facts or {}).get(field)
-        (present if _filled(value) else missing).append(field)
-    return Completeness(present=present, missing=missing)
+    for name in stage_fields(session, registry, incident, regime, stage):
+        value = profile_value(session, name) if "." in name else (incident.facts or {}).get(name)
+        (present if _filled(value) else missing).append(name)
+    gap_labels: dict[str, Text] = {}
+    export = exports.build(session, registry, incident, regime, stage)
+    gaps = export.gaps if export else []
+    for gap in gaps:
+        # A gap that a fact the stage names as missing fills is said once, by that fact (as the draft shows it).
+        if any(source in missing for source in gap.sources):
+            continue
+        missing.append(gap.field)
+        gap_labels[gap.field] = gap.label
+    return Completeness(present=present, missing=missing, gap_labels=gap_labels, schema_gaps=[g.field for g in gaps])

@@ -23,7 +23,7 @@ from notifier.submissions import completeness
 from notifier.submissions import markdown as md
 from notifier.submissions import present as fmt
 from notifier.submissions.markdown import Text
-from notifier.workflow.schema import FactDef, Registry, Workflow
+from notifier.workflow.schema import SETTLED, FactDef, Registry, Workflow
 
 # Fact types whose text we write (dates, Ja/Nee, numbers, choice labels); every other type is the sender's text.
 FORMATTED = ("datetime", "bool", "int", "choice", "multichoice")
@@ -83,6 +83,10 @@ class OrganisationItem(BaseModel):
     classification: Shown
     # Whether the DPO is registered with the AP, with the AP's number ("Ja (registratienummer FG1)" / "Nee").
     dpo_registration: Shown
+    # A financial entity's LEI and its type in the ESAs' codes (the DORA report's section 1), its member state.
+    lei: Shown
+    dora_entity_type: Shown
+    country: Shown
 
 
 class IncidentItem(BaseModel):
@@ -160,6 +164,9 @@ class FactSheet:
             self.used.append(key)
         return item
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
     def values(self, keys: list[str]) -> dict[str, Any]:
         return {k: self._items[k].value for k in keys}
 
@@ -188,6 +195,8 @@ class ReportContext(BaseModel):
     filed: dict[str, FiledItem]
     delay_reason: Shown
     required: list[RequiredItem]
+    # The export schema's required fields still unknown (completeness.Completeness.schema_gaps).
+    schema_gaps: list[str] = []
     facts: FactSheet
     # The declared product when the regime's duties name one (an event field of type product), else None.
     product: ProductItem | None = None
@@ -205,6 +214,16 @@ def _shown(text: str | None, label: str, lang: str, value: Any = None) -> Shown:
     if text is None or text == "":
         return Shown(present=False, text=fmt.placeholder(label, lang), value=None)
     return Shown(present=True, text=text, value=value if value is not None else text)
+
+
+def _declared_instant(value: Any, zone: ZoneInfo, lang: str) -> str | None:
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return fmt.instant(moment, zone, lang) if moment.tzinfo is not None else None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -263,6 +282,9 @@ def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInf
             address=ref("organisation.address", None),
             classification=Shown(present=False, text="", value=None),
             dpo_registration=_dpo_registration(None, lang),
+            lei=_shown(None, labels.reference("organisation.lei", lang), lang),
+            dora_entity_type=_shown(None, labels.reference("organisation.dora_entity_type", lang), lang),
+            country=_shown(None, labels.reference("organisation.country", lang), lang),
         )
     classification = organisation.to_out(org, []).classification
     return OrganisationItem(
@@ -279,6 +301,14 @@ def _organisation(session: Session, labels: fmt.Labels, lang: str, zone: ZoneInf
             present=True, text=labels.choice("classification", classification, lang), value=classification
         ),
         dpo_registration=_dpo_registration(org, lang),
+        lei=_shown(md.line(org.lei), labels.reference("organisation.lei", lang), lang, org.lei),
+        dora_entity_type=_shown(
+            labels.choice("dora_entity_type", org.dora_entity_type, lang) if org.dora_entity_type else None,
+            labels.reference("organisation.dora_entity_type", lang),
+            lang,
+            org.dora_entity_type,
+        ),
+        country=_shown(org.country, labels.reference("organisation.country", lang), lang),
     )
 
 
@@ -384,12 +414,18 @@ def build(
     stage_def = workflow.stages[stage]
     check = completeness.check(session, registry, incident, workflow.regime, stage)
     labels_of = {
-        key: registry.facts[key].label.get(lang) if key in registry.facts else labels.reference(key, lang)
+        key: registry.facts[key].label.get(lang)
+        if key in registry.facts
+        else check.gap_labels[key].get(lang)
+        if key in check.gap_labels
+        else labels.reference(key, lang)
         for key in check.present + check.missing
     }
-    fields = check.present + check.missing
+    fields = [k for k in check.present + check.missing if k not in check.gap_labels]
     fields.sort(key=completeness.stage_fields(session, registry, incident, workflow.regime, stage).index)
     required = [RequiredItem(key=k, label=labels_of[k], present=k in check.present) for k in fields]
+    # The fields the stage's export schema requires that are still unknown (submissions/exports.py).
+    required += [RequiredItem(key=k, label=labels_of[k], present=False) for k in check.gap_labels]
     deadline = _deadline(stage_deadline(session, incident.id, workflow.regime, stage), as_of, zone, lang)
     if deadline is not None and track is not None and track.aware_at is not None:
         seconds = (datetime.fromisoformat(deadline.due.value) - track.aware_at).total_seconds()
@@ -435,8 +471,12 @@ def build(
         elif key in times and isinstance(value, str):
             text = fmt.instant(datetime.fromisoformat(value), zone, lang)
         else:
-            text = labels.choice(key, str(value), lang)
+            text = _declared_instant(value, zone, lang) or labels.choice(key, str(value), lang)
         declaration[key] = Shown(present=value is not None, text=text, value=value)
+        # The fields a settling event kept under its name (DORA's reclassified_non_major.reclassified_at).
+        for sub, inner in value.items() if isinstance(value, dict) and key != SETTLED else ():
+            text = _declared_instant(inner, zone, lang) or labels.choice(sub, str(inner), lang)
+            declaration[f"{key}.{sub}"] = Shown(present=inner is not None, text=text, value=inner)
     reasoning_label = pick(lang, "onderbouwing", "reasoning")
     return ReportContext(
         regime=workflow.regime,
@@ -485,6 +525,7 @@ def build(
         filed=filed,
         delay_reason=_shown(md.block(delay_reason), labels.reference("delay_reason", lang), lang),
         required=required,
+        schema_gaps=check.schema_gaps,
         facts=_facts(registry.facts, incident.facts or {}, set(fields), lang, zone, labels),
         product=product,
     )

@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from notifier import clock, instants
 from notifier.audit import chain
 from notifier.errors import FieldProblem
-from notifier.incidents.models import Incident
+from notifier.incidents.models import Incident, Track
+from notifier.organisation import service as organisation
 from notifier.text import fault as text_fault
 from notifier.workflow.schema import FactDef
 
@@ -55,6 +56,8 @@ def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
                 raise FieldProblem(key, "must be a whole number")
             if value < 0:
                 raise FieldProblem(key, "must be 0 or more")
+            if fact.maximum is not None and value > fact.maximum:
+                raise FieldProblem(key, f"must be {fact.maximum} or less")
             return value
         case "choice":
             if value not in (fact.choices or []):
@@ -80,6 +83,23 @@ def shown(facts: dict[str, Any] | None, catalogue: dict[str, FactDef], zone: Zon
     return out
 
 
+def regimes_of(session: Session, incident: Incident) -> set[str]:
+    """The regimes an incident answers to: those of the organisation's profile, and any it has a track of (a track
+    opened before the profile changed still reports)."""
+    org = organisation.get(session)
+    if org is None:
+        applying = organisation.regimes(None)
+    else:
+        applying = organisation.regimes(org.sector, org.dora_entity_type, org.cra_manufacturer)
+    tracked = session.exec(select(Track.regime).where(Track.incident_id == incident.id)).all()
+    return set(applying) | set(tracked)
+
+
+def for_incident(catalogue: dict[str, FactDef], regimes: set[str]) -> dict[str, FactDef]:
+    """The facts an incident under these regimes has: every fact, less those declared for other regimes only."""
+    return {k: f for k, f in catalogue.items() if f.regimes is None or set(f.regimes) & regimes}
+
+
 def _check_together(facts: dict[str, Any]) -> None:
     if facts.get("started_at") and facts.get("ended_at") and facts["ended_at"] < facts["started_at"]:
         raise FieldProblem("ended_at", "lies before started_at")
@@ -95,14 +115,20 @@ def validate(
     now: datetime,
     *,
     together: bool = True,
+    regimes: set[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The one fact validation (API, officer's forms, processor reply page): the facts after `changes`, and every
     problem by fact key, so a form can mark each field. `together=False` checks each value on its own only
-    (ended_at after started_at, subjects_max >= subjects_min need the facts as they will be). Stores nothing."""
+    (ended_at after started_at, subjects_max >= subjects_min need the facts as they will be). `regimes`: those the
+    incident answers to (regimes_of); a fact declared for others only is refused a value. Stores nothing."""
     after, errors = dict(current), {}
     for key, value in changes.items():
         if key not in catalogue:
             errors[key] = "unknown fact (see workflows/facts.yaml)"
+            continue
+        declared_for = catalogue[key].regimes
+        if regimes is not None and declared_for and not set(declared_for) & regimes and value not in (None, "", []):
+            errors[key] = f"only for an incident under {', '.join(declared_for)} (the organisation's regimes)"
             continue
         try:
             stored = normalise(key, catalogue[key], value, now)
@@ -130,7 +156,7 @@ def update(
     if unknown:
         raise FieldProblem(unknown[0], "unknown fact (see workflows/facts.yaml)")
     before = dict(incident.facts or {})
-    after, errors = validate(catalogue, before, changes, now)
+    after, errors = validate(catalogue, before, changes, now, regimes=regimes_of(session, incident))
     if errors:
         key = next(iter(errors))
         raise FieldProblem(key, errors[key])

@@ -45,6 +45,11 @@ class SubmissionDraftOut(BaseModel):
     json_: dict[str, Any] = Field(alias="json", description="The structured copy (docs/submission-schema.md)")
     missing: list[str] = Field(description="Required fields (fact keys or profile references) without a value")
     present: list[str]
+    schema_gaps: list[str] = Field(
+        default_factory=list,
+        description="Fields the stage's export schema requires that are still unknown (GET .../reports/{regime}/"
+        "{stage}/gaps); empty for a stage without an export",
+    )
     required: list[RequiredOut]
     sections: list[SectionOut] = Field(description="The text split per heading, for section-by-section pasting")
 
@@ -79,3 +84,18 @@ class LedgerEntryOut(BaseModel):
     json_: dict[str, Any] | None = Field(alias="json")
 
     model_config = {"populate_by_name": True}
+
+
+class ExportGapOut(BaseModel):
+    field: str = Field(description="The field's path in the export, e.g. incident.classificationTypes")
+    template_field: str = Field(description="Its number in the regime's reporting template")
+    label: str
+    sources: list[str] = Field(description="The facts or profile references that fill it")
+
+
+class ExportGapsOut(BaseModel):
+    regime: str
+    stage: str
+    kind: str = Field(description="What the export files, e.g. the schema's kind of submission")
+    complete: bool = Field(description="True when the schema's required fields are all known")
+    gaps: list[ExportGapOut]

@@ -214,6 +214,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deadlines": ("Termijnen", "Deadlines"),
     "reports": ("Meldingen", "Reports"),
     "copy": ("Kopiëren", "Copy"),
+    "export_json": ("Gestructureerd verslag (JSON) voor het portaal", "Structured report (JSON) for the portal"),
     "copied": ("Gekopieerd", "Copied"),
     "missing_fields": ("Ontbreekt", "Missing"),
     "present_fields": ("Aanwezig", "Present"),

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlmodel import Session, select
 
 from notifier import clock
@@ -28,7 +28,7 @@ from notifier.organisation import service as organisation
 from notifier.processors import service as processors
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
 from notifier.products import service as product_register
-from notifier.submissions import completeness, facts, ledger
+from notifier.submissions import completeness, exports, facts, ledger
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms
 from notifier.web.assistant_panel import state as assistant_state
@@ -108,12 +108,18 @@ class FactField:
 
 
 def _fact_fields(
-    ctx: Any, lang: str, keys: tuple[str, ...] | None = None, asked: set[str] | None = None
+    ctx: Any,
+    lang: str,
+    keys: tuple[str, ...] | None = None,
+    asked: set[str] | None = None,
+    regimes: set[str] | None = None,
 ) -> list[FactField]:
-    """The facts form; `asked`: what the incident's declared duties ask, which facts marked only_when_asked need."""
+    """The facts form; `asked`: what the incident's declared duties ask, which facts marked only_when_asked need;
+    with `regimes`, only the facts an incident under them has (facts.for_incident)."""
     labels = load_labels(ctx.templates_dir)
+    catalogue = ctx.registry.facts if regimes is None else facts.for_incident(ctx.registry.facts, regimes)
     out = []
-    for key, fact in ctx.registry.facts.items():
+    for key, fact in catalogue.items():
         if keys is not None and key not in keys:
             continue
         if fact.only_when_asked and key not in (asked or set()):
@@ -244,6 +250,7 @@ class StageView:
     recipients: list[dict]
     late: bool
     late_requires: list[str]
+    export_url: str | None = None  # the stage's structured export (submissions/exports.py), if it has one
 
 
 def _submittable(wf: Workflow, state: str) -> list[str]:
@@ -288,6 +295,9 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     recipients=draft.json.get("recipients", []),
                     late=bool(deadline and deadline.due and deadline.due < now),
                     late_requires=wf.stages[stage].late_requires,
+                    export_url=f"/incidents/{incident.id}/reports/{regime}/{stage}.json"
+                    if exports.hook(ctx.registry, regime, stage)
+                    else None,
                 )
             )
         # What is due first comes first; stages without a deadline (follow-ups, corrections) after them.
@@ -361,7 +371,7 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
-        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks)),
+        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident)),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
         audit=audit,
@@ -425,6 +435,19 @@ def show(incident_id: int, request: Request, session: SessionDep, ctx: ContextDe
     except NotFound:
         return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
     return incident_page(request, session, ctx, viewer, incident)
+
+
+@router.get("/incidents/{incident_id}/reports/{regime}/{stage}.json")
+def export_report(
+    incident_id: int, regime: str, stage: str, request: Request, session: SessionDep, ctx: ContextDep, viewer: ViewerDep
+):
+    """The report card's link: the stage's structured export, as the API answers it (the gaps in the header)."""
+    try:
+        incident = incidents.get(session, incident_id)
+        export = exports.required(session, ctx.registry, incident, regime, stage)
+    except NotFound:
+        return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
+    return JSONResponse(export.document, headers=exports.headers(export, incident_id))
 
 
 @router.post("/incidents/{incident_id}/facts")

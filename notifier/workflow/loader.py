@@ -21,6 +21,8 @@ PROFILE_REFERENCES = {f"contact.{role}" for role in CONTACT_ROLES} | {
     "organisation.name",
     "organisation.kvk_number",
     "organisation.sector",
+    "organisation.lei",  # DORA's section 1 (the ESAs' schema: the submitting entity's LEI)
+    "organisation.dora_entity_type",
 }
 SUBMITTED = "submitted"  # the one event name the engine knows: <regime>.submitted files a report
 ANCHORS = {"aware", "request", "resolved"}
@@ -323,7 +325,33 @@ def load_registry(directory: Path) -> Registry:
         for hook, name in wf.hooks.model_dump(by_alias=True).items()
         if name
     }
+    _check_exports(files, registry)
+    _check_fact_regimes(facts_file, registry)
     return registry
+
+
+def _check_exports(files: dict[tuple[str, int], Path], registry: Registry) -> None:
+    """A stage's `export` kind is one the regime's export hook builds (its module's KINDS)."""
+    for wf in registry.workflows.values():
+        module = registry.hook_modules.get(("export", wf.regime))
+        for sname, stage in wf.stages.items():
+            if stage.export is None:
+                continue
+            path = f"stages.{sname}.export"
+            if module is None:
+                raise WorkflowError(files[(wf.regime, wf.version)], path, "needs hooks.export naming the module")
+            if stage.export not in getattr(module, "KINDS", ()):
+                kinds = sorted(getattr(module, "KINDS", ()))
+                raise WorkflowError(files[(wf.regime, wf.version)], path, f"unknown kind {stage.export!r} ({kinds})")
+
+
+def _check_fact_regimes(file: Path, registry: Registry) -> None:
+    for key, fact in registry.facts.items():
+        for regime in fact.regimes or []:
+            if regime not in registry.versions:
+                raise WorkflowError(file, f"facts.{key}.regimes", f"unknown regime {regime!r}")
+        if fact.maximum is not None and fact.type != "int":
+            raise WorkflowError(file, f"facts.{key}.maximum", "only an int fact has a maximum")
 
 
 def _check_versions(files: dict[tuple[str, int], Path], loaded: list[Workflow]) -> None:

@@ -53,6 +53,10 @@ class FactDef(Strict):
     # Asked on the incident page only once a duty the incident has declared has a stage that names it (facts only
     # one regime's reports ask for, which every other incident would otherwise show as empty fields).
     only_when_asked: bool = False
+    # A fact only one regime's reports ask for (DORA's classification criteria): kept off the pages and refused by
+    # the writers for an incident none of these regimes applies to. None: every incident.
+    regimes: list[str] | None = None
+    maximum: int | None = None  # an int fact's upper bound (a percentage: 100)
 
 
 class FactCatalogue(Strict):
@@ -212,6 +216,9 @@ class StageDef(Strict):
     # A stage whose anchor has not happened yet is still owed, with no due date, when it says what it waits for
     # (the CRA's final report on a vulnerability: 14 days after a fix is available).
     waits_for: Text | None = None
+    # The kind of structured report the regime's export hook builds for this stage (DORA: the schema's
+    # incidentSubmission); None: the stage has no export.
+    export: str | None = None
 
     def variant_for(self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None) -> Variant | None:
         """The first variant whose organisation conditions (and declared values) hold, if any."""
@@ -328,10 +335,12 @@ class Hooks(Strict):
 
     assessment: the assistant (a module with an `ASSISTANT`, notifier/regimes/assistant.py: questions,
     thresholds, words); its confirmation posts this regime's positive or negative event. register: the breach
-    register (rows, CSV) over this regime's tracks."""
+    register (rows, CSV) over this regime's tracks. export: the structured report a supervisor's portal takes
+    (notifier/submissions/exports.py), for the stages that name an `export` kind."""
 
     assessment: str | None = None
     register_: str | None = Field(default=None, alias="register")  # `register` is a BaseModel attribute
+    export: str | None = None
 
 
 class CliFlag(Strict):

@@ -22,6 +22,8 @@ GUARDED = [
     *sorted((ROOT / "templates" / "pages").glob("*.j2")),
     ROOT / "notifier" / "assessment" / "service.py",
     ROOT / "notifier" / "api" / "submissions.py",
+    ROOT / "notifier" / "submissions" / "exports.py",
+    ROOT / "notifier" / "submissions" / "completeness.py",
     ROOT / "notifier" / "api" / "calendar.py",
     ROOT / "notifier" / "cli.py",
     ROOT / "notifier" / "workflow" / "loader.py",
@@ -68,4 +70,5 @@ def test_the_hooks_are_named_in_the_workflows():
     }
     assert hooks == {("cbw", "assessment"): "notifier.assessment.significance",
                      ("dora", "assessment"): "notifier.regimes.dora_classification",
-                     ("avg", "register"): "notifier.regimes.avg_breach_register"}  # fmt: skip
+                     ("avg", "register"): "notifier.regimes.avg_breach_register",
+                     ("dora", "export"): "notifier.regimes.dora_report"}  # fmt: skip

@@ -550,3 +550,78 @@ def _json(value: dict) -> str:
     import json
 
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# A bank's major ICT-related incident under DORA (workflows/dora.yaml): every stage in both languages, the JSON
+# export of the final report, and a second incident reclassified as non-major.
+def test_bank_major_incident_all_dora_stages(client, golden):
+    from tests.submissions.test_dora_export import BANK, FINAL_FACTS, INITIAL_FACTS, INTERMEDIATE_FACTS
+
+    with freeze_time("2026-12-09T08:00:00Z") as clock:
+        put_organisation(client, **BANK)
+        iid = new_incident(client, title="Storing betaalverkeer", detected_at="2026-12-09T05:52:00Z")["id"]
+        post_event(
+            client,
+            iid,
+            type="dora.major",
+            aware_at="2026-12-09T07:10:00+01:00",
+            classified_at="2026-12-09T08:30:00+01:00",
+            reasoning="Betalingsverkeer (kritieke dienst) ruim drie uur verstoord; meer dan 10% van de klanten "
+            "geraakt (Verordening 2024/1772 art. 1 en 9).",
+        )
+        set_facts(client, iid, **INITIAL_FACTS)
+        clock.move_to("2026-12-09T09:00:00Z")
+        entry = file(
+            client, golden, iid, "bank", "dora", "initial_notification", "2026-12-09T09:00:00Z", reference="DNB-0042"
+        )
+        assert entry["missing"] == [] and entry["recipients"][0]["id"] == "dnb"
+
+        clock.move_to("2026-12-09T11:00:00Z")
+        set_facts(client, iid, **INTERMEDIATE_FACTS)
+        file(client, golden, iid, "bank", "dora", "client_communication", "2026-12-09T11:00:00Z")
+
+        clock.move_to("2026-12-10T09:00:00Z")
+        file(client, golden, iid, "bank", "dora", "intermediate_report", "2026-12-10T09:00:00Z", reference="DNB-0042")
+
+        post_event(client, iid, type="dora.recovered", recovered_at="2026-12-10T08:30:00Z")
+        set_facts(
+            client,
+            iid,
+            status_update="Alle betaaldiensten werken sinds 10-12-2026 09:30 uur weer normaal; de achterstand is "
+            "verwerkt.",
+        )
+        clock.move_to("2026-12-10T10:00:00Z")
+        file(client, golden, iid, "bank", "dora", "updated_intermediate_report", "2026-12-10T10:00:00Z")
+
+        clock.move_to("2026-12-20T09:00:00Z")
+        set_facts(client, iid, **FINAL_FACTS)
+        file(client, golden, iid, "bank", "dora", "final_report", "2026-12-20T09:00:00Z", reference="DNB-0042")
+        exported = client.get(f"/api/v1/incidents/{iid}/reports/dora/final_report.json")
+        assert exported.status_code == 200 and "X-Schema-Gaps" not in exported.headers
+        golden("bank/dora.final_report.export.json", _json(exported.json()))
+
+        # Another incident, first thought major, then found not to be: the short reclassification report.
+        other = new_incident(client, title="Vertraagde batchverwerking")["id"]
+        post_event(
+            client,
+            other,
+            type="dora.major",
+            aware_at="2026-12-20T08:00:00+01:00",
+            classified_at="2026-12-20T09:00:00+01:00",
+            reasoning="Mogelijk getroffen: betalingsverkeer.",
+        )
+        set_facts(
+            client,
+            other,
+            nature="Nachtelijke batchverwerking van incasso's liep twee uur uit.",
+            dora_classification_criteria=["critical_services_affected"],
+        )
+        clock.move_to("2026-12-20T10:00:00Z")
+        post_event(
+            client,
+            other,
+            type="dora.reclassified_non_major",
+            reclassified_at="2026-12-20T09:30:00Z",
+            reasoning="Geen cliënten geraakt en geen andere drempel bereikt (Verordening 2024/1772 art. 8(1)).",
+        )
+        file(client, golden, other, "bank", "dora", "reclassification", "2026-12-20T10:00:00Z")

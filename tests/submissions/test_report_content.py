@@ -149,8 +149,35 @@ def test_data_subject_letter_names_the_dpo_or_else_another_contact_point(client)
 
 
 def _stages(client: TestClient) -> list[tuple[str, str]]:
+    """Every stage of the regimes the organisation answers to (a regime's own facts are refused elsewhere)."""
     registry = client.app.state.context.registry
-    return [(regime, stage) for regime, wf in registry.workflows.items() for stage in wf.stages]
+    regimes = client.get("/api/v1/organisation").json()["regimes"]
+    return [(regime, stage) for regime, wf in registry.workflows.items() if regime in regimes for stage in wf.stages]
+
+
+# A financial entity: DORA instead of the Cbw, beside the AVG (its reports need the LEI and the entity type).
+BANK_PROFILE = {
+    **FULL_PROFILE,
+    "name": "Spaarbank Noord N.V.",
+    "sector": "banking",
+    "entity_type": "other",
+    "dora_entity_type": "credit_institution",
+    "lei": "724500ABCDEFGHIJKL12",
+}
+
+
+def _declare_bank(client: TestClient) -> int:
+    iid = new_incident(client, title="Storing betaalverkeer", detected_at="2026-11-23T05:55:00Z")["id"]
+    post_event(
+        client,
+        iid,
+        type="dora.major",
+        aware_at="2026-11-23T07:15:00Z",
+        classified_at="2026-11-23T08:00:00Z",
+        reasoning="Betalingsverkeer verstoord",
+    )
+    post_event(client, iid, type="avg.breach", aware_at="2026-11-23T08:00:00Z", risk="high", reasoning="Lek")
+    return iid
 
 
 def _placeholders_match(client: TestClient, iid: int) -> None:
@@ -163,19 +190,33 @@ def _placeholders_match(client: TestClient, iid: int) -> None:
             assert [r["key"] for r in body["required"] if not r["present"]] == body["missing"]
 
 
+@pytest.mark.parametrize("bank", [False, True], ids=["hospital", "bank"])
 @freeze_time("2026-11-23T09:00:00Z")
-def test_without_facts_every_placeholder_is_a_missing_required_field(client):
-    put_organisation(client, contacts=[])
-    iid = _declare_both(client)
+def test_without_facts_every_placeholder_is_a_missing_required_field(client, bank):
+    if bank:
+        put_organisation(client, **{**BANK_PROFILE, "lei": None, "dora_entity_type": None, "contacts": []})
+    else:
+        put_organisation(client, contacts=[])
+    iid = _declare_bank(client) if bank else _declare_both(client)
     _placeholders_match(client, iid)
 
 
+@pytest.mark.parametrize("bank", [False, True], ids=["hospital", "bank"])
 @freeze_time("2026-11-23T09:00:00Z")
-def test_with_only_the_required_facts_no_stage_marks_anything_missing(client):
-    put_organisation(client, **{**FULL_PROFILE, "dpo_registered_with_ap": False, "dpo_ap_registration_number": None})
-    iid = _declare_both(client)
+def test_with_only_the_required_facts_no_stage_marks_anything_missing(client, bank):
+    profile = {**FULL_PROFILE, "dpo_registered_with_ap": False, "dpo_ap_registration_number": None}
+    put_organisation(client, **({**BANK_PROFILE, **profile} if bank else profile))
+    iid = _declare_bank(client) if bank else _declare_both(client)
     registry = client.app.state.context.registry
-    required = {f for wf in registry.workflows.values() for s in wf.stages.values() for f in s.fields if "." not in f}
+    regimes = {regime for regime, _ in _stages(client)}
+    required = {
+        f
+        for wf in registry.workflows.values()
+        if wf.regime in regimes
+        for s in wf.stages.values()
+        for f in s.fields
+        if "." not in f
+    }
     example = {"text": "Tekst", "datetime": "2026-11-23T03:10:00+01:00", "bool": True, "int": 10}
     values = {}
     for key in sorted(required):

@@ -19,6 +19,7 @@ GET_ROLES = {
     "/account/totp": "viewer",
     "/incidents/new": "officer",
     "/incidents/{incident_id}": "viewer",
+    "/incidents/{incident_id}/reports/{regime}/{stage}.json": "viewer",
     "/settings": "administrator",
     "/settings/users": "administrator",
     "/settings/processors": "administrator",
@@ -81,6 +82,8 @@ def concrete(path: str) -> str:
         .replace("{token_id}", "1")
         .replace("{product_id}", "1")
         .replace("{slug}", "default")
+        .replace("{regime}", "dora")  # a stage with an export (workflows/dora.yaml)
+        .replace("{stage}", "initial_notification")
     )
 
 
