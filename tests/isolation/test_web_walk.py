@@ -67,6 +67,8 @@ def test_every_page_and_form_of_a_refuses_the_ids_of_b(app, orgs):
         "slug": b.slug,
         "source": "wazuh",
         "product_id": b.product_id,
+        "regime": "dora",
+        "stage": "initial_notification",
     }
     client, csrf = _signed_in(app, "admin@alfa.example", a_secret)
     walked = 0
