@@ -271,7 +271,12 @@ def export_gaps(export: exports.Export, lang: str) -> ExportGapsOut:
         200: {
             "content": {"application/json": {}},
             "description": "The stage's structured report (e.g. the schema a supervisor's portal takes)",
-            "headers": {GAPS_HEADER: {"description": "Required schema fields still unknown, comma-separated"}},
+            "headers": {
+                GAPS_HEADER: {
+                    "description": "Required schema fields still unknown, comma-separated",
+                    "schema": {"type": "string"},
+                }
+            },
         },
         404: {"description": "No such incident, or the regime's stage has no export"},
     },

@@ -47,6 +47,8 @@ OPERATION_IDS = {
     ("GET", "/api/v1/incidents/{incident_id}/submissions/{regime}/{stage}"): "getSubmissionDraft",
     ("GET", "/api/v1/incidents/{incident_id}/submissions/{regime}/{stage}/print"): "printSubmissionDraft",
     ("GET", "/api/v1/incidents/{incident_id}/submissions/{regime}/{stage}/pdf"): "getSubmissionDraftPdf",
+    ("GET", "/api/v1/incidents/{incident_id}/reports/{regime}/{stage}.json"): "getReportExport",
+    ("GET", "/api/v1/incidents/{incident_id}/reports/{regime}/{stage}/gaps"): "getReportExportGaps",
     ("GET", "/api/v1/register/breaches"): "listBreaches",
     ("GET", "/api/v1/processors"): "listProcessors",
     ("POST", "/api/v1/processors"): "createProcessor",

@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from notifier import instants
+from notifier import instants, yaml_files
 from notifier.i18n import is_dutch, pick
 from notifier.workflow.schema import FactDef
 
@@ -40,7 +38,7 @@ class Labels:
 @lru_cache
 def load_labels(templates_dir: Path) -> Labels:
     file = Path(templates_dir) / "submissions" / "labels.yaml"
-    return Labels(yaml.safe_load(file.read_text(encoding="utf-8")) if file.exists() else {})
+    return Labels(yaml_files.load(file.read_text(encoding="utf-8")) if file.exists() else {})
 
 
 def placeholder(label: str, lang: str) -> str:

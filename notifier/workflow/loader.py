@@ -4,15 +4,18 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+import structlog
 import yaml
 from pydantic import ValidationError
 
-from notifier import clock
+from notifier import clock, yaml_files
 from notifier.organisation.classification import DORA_ENTITY_TYPES, ENTITY_TYPES
 from notifier.organisation.roles import CONTACT_ROLES
 from notifier.sectors import SECTORS
 from notifier.workflow.events import build_event_models
 from notifier.workflow.schema import CONDITION_KEYS, SAME, FactCatalogue, Registry, Workflow
+
+log = structlog.get_logger()
 
 # Field references a stage may name besides the facts: things the organisation profile provides.
 PROFILE_REFERENCES = {f"contact.{role}" for role in CONTACT_ROLES} | {
@@ -38,7 +41,7 @@ class WorkflowError(Exception):
 
 def _read_yaml(file: Path) -> dict:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml_files.load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -346,10 +349,13 @@ def _check_exports(files: dict[tuple[str, int], Path], registry: Registry) -> No
 
 
 def _check_fact_regimes(file: Path, registry: Registry) -> None:
+    """A fact of a regime this installation does not load stays in the catalogue, never asked: an operator may ship a
+    subset of the workflows with the project's facts.yaml unchanged. It is named in the log, so a misspelt regime
+    does not go unnoticed."""
     for key, fact in registry.facts.items():
-        for regime in fact.regimes or []:
-            if regime not in registry.versions:
-                raise WorkflowError(file, f"facts.{key}.regimes", f"unknown regime {regime!r}")
+        absent = [regime for regime in fact.regimes or [] if regime not in registry.versions]
+        if absent:
+            log.warning("workflow.fact_for_absent_regime", file=str(file), fact=key, regimes=absent)
         if fact.maximum is not None and fact.type != "int":
             raise WorkflowError(file, f"facts.{key}.maximum", "only an int fact has a maximum")
 

@@ -260,3 +260,40 @@ def test_the_submission_event_keeps_its_name(workflows):
         load_registry(workflows)
     assert error.value.file == path and error.value.path == "track.events.filed.submission"
     assert "must be named 'submitted'" in error.value.problem
+
+
+def test_a_key_given_twice_in_a_workflow_file_is_refused_with_its_line(workflows):
+    path = workflows / "cbw.yaml"
+    lines = path.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("stages:"))
+    lines.insert(first, "regime: cbw")  # the file's top-level key once more
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(WorkflowError) as caught:
+        load_registry(workflows)
+    assert caught.value.file == path
+    assert f"line {first + 1}," in caught.value.path and "duplicate key 'regime'" in caught.value.problem
+
+
+def test_every_data_file_of_the_project_has_each_key_once():
+    from notifier import yaml_files
+
+    files = sorted(SOURCE.glob("*.yaml")) + sorted((PROJECT_ROOT / "templates").rglob("*.yaml"))
+    assert len(files) >= 6, files
+    for file in files:
+        assert isinstance(yaml_files.load(file.read_text(encoding="utf-8")), dict), file
+
+
+def test_a_label_file_with_a_key_given_twice_is_refused():
+    import yaml
+
+    from notifier import yaml_files
+
+    with pytest.raises(yaml.YAMLError, match="duplicate key 'dora_entity_type'"):
+        yaml_files.load("fields:\n  dora_entity_type: {nl: a}\n  x: 1\n  dora_entity_type: {nl: b}\n")
+
+
+def test_a_fact_of_a_regime_this_installation_does_not_load_does_not_stop_it(workflows):
+    (workflows / "dora.yaml").unlink()
+    registry = load_registry(workflows)
+    assert "dora" not in registry.versions
+    assert registry.facts["dora_report_currency"].regimes == ["dora"]

@@ -28,6 +28,7 @@ from tests.intake.conftest import INTAKE_AUTH, generic
 from tests.intake.conftest import settings as settings  # fixture: the app with an intake token
 from tests.processors.test_processor_chase import CLOUD
 
+PRODUCT = {"name": "Infuuspomp IP-7", "version": "1.0", "member_states": ["NL", "BE"]}
 SCALE = float(os.environ.get("BAD_VALUE_SCALE", "1"))
 
 
@@ -166,6 +167,8 @@ def world(app):
         assert alert.status_code == 202, alert.text
         triage = client.post("/api/v1/intake/generic", json=generic("w-2", severity="high"), headers=INTAKE_AUTH)
         processor = client.post("/api/v1/processors", json=CLOUD).json()
+        product = client.post("/api/v1/products", json=PRODUCT)
+        assert product.status_code == 201, product.text
         link = client.post(f"/api/v1/incidents/{incident['id']}/processors", json={"processor_id": processor["id"]})
         assert link.status_code == 201, link.text
         answers = {"answers": {"financial_loss_eur": 10.0, "deaths": 0}}
@@ -178,6 +181,7 @@ def world(app):
             "triage_id": triage.json()["incident_id"],
             "alert_id": alert.json()["alert_id"],
             "processor_id": processor["id"],
+            "product_id": product.json()["id"],
             "link_id": link.json()["id"],
         }
         yield client, ids
@@ -207,6 +211,9 @@ def write_operations(ids: dict) -> list[tuple[str, str, Any]]:
         ("PUT", f"/api/v1/processors/{p}", CLOUD),
         ("POST", f"/api/v1/incidents/{i}/processors", {"processor_id": p, "processor_aware_at": ago(hours=1),
                                                         "informed_at": ago(minutes=30)}),
+        ("POST", "/api/v1/products", {**PRODUCT, "version": "2.1"}),
+        ("PATCH", f"/api/v1/products/{ids['product_id']}", {"version": "1.1", "member_states": ["NL", "DE"]}),
+        ("DELETE", f"/api/v1/products/{ids['product_id']}", None),
         ("POST", "/api/v1/calendar/token", None),
         ("POST", "/api/v1/organisations", {"name": "Tweede organisatie", "slug": "tweede"}),
         ("POST", "/api/v1/organisations/default/tokens", {"name": "n", "role": "officer",
@@ -234,6 +241,7 @@ def _template(path: str) -> str:
     names = {
         "incidents": "{incident_id}",
         "processors": "{processor_id}",
+        "products": "{product_id}",
         "assessments": "{version}",
         "tokens": "{token_id}",
     }
