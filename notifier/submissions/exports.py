@@ -18,6 +18,7 @@ from notifier.incidents.models import Incident, Track
 from notifier.organisation import service as organisation
 from notifier.organisation.models import Contact, Organisation
 from notifier.organisation.roles import CONTACT_ROLES
+from notifier.submissions.facts import regimes_of
 from notifier.workflow.schema import Registry, Text, Workflow
 
 HOOK = "export"
@@ -75,9 +76,10 @@ def hook(registry: Registry, regime: str, stage: str) -> tuple[Workflow, Any, st
 
 
 def build(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> Export | None:
-    """The stage's export as the facts stand now, or None when the stage has none."""
+    """The stage's export as the facts stand now, or None when the stage has none or the incident does not answer
+    to the regime (a hospital's incident has no DORA report to export)."""
     found = hook(registry, regime, stage)
-    if found is None:
+    if found is None or regime not in regimes_of(session, incident):
         return None
     workflow, module, kind = found
     track = session.exec(select(Track).where(Track.incident_id == incident.id, Track.regime == regime)).one_or_none()
@@ -104,10 +106,10 @@ def build(session: Session, registry: Registry, incident: Incident, regime: str,
 
 
 def required(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> Export:
-    """build(), or NotFound (404) naming the regime and stage without an export."""
+    """build(), or NotFound (404) naming the regime and stage without an export for this incident."""
     export = build(session, registry, incident, regime, stage)
     if export is None:
-        raise NotFound(f"export of stage {stage!r} of regime {regime!r}")
+        raise NotFound(f"export of stage {stage!r} of regime {regime!r} for this incident")
     return export
 
 

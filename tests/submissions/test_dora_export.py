@@ -299,6 +299,19 @@ def test_stages_without_an_export_and_other_regimes_are_404_problems(client):
             assert response.headers["content-type"].startswith("application/problem+json"), path
 
 
+def test_an_incident_of_an_organisation_outside_dora_has_no_dora_export(client):
+    with freeze_time("2026-12-09T09:00:00Z"):
+        put_organisation(client)  # the hospital: Cbw and AVG
+        iid = new_incident(client)["id"]
+        for path in (
+            f"/api/v1/incidents/{iid}/reports/dora/initial_notification.json",
+            f"/api/v1/incidents/{iid}/reports/dora/intermediate_report/gaps",
+        ):
+            response = client.get(path)
+            assert response.status_code == 404, path
+            assert "regime 'dora' for this incident" in response.json()["detail"]
+
+
 def test_the_export_needs_a_token_and_stays_in_its_organisation(app, client):
     with freeze_time("2026-12-09T09:00:00Z"):
         iid = bank_incident(client)

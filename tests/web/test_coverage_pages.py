@@ -46,7 +46,8 @@ def test_dora_entity_is_told_on_the_settings_and_incident_pages(app, client, sig
     page = web.get(f"/incidents/{iid}")
     assert page.status_code == 200
     assert english in html.unescape(page.text)  # the test users read English
-    assert "does not yet draft DORA reports" in english
+    assert "DORA track keeps those deadlines and drafts the reports" in english
+    assert 'data-regime="dora"' in page.text  # the track the notice points to is on the page
     cbw_card = page.text.split('data-regime="cbw"')[1].split('data-regime="avg"')[0]
     assert 'value="cbw.significant"' not in cbw_card and "regime-notice" in cbw_card
     admin, _ = signed_in("administrator")

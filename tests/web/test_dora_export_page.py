@@ -56,7 +56,8 @@ def test_dora_facts_are_shown_on_a_bank_incident_and_not_on_a_hospital_incident(
         web, _ = signed_in("officer")
         page = web.get(f"/incidents/{hospital}").text
         assert 'name="fact_nature"' in page
-        assert "fact_dora_" not in page
+        assert "fact_dora_" not in page and "reports/dora/" not in page
+        assert web.get(f"/incidents/{hospital}/reports/dora/initial_notification.json").status_code == 404
 
         put_organisation(client, **BANK)
         bank = bank_incident(client)
