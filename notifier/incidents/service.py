@@ -158,7 +158,9 @@ def begin_track_event(
         stages = [event.settles] if event.settles else event.settles_all
         settled = {**(track.declaration or {}).get(SETTLED, {}), **dict.fromkeys(stages, name)}
         kept = {k: _stored(v) for k, v in payload.items() if v is not None}
-        track.declaration = {**(track.declaration or {}), name: kept, SETTLED: settled}
+        # A time it records is an anchor ("at:<field>") of the stage that reports the settling itself.
+        recorded = {k: kept[k] for k in event.records if k in kept}
+        track.declaration = {**(track.declaration or {}), **recorded, name: kept, SETTLED: settled}
         if event.settles_all:
             track.reasoning = payload.get("reasoning")
     elif event.records:

@@ -9,6 +9,7 @@
 Services flush; the caller's unit of work commits.
 """
 
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -45,6 +46,7 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
     else:
         regime, _, name = event.type.partition(".")
         workflow = _version_for(session, ctx, incident, regime, name, payload)
+        payload = _now_for_omitted_times(workflow.track.events[name], payload, now)
         notice = organisation.regime_notice(org, regime)
         if notice:
             raise Conflict(f"{event.type} refused: no {regime} track for this organisation. {notice}")
@@ -97,6 +99,17 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
     if event.type == RESOLVED:
         _end_of_breach(session, ctx, incident, event.resolved_at, actor)
     return incident
+
+
+def _now_for_omitted_times(event: Any, payload: dict, now: datetime) -> dict:
+    """An optional time field the form fills with "now" (`default_now`) is "now" when an API client leaves it out
+    too, so the declaration, the anchor it feeds and the audit record hold the same moment."""
+    filled = {
+        fname: now
+        for fname, field in event.fields.items()
+        if field.type == "datetime" and field.default_now and not field.required and payload.get(fname) is None
+    }
+    return {**payload, **filled}
 
 
 def _version_for(session: Session, ctx: Context, incident: Incident, regime: str, name: str, payload: dict) -> Any:

@@ -242,3 +242,54 @@ def test_a_manufacturer_reports_an_exploited_vulnerability_under_the_cra(app, cl
         # The Cbw clock of the same incident runs on its own.
         assert deadline(incident, "cbw", "early_warning")["due"] == "2026-12-10T10:00:00+01:00"
         assert re.search(r"SRP-N-1", web.get(f"/incidents/{iid}").text)
+
+
+def test_a_bank_classifies_with_the_assistant_exports_the_report_and_reclassifies(app, client, signed_in):
+    import json
+
+    from tests.assessment.test_dora_routes import MAJOR
+    from tests.submissions.test_dora_export import BANK as FULL_BANK
+    from tests.submissions.test_dora_export import INITIAL_FACTS, SCHEMA_FILE, errors, schema  # noqa: F401 - schema: a fixture
+
+    ims = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    with freeze_time(NOW) as clock:
+        put_organisation(client, **FULL_BANK)
+        iid = new_incident(client, title="Storing betaalverkeer")["id"]
+        url = f"/api/v1/incidents/{iid}/assessments"
+        # The assistant proposes (2024/1772), a person decides: agreeing posts dora.major, classified now.
+        proposed = client.post(url, params={"regime": "dora"}, json={"answers": MAJOR})
+        assert proposed.status_code == 201, proposed.text
+        confirmed = client.post(
+            f"{url}/1/confirm", params={"regime": "dora"}, json={"aware_at": "2026-12-09T08:00:00+01:00"}
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        incident = confirmed.json()
+        assert _track(incident, "dora")["state"] == "initial_due"
+        assert deadline(incident, "dora", "initial_notification")["due"] == "2026-12-09T17:00:00+01:00"
+
+        # The facts in, the page's link answers the ESAs' JSON, the same document the API gives, valid.
+        assert client.patch(f"/api/v1/incidents/{iid}/facts", json=INITIAL_FACTS).status_code == 200
+        web, _ = signed_in("viewer")
+        link = f"/incidents/{iid}/reports/dora/initial_notification.json"
+        assert f'href="{link}"' in web.get(f"/incidents/{iid}").text
+        exported = web.get(link)
+        assert exported.status_code == 200 and "X-Schema-Gaps" not in exported.headers
+        assert exported.json() == client.get(f"/api/v1{link}").json()
+        assert errors(ims, exported.json()) == []
+
+        # Found not to be major after all: {reasoning} alone reclassifies it, at the moment it is recorded.
+        clock.move_to("2026-12-09T13:00:00Z")
+        reason = "Geen cliënten geraakt en geen andere drempel bereikt (Verordening 2024/1772 art. 8(1))."
+        incident = post_event(client, iid, type="dora.reclassified_non_major", reasoning=reason)
+        assert _track(incident, "dora")["state"] == "reclassified"
+        assert deadline(incident, "dora", "reclassification")["due"] == "2026-12-10T14:00:00+01:00"
+        record = next(
+            a
+            for a in client.get(f"/api/v1/incidents/{iid}/audit").json()
+            if a["event_type"] == "dora.reclassified_non_major"
+        )
+        assert record["reason"] == reason
+        assert record["payload"]["reclassified_at"].startswith("2026-12-09T13:00:00")
+        document = client.get(f"/api/v1/incidents/{iid}/reports/dora/reclassification.json").json()
+        assert document["incidentSubmission"] == "major_incident_reclassified_as_non-major"
+        assert errors(ims, document) == []
