@@ -26,6 +26,8 @@ fi
 .venv/bin/pip install -q -e '.[test]'
 # tests/sso runs a real OpenID provider on Node (panva's oidc-provider), installed exactly as its lock file says.
 npm ci --prefix tests/sso/provider --no-audit --no-fund
+# The browser tests check the pages with axe-core (tests/web/a11y), pinned by its lock file.
+npm ci --prefix tests/web/a11y --no-audit --no-fund
 
 .venv/bin/ruff check .
 # The suite includes the package job (tests/operations/test_wheel.py): the wheel built, installed from
