@@ -28,6 +28,28 @@ def span(delta: timedelta, lang: str) -> str:
     return " ".join(parts)
 
 
+def in_sentence(title: str) -> str:
+    """A stage title inside a sentence: 'Melding datalek aan de AP' reads 'melding datalek aan de AP' (lowering the
+    whole title made it 'aan de ap'); a title that starts with an acronym ('AP-melding', 'CSIRT ...') stays."""
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and first[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+def step_text(step_key: str, lang: str) -> str:
+    """The ladder step in words ('before:12h' -> '12 uur vóór de termijn'), not its code."""
+    kind, _, arg = step_key.partition(":")
+    if kind == "before":
+        hours = arg.removesuffix("h")
+        return pick(lang, f"{hours} uur vóór de termijn", f"{hours} h before the deadline")
+    if kind == "at":
+        return pick(lang, "op het moment van de termijn", "at the deadline")
+    if kind == "overdue":
+        return pick(lang, f"na de termijn, herhaling {arg}", f"after the deadline, repeat {arg}")
+    return step_key
+
+
 def field_label(registry: Registry, name: str, lang: str) -> str:
     fact = registry.facts.get(name)
     if fact is not None:
@@ -66,7 +88,9 @@ def reminder_context(
         "due_now": abs(remaining) < timedelta(minutes=1),
         "remaining": span(remaining, lang),
         "due_local": instants.show(deadline.due, zone, lang, style="mail"),
+        "step_text": step_text(step_key, lang),
         "stage_title": stage.title.get(lang),
+        "stage_in_sentence": in_sentence(stage.title.get(lang)),
         "regime_title": workflow.title.get(lang),
         "legal_basis": deadline.legal_basis or stage.legal_basis,
         "provisional": deadline.provisional,

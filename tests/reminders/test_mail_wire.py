@@ -150,6 +150,8 @@ def test_html_and_text_templates_carry_the_same_words(name, lang):
         "missing": ["Aard"],
         "link": "https://mp.example/incidents/7",
         "step": "overdue:1",
+        "step_text": "na de termijn, herhaling 1",
+        "stage_in_sentence": "eindverslag",
         "contact_name": "Servicedesk",
         "escalation": True,
         "requested_local": "2026-11-16 10:00 CET",
@@ -178,3 +180,23 @@ def _as_mail(rendered: Rendered) -> bytes:
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
     return bytes(message)
+
+
+def test_a_reminder_names_the_stage_and_its_step_in_words_not_codes(client, app, smtp, tick):
+    """'melding datalek aan de AP', not 'aan de ap'; 'herinnering 12 uur vóór de termijn', not 'herinnering before:12h'
+    (found walking the officer flow, issue 17)."""
+    from freezegun import freeze_time
+
+    from tests.conftest import new_incident, post_event, put_organisation
+
+    with freeze_time(T0):
+        put_organisation(client)
+        incident = new_incident(client)
+        post_event(client, incident["id"], type="avg.breach", aware_at=T0.isoformat(), risk="high", reasoning="EPD")
+    tick(T0 + timedelta(hours=60))  # the AP notification is due at T0 + 72 h: the 12 h reminder
+    [received] = [r for r in smtp.handler.received if "ap_notification" in str(r.message["X-Meldplicht-Key"])]
+    text = received.message.get_body(("plain",)).get_content()
+    assert "Over 12 u 0 min verstrijkt de termijn voor de melding datalek aan de AP." in text, text
+    assert "(automatisch bericht; herinnering 12 uur vóór de termijn)" in text
+    assert "before:12h" not in text and " ap." not in text
+    assert "12 uur vóór de termijn" in received.message.get_body(("html",)).get_content()
