@@ -19,6 +19,7 @@ from notifier.auth import Principal
 from notifier.deps import PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import paging
+from notifier.instants import Instant
 from notifier.organisation import service
 from notifier.organisation.models import Organisation
 from notifier.organisation.models_api import OrganisationCreate, OrganisationSummary
@@ -33,7 +34,7 @@ class TokenIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     role: Literal[ROLES]  # type: ignore[valid-type]
-    expires_at: datetime | None = None
+    expires_at: Instant | None = None
 
 
 class TokenOut(BaseModel):

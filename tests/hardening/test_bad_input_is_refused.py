@@ -307,3 +307,14 @@ def test_a_form_posted_to_an_address_that_names_nothing_is_a_page(signed_in, pat
     page = web.post(path, data={"csrf_token": token, "fact_nature": "x", "role": "viewer"})
     assert 400 <= page.status_code < 500
     assert page.headers["content-type"].startswith("text/html"), page.text
+
+
+@pytest.mark.parametrize("expires_at", ["2027-11-23T09:00", "0001-01-01T00:00:00Z", "2100-01-02T00:00:00+00:00"])
+def test_a_token_expiry_without_offset_or_out_of_range_is_422_naming_it(app, client, expires_at):
+    """Found by tests/fuzz/test_bad_values_property.py: a naive expiry was compared with the aware clock (500)."""
+    answer = client.post(
+        "/api/v1/organisations/default/tokens", json={"name": "n", "role": "officer", "expires_at": expires_at}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == "expires_at"
+    assert client.get("/api/v1/organisations/default/tokens").json() == []
