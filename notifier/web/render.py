@@ -39,6 +39,7 @@ def render(
         lang=lang,
         t=lambda key: t(key, lang),
         state=lambda name: state_label(name, lang),
+        badge=lambda regime: regime_badge(request, regime, lang),
         csrf=auth.csrf_token(request),
         # The role ladder of notifier/accounts/roles.py: may("officer") is true for officers and administrators.
         may=lambda role: viewer is not None and viewer.role is not None and at_least(viewer.role, role),
@@ -46,6 +47,14 @@ def render(
         **context,
     )
     return HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def regime_badge(request: Request, regime: str, lang: str) -> str:
+    """The regime's short name in the reader's language (workflow `short`), e.g. AVG / GDPR."""
+    workflow = request.app.state.registry.get(regime)
+    if workflow is None or workflow.short is None:
+        return regime.upper()
+    return workflow.short.get(lang)
 
 
 def see_other(url: str) -> RedirectResponse:

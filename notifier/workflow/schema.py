@@ -370,6 +370,9 @@ class Workflow(Strict):
     version: int = Field(gt=0)
     applies_from: date
     title: Text
+    # The badge beside a duty on the pages ("AVG" on a Dutch page, "GDPR" on an English one); the code upper-cased
+    # when absent.
+    short: Text | None = None
     legal_basis: str = ""
     # Where the regime comes in lists across regimes (the timeline's rows): lower first, then by name.
     order: int = 100
