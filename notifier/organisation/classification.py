@@ -5,6 +5,7 @@ Where the law is open, or the profile does not say enough, the stricter reading 
 
 from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 from notifier.sectors import ANNEX_I, ANNEX_II
 
@@ -36,44 +37,88 @@ SECTOR_OF_TYPE = {
 }
 TRUST_SERVICE_TYPES = {"qualified_trust_service", "trust_service"}
 
+
+class Words(NamedTuple):
+    """One text in Dutch and English: the reason is read on Dutch and English pages alike."""
+
+    nl: str
+    en: str
+
+    def __add__(self, other: "Words") -> "Words":  # type: ignore[override]
+        return Words(self.nl + other.nl, self.en + other.en)
+
+
+NOTHING = Words("", "")
+
 # Essential whatever their size (NIS2 art. 3(1)), with the reason each gets.
 ESSENTIAL_REGARDLESS_OF_SIZE = {
-    "qualified_trust_service": "Qualified trust service providers are essential entities regardless of size "
-    "(NIS2 art. 2(2)(b), 3(1)(b)).",
-    "dns": "DNS service providers are essential entities regardless of size (NIS2 art. 2(2)(c), 3(1)(b)).",
-    "tld": "TLD name registries are essential entities regardless of size (NIS2 art. 2(2)(c), 3(1)(b)).",
-    "central_government": "Public administration entities of central government are essential entities regardless "
-    "of size (NIS2 art. 2(2)(f)(i), 3(1)(d)).",
+    "qualified_trust_service": Words(
+        "Gekwalificeerde verleners van vertrouwensdiensten zijn essentiële entiteiten, ongeacht hun omvang "
+        "(NIS2 art. 2(2)(b), 3(1)(b)).",
+        "Qualified trust service providers are essential entities regardless of size (NIS2 art. 2(2)(b), 3(1)(b)).",
+    ),
+    "dns": Words(
+        "Verleners van DNS-diensten zijn essentiële entiteiten, ongeacht hun omvang (NIS2 art. 2(2)(c), 3(1)(b)).",
+        "DNS service providers are essential entities regardless of size (NIS2 art. 2(2)(c), 3(1)(b)).",
+    ),
+    "tld": Words(
+        "Registers voor topleveldomeinnamen zijn essentiële entiteiten, ongeacht hun omvang "
+        "(NIS2 art. 2(2)(c), 3(1)(b)).",
+        "TLD name registries are essential entities regardless of size (NIS2 art. 2(2)(c), 3(1)(b)).",
+    ),
+    "central_government": Words(
+        "Overheidsinstanties van de centrale overheid zijn essentiële entiteiten, ongeacht hun omvang "
+        "(NIS2 art. 2(2)(f)(i), 3(1)(d)).",
+        "Public administration entities of central government are essential entities regardless of size "
+        "(NIS2 art. 2(2)(f)(i), 3(1)(d)).",
+    ),
     # NIS2 art. 2(5)(a) lets a member state bring local government in. The Cbw's memorandum of explanation
     # (Kamerstukken II 2024/25, 36 764, nr. 3, section 5.1.2 "Overheidsinstanties", p. 15-20;
     # https://www.tweedekamer.nl/kamerstukken/detail?did=2025D26060&id=2025Z11344) explains the Dutch choice to
     # treat provinces, municipalities and water boards as overheidsinstanties under the Cbw, as essential entities
     # (so read by Europa Decentraal, "Praktijkvraag", 4 June 2024, and wetgevingswerken.nl, "Uitzonderingen voor de
     # overheid in de Cyberbeveiligingswet"). Essential is also the stricter reading.
-    "decentralised_government": "Decentralised government (provinces, municipalities, water boards) is treated as "
-    "an essential entity regardless of size (Cbw memorandum of explanation, Kamerstuk 36 764 nr. 3, section 5.1.2 "
-    "'Overheidsinstanties'; NIS2 art. 2(5)(a)).",
+    "decentralised_government": Words(
+        "Decentrale overheden (provincies, gemeenten, waterschappen) gelden als essentiële entiteit, ongeacht hun "
+        "omvang (memorie van toelichting bij de Cbw, Kamerstuk 36 764 nr. 3, paragraaf 5.1.2 "
+        "'Overheidsinstanties'; NIS2 art. 2(5)(a)).",
+        "Decentralised government (provinces, municipalities, water boards) is treated as an essential entity "
+        "regardless of size (Cbw memorandum of explanation, Kamerstuk 36 764 nr. 3, section 5.1.2 "
+        "'Overheidsinstanties'; NIS2 art. 2(5)(a)).",
+    ),
 }
 # Covered whatever their size (NIS2 art. 2(2)); essential from the size given, important below it.
 COVERED_REGARDLESS_OF_SIZE = {
     # Non-qualified: essential only as a large Annex I entity (art. 3(1)(a)).
     "trust_service": (
         {"large"},
-        "Non-qualified trust service providers are covered regardless of size "
-        "(NIS2 art. 2(2)(b)); essential when large (art. 3(1)(a)), important otherwise.",
+        Words(
+            "Niet-gekwalificeerde verleners van vertrouwensdiensten vallen eronder ongeacht hun omvang "
+            "(NIS2 art. 2(2)(b)); essentieel als grote entiteit (art. 3(1)(a)), anders belangrijk.",
+            "Non-qualified trust service providers are covered regardless of size "
+            "(NIS2 art. 2(2)(b)); essential when large (art. 3(1)(a)), important otherwise.",
+        ),
     ),
     "public_electronic_communications": (
         {"large", "medium"},
-        "Providers of public electronic communications are covered regardless of size (NIS2 art. 2(2)(a)); "
-        "essential when at least medium-sized (art. 3(1)(c)), important otherwise.",
+        Words(
+            "Aanbieders van openbare elektronische communicatie vallen eronder ongeacht hun omvang "
+            "(NIS2 art. 2(2)(a)); essentieel vanaf middelgroot (art. 3(1)(c)), anders belangrijk.",
+            "Providers of public electronic communications are covered regardless of size (NIS2 art. 2(2)(a)); "
+            "essential when at least medium-sized (art. 3(1)(c)), important otherwise.",
+        ),
     ),
 }
 DORA_SECTORS = {"banking", "financial_market_infrastructure"}
-DORA_NOTICE = (
+DORA_WORDS = Words(
+    "Financiële entiteiten melden grote ICT-gerelateerde incidenten onder DORA (Verordening (EU) 2022/2554 art. 19), "
+    "niet onder de Cbw (NIS2 art. 4, lex specialis): gebruik het DORA-spoor van het incident, dat de meldingen voor "
+    "het portaal van de toezichthouder (DNB of AFM) opstelt.",
     "Financial entities report major ICT-related incidents under DORA (Regulation (EU) 2022/2554 art. 19), not under "
     "the Cbw (NIS2 art. 4, lex specialis): use the incident's DORA track, which drafts the reports for the "
-    "supervisor's portal (DNB or AFM)."
+    "supervisor's portal (DNB or AFM).",
 )
+DORA_NOTICE = DORA_WORDS.en
 # The ESAs' affectedEntityType values (JSON schema 1.2.1, field 1.4; the financial entities of DORA art. 2(1)).
 DORA_ENTITY_TYPES = (
     "credit_institution",
@@ -112,6 +157,10 @@ OPT_IN_NOTICES = {
 }
 STRICTNESS = {"not_covered": 0, "important": 1, "essential": 2}
 FIGURES = {"staff": "staff count", "turnover": "annual turnover", "balance": "balance sheet total"}
+FIGURES_NL = {"staff": "het aantal medewerkers", "turnover": "de jaaromzet", "balance": "het balanstotaal"}
+SIZES_NL = {"small": "klein", "medium": "middelgroot", "large": "groot"}
+ENTITY_OF_SIZE_NL = {"small": "Kleine entiteit", "medium": "Middelgrote entiteit", "large": "Grote entiteit"}
+KINDS_NL = {"essential": "essentieel", "important": "belangrijk", "not_covered": "valt er niet onder"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +168,7 @@ class Classification:
     classification: str  # essential | important | not_covered
     size: str  # large | medium | small | unknown
     reason: str
+    reason_nl: str = ""
 
 
 def _size(staff: int, turnover: int, balance: int) -> str:
@@ -150,7 +200,7 @@ def size_class(staff: int | None, turnover: int | None, balance: int | None) -> 
 
 
 def settling_figures(staff: int | None, turnover: int | None, balance: int | None) -> list[str]:
-    """The missing figures whose value changes the size class (entering them settles it)."""
+    """The missing figures (staff, turnover, balance) whose value changes the size class (entering them settles it)."""
     given = {"staff": staff, "turnover": turnover, "balance": balance}
     outcomes = _outcomes(given)
     keys = list(given)
@@ -162,20 +212,25 @@ def settling_figures(staff: int | None, turnover: int | None, balance: int | Non
         for combo, size in outcomes.items():
             by_rest.setdefault(combo[:i] + combo[i + 1 :], set()).add(size)
         if any(len(sizes) > 1 for sizes in by_rest.values()):
-            out.append(FIGURES[key])
+            out.append(key)
     return out
 
 
-def _given(staff: int | None, turnover: int | None, balance: int | None) -> str:
+def _given(staff: int | None, turnover: int | None, balance: int | None) -> Words:
     """The figures as entered, and only those."""
-    parts = []
+    nl, en = [], []
     if staff is not None:
-        parts.append(f"{staff} staff")
+        nl.append(f"{staff} medewerkers")
+        en.append(f"{staff} staff")
     if turnover is not None:
-        parts.append(f"annual turnover EUR {turnover:,}")
+        nl.append(f"jaaromzet EUR {turnover:,}".replace(",", "."))
+        en.append(f"annual turnover EUR {turnover:,}")
     if balance is not None:
-        parts.append(f"balance sheet total EUR {balance:,}")
-    return ", ".join(parts) if parts else "no staff count or financial figures"
+        nl.append(f"balanstotaal EUR {balance:,}".replace(",", "."))
+        en.append(f"balance sheet total EUR {balance:,}")
+    if not en:
+        return Words("zonder aantal medewerkers of financiële gegevens", "no staff count or financial figures")
+    return Words(", ".join(nl), ", ".join(en))
 
 
 def is_dora_entity(sector: str | None, dora_entity_type: str | None) -> bool:
@@ -210,57 +265,98 @@ def classify(
     figures = (staff_count, annual_turnover_eur, balance_sheet_eur)
     sizes = possible_sizes(*figures)
     size = next(iter(sizes)) if len(sizes) == 1 else "unknown"
-    dora = f" {DORA_NOTICE}" if sector in DORA_SECTORS else ""
+    dora = Words(" ", " ") + DORA_WORDS if sector in DORA_SECTORS else NOTHING
     if entity_type in ESSENTIAL_REGARDLESS_OF_SIZE:
-        return Classification("essential", size, ESSENTIAL_REGARDLESS_OF_SIZE[entity_type] + dora)
+        return _classified("essential", size, ESSENTIAL_REGARDLESS_OF_SIZE[entity_type] + dora)
     if cer_critical_entity:
-        return Classification(
-            "essential",
-            size,
+        why = Words(
+            "Kritieke entiteiten onder de CER-richtlijn (Wwke) zijn essentiële entiteiten, ongeacht hun omvang "
+            "(NIS2 art. 2(3), 3(1)(f)).",
             "Critical entities under the CER Directive (Wwke) are essential entities regardless of size "
-            "(NIS2 art. 2(3), 3(1)(f))." + dora,
+            "(NIS2 art. 2(3), 3(1)(f)).",
         )
+        return _classified("essential", size, why + dora)
     if trust_service_provider and entity_type not in TRUST_SERVICE_TYPES:
         # The profile's older yes/no field does not say whether the trust services are qualified.
-        return Classification(
-            "essential",
-            size,
+        why = Words(
+            "Verleent vertrouwensdiensten zonder te zeggen of die gekwalificeerd zijn: strikt gelezen als "
+            "gekwalificeerd, essentieel ongeacht de omvang (NIS2 art. 3(1)(b)). Kies als type entiteit "
+            "qualified_trust_service of trust_service (niet gekwalificeerd) om dat vast te leggen.",
             "Provides trust services without saying whether they are qualified: read strictly as qualified, "
             "essential regardless of size (NIS2 art. 3(1)(b)). Set the entity type to qualified_trust_service or "
-            "trust_service (non-qualified) to settle it." + dora,
+            "trust_service (non-qualified) to settle it.",
         )
+        return _classified("essential", size, why + dora)
     if entity_type in COVERED_REGARDLESS_OF_SIZE:
         essential_sizes, why = COVERED_REGARDLESS_OF_SIZE[entity_type]
         return _by_size(sizes, figures, why + dora, lambda s: "essential" if s in essential_sizes else "important")
     if sector not in ANNEX_I and sector not in ANNEX_II:
-        return Classification("not_covered", size, f"Sector {sector!r} is not in Annex I or II of NIS2 / the Cbw.")
-    annex = "Annex I (high criticality)" if sector in ANNEX_I else "Annex II (other critical)"
+        return _classified(
+            "not_covered",
+            size,
+            Words(
+                "Deze sector staat niet in bijlage I of II van NIS2 / de Cbw.",
+                f"Sector {sector!r} is not in Annex I or II of NIS2 / the Cbw.",
+            ),
+        )
+    if sector in ANNEX_I:
+        annex = Words(
+            "De sector staat in bijlage I (sectoren van hoge kriticiteit).",
+            f"Sector {sector} is in Annex I (high criticality).",
+        )
+    else:
+        annex = Words(
+            "De sector staat in bijlage II (andere kritieke sectoren).",
+            f"Sector {sector} is in Annex II (other critical).",
+        )
 
     def by_annex(s: str) -> str:
         if s == "small":
             return "not_covered"
         return "essential" if s == "large" and sector in ANNEX_I else "important"
 
-    return _by_size(sizes, figures, f"Sector {sector} is in {annex}." + dora, by_annex)
+    return _by_size(sizes, figures, annex + dora, by_annex)
 
 
-def _by_size(sizes: set[str], figures: tuple, why: str, kind_of) -> Classification:  # noqa: ANN001
+def _classified(kind: str, size: str, reason: Words) -> Classification:
+    return Classification(kind, size, reason.en, reason.nl)
+
+
+def _by_size(sizes: set[str], figures: tuple, why: Words, kind_of) -> Classification:  # noqa: ANN001
     given = _given(*figures)
     if len(sizes) == 1:
         size = next(iter(sizes))
         kind = kind_of(size)
-        verdict = (
-            "below the medium-size thresholds of Recommendation 2003/361, not covered"
-            if kind == "not_covered"
-            else kind
+        if kind == "not_covered":
+            verdict = Words(
+                "onder de drempels voor middelgroot van Aanbeveling 2003/361, valt er niet onder",
+                "below the medium-size thresholds of Recommendation 2003/361, not covered",
+            )
+        else:
+            verdict = Words(KINDS_NL[kind], kind)
+        return _classified(
+            kind,
+            size,
+            why
+            + Words(f" {ENTITY_OF_SIZE_NL[size]} (", f" {size.capitalize()} entity (")
+            + given
+            + Words("): ", "): ")
+            + verdict
+            + Words(".", "."),
         )
-        return Classification(kind, size, f"{why} {size.capitalize()} entity ({given}): {verdict}.")
     kind = max((kind_of(s) for s in sizes), key=STRICTNESS.__getitem__)
     order = [s for s in ("small", "medium", "large") if s in sizes]
-    settle = " and ".join(settling_figures(*figures))
-    return Classification(
+    settling = settling_figures(*figures)
+    with_nl = given.nl if given.nl.startswith("zonder") else f"met {given.nl}"
+    return _classified(
         kind,
         "unknown",
-        f"{why} Size unknown: with {given} it can be {' or '.join(order)}; treated as the strictest this allows "
-        f"({kind}). Entering the {settle} would settle it.",
+        why
+        + Words(
+            f" Omvang onbekend: {with_nl} kan die {' of '.join(SIZES_NL[s] for s in order)} zijn; de strengste "
+            f"lezing die dat toelaat geldt ({KINDS_NL[kind]}). Vul {' en '.join(FIGURES_NL[k] for k in settling)} in "
+            "om het vast te leggen.",
+            f" Size unknown: with {given.en} it can be {' or '.join(order)}; treated as the strictest this allows "
+            f"({kind}). Entering the {' and '.join(FIGURES[k] for k in settling)} would settle it.",
+        ),
     )

@@ -164,6 +164,7 @@ class ContactOut(ContactIn):
 class OrganisationOut(OrganisationIn):
     classification: Literal["essential", "important", "not_covered"]
     classification_reason: str
+    classification_reason_nl: str = Field(description="The same reason in Dutch")
     size: str = Field(description="large, medium, small, or unknown when the figures given cannot settle it")
     regimes: list[str] = Field(description="The reporting regimes that apply: cbw or dora, avg, and cra")
     regime_notices: dict[str, str] = Field(

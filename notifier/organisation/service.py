@@ -110,6 +110,7 @@ def to_out(org: Organisation, people: list[Contact]) -> OrganisationOut:
         ],
         classification=result.classification,
         classification_reason=result.reason,
+        classification_reason_nl=result.reason_nl,
         size=result.size,
         regimes=regimes(org.sector, org.dora_entity_type, org.cra_manufacturer),
         regime_notices=regime_notices(org.sector, org.dora_entity_type),

@@ -70,7 +70,7 @@ def _org_page(request: Request, session, viewer, values, errors, status_code=200
         errors=errors,
         out=out,
         notices={wf.regime: wf.notice.get(viewer.lang) for wf in request.app.state.registry.ordered if wf.notice},
-        sectors=[(code, labels.choice("sector", code, viewer.lang)) for code in SECTORS],
+        sectors=_by_label([(code, labels.choice("sector", code, viewer.lang)) for code in SECTORS]),
         entity_types=[(code, labels.choice("entity_type", code, viewer.lang)) for code in ENTITY_TYPES],
         dora_entity_types=[(code, labels.choice("dora_entity_type", code, viewer.lang)) for code in DORA_ENTITY_TYPES],
         countries=sorted(
@@ -390,3 +390,8 @@ def sources_rotate(source: str, request: Request, session: SessionDep, viewer: A
     if intake is not None:
         after_commit(session, intake.credentials.clear)  # as PUT /api/v1/intake-sources does
     return _sources_page(request, session, viewer, new_token=token, new_source=source)
+
+
+def _by_label(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Choices in the alphabetical order of what the reader sees (the codes are English), "other" last."""
+    return sorted(options, key=lambda option: (option[0] == "other", option[1].casefold()))
