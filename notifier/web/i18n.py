@@ -11,6 +11,10 @@ LANGUAGES = i18n.LANGUAGES
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (nl, en)
     "app": ("meldplicht", "meldplicht"),
+    # The user roles of notifier/accounts/roles.py, shown wherever a role is (never the code).
+    "role_viewer": ("Meelezer", "Viewer"),
+    "role_officer": ("Meldplichtfunctionaris", "Officer"),
+    "role_administrator": ("Beheerder", "Administrator"),
     "dashboard": ("Overzicht", "Dashboard"),
     "new_incident": ("Incident vastleggen", "Log an incident"),
     "settings": ("Instellingen", "Settings"),

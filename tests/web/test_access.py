@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from notifier.accounts.models import User
 from notifier.incidents.models import Incident
+from tests.conftest import put_organisation
 from tests.routing import all_routes
 from tests.web.conftest import PASSWORD, add_user, csrf_of, sign_in
 
@@ -89,6 +90,8 @@ def concrete(path: str) -> str:
 
 @pytest.fixture
 def incident(client) -> int:
+    # A financial entity, so the incident answers to DORA and its report export route has a document to give.
+    put_organisation(client, sector="banking", entity_type="other", dora_entity_type="credit_institution")
     return client.post("/api/v1/incidents", json={"title": "Phishing"}).json()["id"]
 
 
