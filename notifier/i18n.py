@@ -23,3 +23,12 @@ def pick(lang: str | None, nl: str, en: str) -> str:
 def is_dutch(lang: str | None) -> bool:
     """For the few rules of writing that differ (a decimal comma, 'dag' / 'dagen'), not for choosing a text."""
     return known(lang) == "nl"
+
+
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: 'Melding datalek aan de AP' reads 'melding datalek aan de AP' (lowering the whole
+    title made it 'aan de ap'); a title that starts with an acronym ('AP-melding', 'CSIRT ...') stays."""
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and first[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]

@@ -115,6 +115,8 @@ def check_filing(
                     f"the {stage_name} deadline passed at {due_local}; "
                     f"a late submission must give the {required} (e.g. AVG art. 33(1))",
                     "missing",
+                    # The pages say it in the officer's words: the stage's title, the time in the zone.
+                    {"stage_title": stage.title.model_dump(), "due": row.due},
                 )
 
 

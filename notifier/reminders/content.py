@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from notifier import instants
 from notifier.deadlines.models import Deadline
-from notifier.i18n import pick
+from notifier.i18n import in_sentence, pick
 from notifier.incidents.models import Incident
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness
@@ -26,15 +26,6 @@ def span(delta: timedelta, lang: str) -> str:
         parts.append(pick(lang, f"{hours} u", f"{hours} h"))
     parts.append(f"{mins} min")
     return " ".join(parts)
-
-
-def in_sentence(title: str) -> str:
-    """A stage title inside a sentence: 'Melding datalek aan de AP' reads 'melding datalek aan de AP' (lowering the
-    whole title made it 'aan de ap'); a title that starts with an acronym ('AP-melding', 'CSIRT ...') stays."""
-    first = title.split(" ", 1)[0]
-    if len(first) > 1 and first[1].isupper():
-        return title
-    return title[:1].lower() + title[1:]
 
 
 def step_text(step_key: str, lang: str) -> str:

@@ -279,6 +279,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Verplicht bij onevenredige inspanning (art. 34(3)(c)).",
         "Required for disproportionate effort (art. 34(3)(c)).",
     ),
+    "missing_delay_reason": (
+        "De termijn voor de {stage_title} is verstreken op {due}: geef bij een te late melding de reden van de vertraging.",
+        "The deadline for the {stage_title} passed at {due}: a late submission must give the reason for the delay.",
+    ),
     "missing_public_communication_at": (
         "Verplicht: bij onevenredige inspanning komt er een openbare mededeling (AVG art. 34(3)(c)); geef aan wanneer.",
         "Required: disproportionate effort means a public communication instead (GDPR art. 34(3)(c)); give when it was made.",

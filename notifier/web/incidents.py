@@ -18,6 +18,7 @@ from notifier.accounts.passwords import actor
 from notifier.accounts.roles import at_least
 from notifier.audit.models import AuditRecord
 from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.i18n import in_sentence
 from notifier.incidents import creation
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Incident
@@ -423,8 +424,11 @@ def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> st
     if problem.kind != "missing" or key not in MESSAGES:
         return problem.message
     params = dict(problem.params)
-    if params.get("informed_at") is not None:
-        params["informed_at"] = board.when(params["informed_at"], ctx.zone(session), lang)
+    for name, value in params.items():
+        if isinstance(value, datetime):
+            params[name] = board.when(value, ctx.zone(session), lang)
+        elif isinstance(value, dict) and lang in value:  # a title in both languages, inside the sentence
+            params[name] = in_sentence(value[lang])
     return t(key, lang).format_map(params)
 
 

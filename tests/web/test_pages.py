@@ -1,5 +1,6 @@
 """The pages through the real app (TestClient): forms keep the input and name the field, changes are audited."""
 
+import html
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from notifier import clock
 from notifier.audit.models import AuditRecord
 from notifier.web.forms import local_input
 from tests.conftest import new_incident, post_event, put_organisation
+from tests.web.test_avg_forms import set_language
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE_NOW = lambda: local_input(clock.now(), __import__("zoneinfo").ZoneInfo("Europe/Amsterdam"))  # noqa: E731
@@ -82,7 +84,7 @@ def test_confirm_submitted_needs_the_missing_fields_acknowledged(client, signed_
     assert "malicious_suspected" in ledger[0]["missing"]
 
 
-def test_late_ap_notification_asks_for_the_delay_reason(client, signed_in):
+def test_late_ap_notification_asks_for_the_delay_reason(app, client, signed_in):
     put_organisation(client)
     incident = new_incident(client)
     aware = (clock.now() - timedelta(hours=80)).isoformat()
@@ -101,6 +103,15 @@ def test_late_ap_notification_asks_for_the_delay_reason(client, signed_in):
     }
     page = web.post(f"/incidents/{incident['id']}/events", data=form)
     assert page.status_code == 422 and "delay_reason" in errors(page.text)
+    # In the officer's words and zone (the test users read English), not the service's codes and ISO time.
+    said = html.unescape(errors(page.text)["delay_reason"])
+    assert said.startswith("The deadline for the breach notification to the AP passed at "), said
+    assert "ap_notification" not in said and "T" not in said.split(" at ")[1][:12], said
+    set_language(app, "nl")
+    page = web.post(f"/incidents/{incident['id']}/events", data=form)
+    said = html.unescape(errors(page.text)["delay_reason"])
+    assert said.startswith("De termijn voor de melding datalek aan de AP is verstreken op "), said
+    assert said.endswith("geef bij een te late melding de reden van de vertraging."), said
     page = web.post(f"/incidents/{incident['id']}/events", data={**form, "delay_reason": "Weekend, no DPO"})
     assert page.status_code == 200
     assert re.search(r'data-stage="ap_notification" data-status="late"', page.text)
