@@ -375,6 +375,7 @@ def incident_page(
         fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident)),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
+        field_label=lambda key: _field_label(ctx, key, lang),
         audit=audit,
         processor_links=_processor_links(session, incident.id),
         processors=_processors(session),
@@ -388,6 +389,12 @@ def incident_page(
         notice=notice,
         status_code=status_code,
     )
+
+
+def _field_label(ctx: Any, key: str, lang: str) -> str:
+    """A fact or profile field a filed report lacked, by its label (the ledger keeps the key)."""
+    fact = ctx.registry.facts.get(key)
+    return fact.label.get(lang) if fact is not None else load_labels(ctx.templates_dir).reference(key, lang)
 
 
 REFUSALS = (FormErrors, FieldProblem, Conflict, TransitionNotAllowed)

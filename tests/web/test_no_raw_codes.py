@@ -5,10 +5,12 @@ rendered pages, in Dutch and in English, show no untranslated key or raw code (a
 Found walking the officer flow (issue 17): codes on the pages where a word belonged."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
+from notifier import clock
 from notifier.accounts.roles import ROLES
 from notifier.config import PROJECT_ROOT
 from notifier.web.i18n import MESSAGES
@@ -68,7 +70,13 @@ def raw_codes(page: str, lang: str = "en") -> set[str]:
 def test_the_pages_show_words_not_codes(app, client, signed_in, lang):
     put_organisation(client)
     iid = new_incident(client)["id"]
-    post_event(client, iid, type="cbw.significant", aware_at="2026-01-05T09:00:00+01:00", reasoning="EPD plat")
+    now = clock.now()
+    post_event(client, iid, type="cbw.significant", aware_at=(now - timedelta(hours=3)).isoformat(), reasoning="EPD")
+    post_event(
+        client, iid, type="cbw.submitted", stage="early_warning", submitted_at=now.isoformat(), reference="NCSC-1"
+    )
+    due = (now + timedelta(days=3)).isoformat()
+    post_event(client, iid, type="cbw.intermediate_requested", due=due, requested_by="Z-CERT")  # the request list
     web, _ = signed_in("administrator")
     set_language(app, lang)
     paths = [
