@@ -368,8 +368,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Deze link is verlopen. Neem contact op met de afzender voor een nieuwe link.",
         "This link has expired; ask the sender for a new one.",
     ),
-    "reply_notice_altered": ("Deze link is ongeldig of gewijzigd.", "This link is not valid or was altered."),
-    "reply_notice_unknown": ("Onbekend verzoek: deze link is ongeldig.", "Unknown request: this link is not valid."),
+    "reply_notice_altered": ("Deze link is ongeldig of gewijzigd.", "This is an invalid link, or it was altered."),
+    "reply_notice_unknown": ("Onbekend verzoek: deze link is ongeldig.", "Unknown request: an invalid link."),
     "reply_notice_superseded": (
         "Deze link is niet meer geldig: het verzoek is doorgezet naar een ander contact, dat een eigen link kreeg.",
         "This link is no longer valid: the request was passed on to another contact, who received a link of their own.",
