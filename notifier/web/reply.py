@@ -41,12 +41,14 @@ def _lang(request: Request) -> str:
 
 def _page(request: Request, title_key: str, code: int = 200, **context: Any) -> HTMLResponse:
     lang = _lang(request)
+    other = i18n.pick(lang, "en", "nl")  # the language the page offers to switch to
     template = request.app.state.web_templates.get_template("reply.html.j2")
     body = template.render(
         lang=lang,
+        other=other,
         t=lambda key: t(key, lang),
         # A notice is given in both languages: whoever opens a dead link may not read the one their browser asks.
-        other_t=lambda key: t(key, "en" if lang == "nl" else "nl"),
+        other_t=lambda key: t(key, other),
         title=t(title_key, lang).format(organisation=context.get("organisation", "")),
         user=None,
         viewer=None,

@@ -107,3 +107,19 @@ def test_the_officer_sees_the_answer_in_words_and_when_the_chase_escalates(app, 
     assert "niveau 2" not in section  # answered: the chase stops
     with Session(app.state.engine) as s:
         assert s.exec(select(ProcessorAnswer)).one().remark == "Wij bellen u morgen om 10 uur"
+
+
+def test_a_remark_alone_is_an_answer_and_is_audited(app, client, chase, web_client):
+    incident_id, _, path = chase
+    with freeze_time(T0 + timedelta(hours=2)):
+        page = web_client.post(
+            path, content="remark=Wij+zijn+niet+getroffen", headers={**FORM, "Accept-Language": "en"}
+        )
+    assert page.status_code == 200 and "Your answer was received" in page.text
+    with Session(app.state.engine) as s:
+        answer = s.exec(select(ProcessorAnswer)).one()
+        assert (answer.answers, answer.applied, answer.remark) == ({}, [], "Wij zijn niet getroffen")
+        assert s.exec(select(IncidentProcessor)).one().answered_at is not None
+    audit = client.get(f"/api/v1/incidents/{incident_id}/audit").json()
+    [record] = [r for r in audit if r["event_type"] == "processor.answered"]
+    assert record["payload"]["remark"] == "Wij zijn niet getroffen"
