@@ -33,6 +33,10 @@ class OutboxMail(OrganisationOwned, table=True):
     incident_id: int | None = Field(default=None, index=True)
     to_addrs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cc_addrs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # This mail's sender as the recipient reads it (an information request: "<organisation> via meldplicht") and
+    # who an answer goes to; None: the deployment's NOTIFIER_MAIL_FROM as is and NOTIFIER_MAIL_REPLY_TO.
+    from_name: str | None = None
+    reply_to: str | None = None
     subject: str
     text_body: str = Field(sa_column=Column(Text, nullable=False))
     html_body: str = Field(sa_column=Column(Text, nullable=False))

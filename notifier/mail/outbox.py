@@ -33,6 +33,8 @@ def enqueue(
     now: datetime,
     incident_id: int | None = None,
     organisation_id: int | None = None,
+    from_name: str | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMail | None:
     """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless). The mail is
     the organisation's given, else its incident's, else that of the session's organisation."""
@@ -44,6 +46,8 @@ def enqueue(
         "incident_id": incident_id,
         "to_addrs": to,
         "cc_addrs": cc,
+        "from_name": from_name,
+        "reply_to": reply_to,
         "subject": mail.subject,
         "text_body": mail.text,
         "html_body": mail.html,

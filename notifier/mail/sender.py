@@ -6,7 +6,7 @@ import smtplib
 import ssl
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from notifier.config import Settings
@@ -17,9 +17,11 @@ def build_message(mail: OutboxMail, mail_from: str, reply_to: str | None = None)
     # policy.SMTP: CRLF line ends in every serialisation, the .eml files included (smtplib fixes them on the wire,
     # a mail client opening an .eml with bare LF may not).
     message = EmailMessage(policy=policy.SMTP)
-    message["From"] = mail_from
-    if reply_to:
-        message["Reply-To"] = reply_to
+    # A display name of the mail's own keeps the deployment's address: a domain that is not ours to send from
+    # would fail SPF/DMARC at the recipient.
+    message["From"] = formataddr((mail.from_name, parseaddr(mail_from)[1])) if mail.from_name else mail_from
+    if mail.reply_to or reply_to:
+        message["Reply-To"] = mail.reply_to or reply_to
     message["To"] = ", ".join(mail.to_addrs)
     if mail.cc_addrs:
         message["Cc"] = ", ".join(mail.cc_addrs)

@@ -1,6 +1,6 @@
 """Escalate an unanswered information request one level per agreed term (level 3 is the last)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 from sqlalchemy import Engine, update
@@ -11,12 +11,12 @@ from notifier.audit import chain
 from notifier.config import Settings
 from notifier.db import session_scope
 from notifier.incidents.models import Incident
-from notifier.processors import service
+from notifier.processors import plan, service
 from notifier.processors.models import IncidentProcessor, Processor
 from notifier.workflow.schema import Registry
 
 log = structlog.get_logger("notifier.processors")
-TOP_LEVEL = 3
+TOP_LEVEL = plan.TOP_LEVEL
 
 
 def escalate_due(engine: Engine, *, settings: Settings, registry: Registry, now: datetime) -> list[dict]:
@@ -43,16 +43,10 @@ def _escalate_one(session: Session, link_id: int, *, settings, registry, now) ->
     link = session.get(IncidentProcessor, link_id)
     tenancy.bind(session, link.organisation_id)  # the mail, its sender's details and the audit: that organisation's
     processor = session.get(Processor, link.processor_id)
-    if link.answered_at is not None or link.current_level >= TOP_LEVEL:
+    step = plan.next_step(processor, link)
+    if step is None or now < step.at:
         return None
-    if now < link.level_since + timedelta(hours=processor.notification_term_hours):
-        return None
-    level = link.current_level + 1
-    # Skip levels without a contact rather than stall the chase on a gap in the register.
-    while level < TOP_LEVEL and service.contact_at(processor, level) is None:
-        level += 1
-    if service.contact_at(processor, level) is None:
-        return None
+    level = step.level
     claimed = session.execute(
         update(IncidentProcessor)
         .where(IncidentProcessor.id == link.id, IncidentProcessor.current_level == link.current_level)

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field
 
 from notifier import clock
@@ -74,4 +74,6 @@ class ProcessorAnswer(OrganisationOwned, table=True):
     applied: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # The reply link it came through; None for links mailed before reply links had rows of their own.
     reply_link_id: int | None = Field(default=None, foreign_key="processor_reply_link.id")
+    # What the processor wrote beside the facts, shown to the officer as written.
+    remark: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     received_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

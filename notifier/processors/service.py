@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlmodel import Session, select
 
 from notifier import instants
+from notifier.accounts.models import User
 from notifier.audit import chain
 from notifier.config import Settings
 from notifier.deadlines.models import Deadline
@@ -14,10 +16,13 @@ from notifier.errors import Conflict, FieldProblem, NotFound
 from notifier.incidents.models import Incident
 from notifier.mail import outbox
 from notifier.mail.render import render
-from notifier.processors import reply_links
+from notifier.organisation import service as organisation
+from notifier.processors import plan, reply_links
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
+from notifier.processors.plan import contact_at
 from notifier.reminders.content import field_label
 from notifier.submissions import completeness, facts
+from notifier.text import fault as text_fault
 from notifier.workflow.schema import Registry
 
 log = structlog.get_logger("notifier.processors")
@@ -58,12 +63,15 @@ def save(session: Session, *, processor: Processor | None, data: dict, actor: st
     return processor
 
 
-def contact_at(processor: Processor, level: int) -> dict | None:
-    return next((c for c in processor.contacts if c.get("level") == level and c.get("email")), None)
+def asked(registry: Registry, link: IncidentProcessor) -> list[str]:
+    """The facts the reply page asks: those requested that a processor can know (a link stored before the catalogue
+    marked them may have requested more)."""
+    return [name for name in link.requested_facts if (fact := registry.facts.get(name)) is not None and fact.processor]
 
 
 def missing_facts(session: Session, registry: Registry, incident: Incident) -> list[str]:
-    """Facts the open submissions still need; organisation references are ours to fill, not the processor's."""
+    """Facts the open submissions still need that a processor can know (workflows/facts.yaml `processor: true`);
+    organisation references and the controller's own decisions are ours to fill, not the processor's."""
     open_rows = session.exec(
         select(Deadline).where(
             Deadline.incident_id == incident.id, Deadline.submitted_at.is_(None), Deadline.due.is_not(None)
@@ -74,7 +82,8 @@ def missing_facts(session: Session, registry: Registry, incident: Incident) -> l
         if registry.get(row.regime) is None or row.stage not in registry.workflows[row.regime].stages:
             continue
         for name in completeness.check(session, registry, incident, row.regime, row.stage).missing:
-            if "." not in name and name not in wanted:
+            fact = registry.facts.get(name)
+            if fact is not None and fact.processor and name not in wanted:
                 wanted.append(name)
     return wanted
 
@@ -154,13 +163,21 @@ def queue_request(
     if contact is None:
         raise FieldProblem("contacts", f"the processor has no level {link.current_level} contact with an e-mail")
     lang = settings.mail_language
+    org = organisation.row(session)
+    zone = ZoneInfo(org.timezone) if org is not None else UTC
+    officer = asking_officer(session, link)
+    needed_by = plan.reply_by(session, processor, link, now)
     context = {
+        # Who asks, so the service desk can tell the request from phishing: our organisation and its officer.
+        "organisation_name": org.name if org is not None else "meldplicht",
+        "officer": officer,
+        "reply_by": instants.show(needed_by, zone, style="mail") if needed_by else None,
         "processor": processor.name,
         "contact_name": contact.get("name") or processor.name,
         "level": link.current_level,
         "escalation": link.current_level > 1,
         "term_hours": processor.notification_term_hours,
-        "requested_local": instants.show(link.requested_at, UTC, style="utc"),
+        "requested_local": instants.show(link.requested_at, zone, style="mail"),
         "incident": {"id": incident.id, "title": incident.title},
         "facts": [field_label(registry, name, lang) for name in link.requested_facts],
         "reply_url": reply_links.issue(session, link=link, settings=settings, now=now),
@@ -177,8 +194,32 @@ def queue_request(
         mail_from=settings.mail_from,
         now=now,
         incident_id=incident.id,
+        from_name=f"{context['organisation_name']} via meldplicht",
+        reply_to=officer["email"] or settings.mail_reply_to,
     )
     return key
+
+
+def asking_officer(session: Session, link: IncidentProcessor) -> dict[str, str | None]:
+    """Who the processor answers to: the profile's reporting officer, else the user who linked the processor."""
+    contact = organisation.contact_for(session, "reporting_officer")
+    if contact is not None:
+        return {"name": contact.name, "email": contact.email, "phone": contact.phone}
+    email = link.linked_by.removeprefix("user:").split(" ", 1)[0] if link.linked_by.startswith("user:") else None
+    user = session.exec(select(User).where(User.email == email)).first() if email else None
+    return {"name": user.name if user else None, "email": email, "phone": None}
+
+
+# The reply page's free-text field beside the facts: what the processor wants us to know that no fact holds.
+REMARK = "remark"
+NOT_ASKED = "not asked on this page (only the fields shown are accepted)"
+
+
+def _remark_fault(text: str) -> str | None:
+    if len(text) > facts.MAX_TEXT:
+        return f"is longer than {facts.MAX_TEXT} characters"
+    problem = text_fault(text)
+    return problem[1] if problem else None
 
 
 class AnswerRefused(Exception):
@@ -223,11 +264,17 @@ def answer(
     `via` is the reply link the answer came through (None: a link mailed before reply links had rows)."""
     processor = session.get(Processor, link.processor_id)
     incident = session.get(Incident, link.incident_id)
-    given = {k: v for k, v in raw.items() if k in link.requested_facts and v and v.strip()}
-    if not given:
+    fields = asked(registry, link)
+    # As the API refuses an unknown fact: a field the page did not ask (a controller's decision, a fact we have
+    # already) is refused, never silently dropped or stored.
+    errors: dict[str, str] = {k: NOT_ASKED for k in raw if k not in fields and k != REMARK}
+    remark = (raw.get(REMARK) or "").strip() or None
+    if remark is not None and (problem := _remark_fault(remark)):
+        errors[REMARK] = problem
+    given = {k: v for k, v in raw.items() if k in fields and v and v.strip()}
+    if not given and remark is None and not errors:
         raise FieldProblem("answers", "fill in at least one field")
     current = dict(incident.facts or {})
-    errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name, text in given.items():
         try:
@@ -251,6 +298,7 @@ def answer(
         author=author,
         answers=given,
         applied=applied,
+        remark=remark,
         received_at=now,
         reply_link_id=via.id if via else None,
     )
@@ -272,6 +320,7 @@ def answer(
             "level": via.level if via else link.current_level,
             "answers": given,
             "applied": applied,
+            "remark": remark,
         },
         at=now,
     )

@@ -27,11 +27,10 @@ from notifier.lifecycle import events as lifecycle
 from notifier.lifecycle import views
 from notifier.organisation import service as organisation
 from notifier.processors import service as processors
-from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer
 from notifier.products import service as product_register
 from notifier.submissions import completeness, exports, facts, ledger
 from notifier.submissions.present import load_labels
-from notifier.web import board, event_forms
+from notifier.web import board, event_forms, processor_answers
 from notifier.web.assistant_panel import state as assistant_state
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
 from notifier.web.forms import (
@@ -307,16 +306,6 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
     return out
 
 
-def _processor_links(session: Session, incident_id: int) -> list[dict]:
-    links = session.exec(select(IncidentProcessor).where(IncidentProcessor.incident_id == incident_id)).all()
-    out = []
-    for link in links:
-        proc = session.get(Processor, link.processor_id)
-        answers = session.exec(select(ProcessorAnswer).where(ProcessorAnswer.link_id == link.id)).all()
-        out.append({"link": link, "processor": proc, "answers": list(answers)})
-    return out
-
-
 def _processors(session: Session) -> list:
     return processors.list_processors(session)
 
@@ -377,7 +366,7 @@ def incident_page(
         filed=ledger.entries(session, incident.id),
         field_label=lambda key: _field_label(ctx, key, lang),
         audit=audit,
-        processor_links=_processor_links(session, incident.id),
+        processor_links=processor_answers.links(session, ctx.registry, incident.id, lang),
         processors=_processors(session),
         errors=errors or {},
         values=values,

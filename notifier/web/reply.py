@@ -1,25 +1,32 @@
 """The public reply page where a processor answers the facts asked of it: no account, the signed token is the only
 key.
 
-Rendered from templates/pages/reply.html.j2 through the web pages' Jinja environment (autoescape on), but not
-through web.render.render: that one issues a CSRF token, and so a session cookie, to a visitor who has no account.
+Rendered from templates/pages/reply.html.j2 (the pages' base template and style sheet) through the web pages' Jinja
+environment (autoescape on), but not through web.render.render: that one issues a CSRF token, and so a session
+cookie, to a visitor who has no account. The language is the one chosen on the page (?lang=), else the browser's.
 The database work runs in the threadpool: GET is a plain `def`, POST hands its two steps over explicitly.
 """
 
 from typing import Any
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from notifier import clock, tenancy
+from notifier import clock, i18n, instants, tenancy
 from notifier.deps import SessionDep
 from notifier.errors import FieldProblem
-from notifier.processors import links, reply_links, service
-from notifier.processors.models import IncidentProcessor
+from notifier.incidents.models import Incident
+from notifier.organisation import service as organisation
+from notifier.processors import links, plan, reply_links, service
+from notifier.processors.models import IncidentProcessor, Processor
+from notifier.web.i18n import from_browser, t
 
 router = APIRouter(tags=["processor reply"])
+# Not for search engines, not for a shared cache: the page carries a personal link's questions.
+HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
 class Refusal(Exception):
@@ -27,14 +34,30 @@ class Refusal(Exception):
         self.title, self.notice, self.code = title, notice, code
 
 
-INVALID = "Ongeldige link / invalid link"
-GONE_TITLE = "Link niet meer geldig / link no longer valid"
-FORM_TITLE = "Informatieverzoek / information request"
+def _lang(request: Request) -> str:
+    chosen = request.query_params.get("lang")
+    return chosen if chosen in i18n.LANGUAGES else from_browser(request.headers.get("accept-language"))
 
 
-def _page(request: Request, title: str, code: int = 200, **context: Any) -> HTMLResponse:
+def _page(request: Request, title_key: str, code: int = 200, **context: Any) -> HTMLResponse:
+    lang = _lang(request)
+    other = i18n.pick(lang, "en", "nl")  # the language the page offers to switch to
     template = request.app.state.web_templates.get_template("reply.html.j2")
-    return HTMLResponse(template.render(title=title, **context), status_code=code)
+    body = template.render(
+        lang=lang,
+        other=other,
+        t=lambda key: t(key, lang),
+        # A notice is given in both languages: whoever opens a dead link may not read the one their browser asks.
+        other_t=lambda key: t(key, other),
+        title=t(title_key, lang).format(organisation=context.get("organisation", "")),
+        user=None,
+        viewer=None,
+        may=lambda role: False,
+        csrf="",
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(body, status_code=code, headers=HEADERS)
 
 
 def _refused(request: Request, refusal: Refusal) -> HTMLResponse:
@@ -46,43 +69,59 @@ def _resolve(request: Request, session, token: str) -> IncidentProcessor:  # noq
     try:
         link_id = links.verify(settings.secret_key, token, now=clock.now())
     except links.ExpiredLink:
-        raise Refusal("Link verlopen / link expired", "expired", 410) from None
+        raise Refusal("reply_expired_title", "expired", 410) from None
     except links.BadLink:
-        raise Refusal(INVALID, "altered", 403) from None
+        raise Refusal("reply_invalid_title", "altered", 403) from None
     # The signed token names the link; its organisation is the one the rest of the request works for.
     with tenancy.unscoped(session):
         link = session.get(IncidentProcessor, link_id)
     if link is None:
-        raise Refusal(INVALID, "unknown", 403)
+        raise Refusal("reply_invalid_title", "unknown", 403)
     tenancy.bind(session, link.organisation_id)
     try:
         request.state.reply_link = reply_links.check(session, link=link, token=token, now=clock.now())
     except reply_links.Gone as exc:
-        raise Refusal(GONE_TITLE, exc.reason, 410) from None
+        raise Refusal("reply_gone_title", exc.reason, 410) from None
     except links.BadLink:
-        raise Refusal(INVALID, "unknown", 403) from None
+        raise Refusal("reply_invalid_title", "unknown", 403) from None
     return link
 
 
-def _fields(request: Request, link: IncidentProcessor) -> list[dict[str, str]]:
+def _fields(request: Request, link: IncidentProcessor, lang: str) -> list[dict[str, str]]:
+    """Only what a processor can know (workflows/facts.yaml `processor: true`), labelled in the reader's language."""
     registry = request.app.state.registry
     fields = []
-    for name in link.requested_facts:
-        fact = registry.facts.get(name)
-        label = f"{fact.label.nl} / {fact.label.en}" if fact else name
-        hint = ""
-        if fact and fact.type in {"choice", "multichoice"}:
-            hint = " (" + ", ".join(fact.choices or []) + ")"
-        elif fact and fact.type == "bool":
-            hint = " (ja/nee, yes/no)"
-        elif fact and fact.type == "datetime":
-            hint = " (ISO 8601, e.g. 2026-11-23T09:30+01:00)"
-        fields.append({"name": name, "label": label, "hint": hint})
+    for name in service.asked(registry, link):
+        fact = registry.facts[name]
+        choices = ", ".join(fact.choices or [])
+        hint = {
+            "bool": t("reply_hint_bool", lang),
+            "datetime": t("reply_hint_datetime", lang),
+            "choice": t("reply_hint_choice", lang).format(choices=choices),
+            "multichoice": t("reply_hint_multichoice", lang).format(choices=choices),
+        }.get(fact.type, "")
+        fields.append({"name": name, "label": fact.label.get(lang), "hint": hint})
     return fields
+
+
+def _asking(session, link: IncidentProcessor, lang: str) -> dict[str, Any]:  # noqa: ANN001
+    """Who asks, about what and by when: what makes the page recognisable as the request the mail announced."""
+    org = organisation.row(session)
+    zone = ZoneInfo(org.timezone) if org is not None else ZoneInfo("UTC")
+    processor = session.get(Processor, link.processor_id)
+    needed_by = plan.reply_by(session, processor, link, clock.now())
+    return {
+        "organisation": org.name if org is not None else "meldplicht",
+        "incident_title": session.get(Incident, link.incident_id).title,
+        "processor": processor.name,
+        "officer": service.asking_officer(session, link),
+        "reply_by": instants.show(needed_by, zone, lang) if needed_by else None,
+    }
 
 
 def _form(
     request: Request,
+    session,  # noqa: ANN001
     link: IncidentProcessor,
     token: str,
     message: str = "",
@@ -92,17 +131,22 @@ def _form(
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The reply form; a refused answer comes back with what was typed and each refused field marked."""
-    fields = _fields(request, link)
+    lang = _lang(request)
+    fields = _fields(request, link, lang)
+    shown = {f["name"] for f in fields} | {service.REMARK}
+    errors = errors or {}
     return _page(
         request,
-        FORM_TITLE,
+        "reply_title",
         code,
-        incident_id=link.incident_id,
         token=token,
         fields=fields,
         message=message,
-        values=values or {},
-        errors=errors or {},
+        values={k: v for k, v in (values or {}).items() if k in shown},
+        errors=errors,
+        # Fields sent that the page does not show: named in the message, as the API names an unknown fact.
+        not_asked=sorted(k for k in errors if k not in shown),
+        **_asking(session, link, lang),
     )
 
 
@@ -112,10 +156,11 @@ def reply_form(token: str, request: Request, session: SessionDep):
         link = _resolve(request, session, token)
     except Refusal as refusal:
         return _refused(request, refusal)
-    return _form(request, link, token)
+    return _form(request, session, link, token)
 
 
 def _answer(request: Request, session, link: IncidentProcessor, token: str, raw: dict[str, str]) -> HTMLResponse:  # noqa: ANN001
+    lang = _lang(request)
     try:
         service.answer(
             session,
@@ -126,11 +171,11 @@ def _answer(request: Request, session, link: IncidentProcessor, token: str, raw:
             via=request.state.reply_link,
         )
     except service.AnswerRefused as exc:
-        note = "Controleer de gemarkeerde velden. / Please check the marked fields."
-        return _form(request, link, token, note, 422, values=raw, errors=exc.errors)
+        return _form(request, session, link, token, t("reply_check_fields", lang), 422, values=raw, errors=exc.errors)
     except FieldProblem as exc:
-        return _form(request, link, token, exc.message, 422, values=raw)
-    return _page(request, "Dank u / thank you", notice="received")
+        message = t("reply_fill_one", lang) if exc.field == "answers" else exc.message
+        return _form(request, session, link, token, message, 422, values=raw)
+    return _page(request, "reply_thanks_title", notice="received")
 
 
 @router.post("/reply/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -142,6 +187,6 @@ async def reply_submit(token: str, request: Request, session: SessionDep):
         return _refused(request, refusal)
     body = await request.body()
     if len(body) > 200_000:
-        return _page(request, "Te groot / too large", 413, notice="too_large")
+        return _page(request, "reply_too_large_title", 413, notice="too_large")
     raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     return await run_in_threadpool(_answer, request, session, link, token, raw)

@@ -358,6 +358,9 @@ def _check_fact_regimes(file: Path, registry: Registry) -> None:
             log.warning("workflow.fact_for_absent_regime", file=str(file), fact=key, regimes=absent)
         if fact.maximum is not None and fact.type != "int":
             raise WorkflowError(file, f"facts.{key}.maximum", "only an int fact has a maximum")
+    # Without one the information request would ask a processor nothing, and its reply page would take nothing.
+    if not any(fact.processor for fact in registry.facts.values()):
+        raise WorkflowError(file, "facts", "no fact has processor: true (what a processor can answer)")
 
 
 def _check_versions(files: dict[tuple[str, int], Path], loaded: list[Workflow]) -> None:

@@ -57,6 +57,8 @@ class FactDef(Strict):
     # the writers for an incident none of these regimes applies to. None: every incident.
     regimes: list[str] | None = None
     maximum: int | None = None  # an int fact's upper bound (a percentage: 100)
+    # A processor can know it (notifier/processors): asked in the information request, accepted on the reply page.
+    processor: bool = False
 
 
 class FactCatalogue(Strict):

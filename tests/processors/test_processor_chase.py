@@ -62,10 +62,10 @@ def test_request_mail_lists_exactly_the_missing_facts_and_the_reply_link_works(c
     incident, processor = setup_incident(client, app)
     linked = link(client, incident["id"], processor["id"])
     # Missing over the open early warning, incident notification and (provisional) final report, in due order;
-    # profile references (contact.*) are ours to fill, not the processor's.
+    # profile references (contact.*) and our own assessments (cross-border effects) are ours to fill, not the
+    # processor's (workflows/facts.yaml `processor: true`).
     assert linked["requested_facts"] == [
         "malicious_suspected",
-        "cross_border_possible",
         "started_at",
         "severity",
         "impact",
@@ -87,7 +87,7 @@ def test_request_mail_lists_exactly_the_missing_facts_and_the_reply_link_works(c
         page = client.get(path, headers={"Authorization": ""})
         assert page.status_code == 200 and 'name="severity"' in page.text and 'name="nature"' not in page.text
         form = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": ""}
-        answers = "severity=high&causes=Verlopen+certificaat&nature=overschrijven&malicious_suspected=nee"
+        answers = "severity=high&causes=Verlopen+certificaat&malicious_suspected=nee"
         # "gisteren" is no instant: the officer's fact form refuses it, so the reply page does too (issue 11).
         refused = client.post(path, content=answers + "&started_at=gisteren", headers=form)
         assert refused.status_code == 422 and 'id="error-started_at"' in refused.text
