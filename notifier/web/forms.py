@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from notifier import instants
+from notifier import i18n, instants
 from notifier.errors import FieldProblem
 from notifier.workflow.schema import FactDef
 
@@ -31,6 +31,17 @@ def local_input(value: datetime | str | None, zone: ZoneInfo) -> str:
         return value
     local = instants.local(value, zone)
     return f"{local.year:04d}-{local:%m-%dT%H:%M}"
+
+
+def number_input(value: float | int | str, lang: str) -> str:
+    """A number as a form field shows it, read back as the same number by form_number: no ".0" on a whole number,
+    the reader's decimal mark and no thousands separator (the one ambiguity of "1.234")."""
+    if isinstance(value, (str, bool)):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = repr(float(value))
+    return text.replace(".", ",") if i18n.is_dutch(lang) else text
 
 
 def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:

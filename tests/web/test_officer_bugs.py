@@ -1,0 +1,47 @@
+"""Bugs the officer walk of issue 17 found (section 8), each pinned by the test that failed before its fix."""
+
+import re
+
+import pytest
+
+from tests.conftest import new_incident, put_organisation
+from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
+from tests.web.test_pages import errors
+from tests.web.test_regimes_end_to_end import BANK
+
+
+def assistant_form(html: str, regime: str) -> dict[str, str]:
+    """The assistant form's fields as the page fills them: what the officer posts when recomputing unchanged."""
+    form = re.search(rf'action="[^"]*/assessment\?regime={regime}" data-form="assessment">(.*?)</form>', html, re.S)
+    assert form, f"no {regime} assistant form on the page"
+    body = form.group(1)
+    out = dict(re.findall(r'<input id="(q_[^"]+)" name="q_[^"]+" type="text" value="([^"]*)"', body))
+    for name, options in re.findall(r'<select id="(q_[^"]+)" name="q_[^"]+"[^>]*>(.*?)</select>', body, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        out[name] = chosen.group(1) if chosen else ""
+    return out
+
+
+@pytest.mark.parametrize(
+    ("organisation", "regime", "answers"),
+    [
+        ({}, "cbw", {"q_deaths": "0", "q_financial_loss_eur": "1", "q_death_possible": "no"}),
+        (BANK, "dora", {"q_critical_functions_affected": "yes", "q_downtime_hours": "0", "q_clients_total": "1",
+                        "q_clients_affected": "0"}),
+    ],
+)  # fmt: skip
+def test_an_answer_of_0_or_1_is_shown_as_the_number_and_recomputes(client, officer, organisation, regime, answers):  # noqa: F811
+    """Jinja's 0 == false and 1 == true showed a number answer as "no" / "yes"; recomputing then said "must be a
+    number"."""
+    put_organisation(client, **organisation)
+    iid = new_incident(client)["id"]
+    web, token = officer("nl")
+    page = web.post(f"/incidents/{iid}/assessment?regime={regime}", data={"csrf_token": token, **answers})
+    assert page.status_code == 200, errors(page.text)
+    shown = assistant_form(page.text, regime)
+    for name, value in answers.items():
+        assert shown[name] == value, (name, shown[name])
+    again = web.post(f"/incidents/{iid}/assessment?regime={regime}", data={"csrf_token": token, **shown})
+    assert again.status_code == 200, errors(again.text)
+    versions = client.get(f"/api/v1/incidents/{iid}/assessments", params={"regime": regime}).json()
+    assert len(versions) == 2 and versions[0]["answers"] == versions[1]["answers"]
