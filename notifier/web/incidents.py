@@ -344,6 +344,9 @@ def incident_page(
         (str(p.id), event_forms.product_text(p.model_dump(), lang)) for p in product_register.list_products(session)
     ]
     values = values or {}
+    fact_fields = _fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident))
+    # The counter counts what is stored, also when a refused form shows what was typed (every field is posted).
+    facts_known = sum(1 for field in fact_fields if fact_values.get(field.name) not in (None, ""))
     if "facts" in values:
         fact_values = values["facts"]
     return render(
@@ -371,8 +374,9 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
-        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident)),
+        fact_fields=fact_fields,
         fact_values=fact_values,
+        facts_known=facts_known,
         filed=ledger.entries(session, incident.id),
         audit=audit,
         processor_links=_processor_links(session, incident.id),

@@ -45,3 +45,28 @@ def test_an_answer_of_0_or_1_is_shown_as_the_number_and_recomputes(client, offic
     assert again.status_code == 200, errors(again.text)
     versions = client.get(f"/api/v1/incidents/{iid}/assessments", params={"regime": regime}).json()
     assert len(versions) == 2 and versions[0]["answers"] == versions[1]["answers"]
+
+
+def facts_counter(html: str) -> tuple[int, int]:
+    found = re.search(r'<h2>[^<]*<span class="help">\((\d+)/(\d+)\)</span></h2>', html)
+    assert found, "no facts counter on the page"
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_the_facts_counter_counts_stored_facts_on_a_refused_form(client, signed_in):
+    """It counted the submitted keys, so a refused form (every field posted) showed 36/36."""
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = signed_in("officer")
+    page = web.get(f"/incidents/{iid}")
+    names = set(re.findall(r'name="(fact_[a-z0-9_]+)"', page.text))
+    assert facts_counter(page.text) == (0, len(names))
+    form = {name: "" for name in names} | {"csrf_token": token, "fact_nature": "Versleuteld"}
+    page = web.post(f"/incidents/{iid}/facts", data=form | {"fact_subjects_min": "veel"})
+    assert page.status_code == 422 and "fact_subjects_min" in errors(page.text)
+    assert facts_counter(page.text) == (0, len(names))
+    assert "Versleuteld" in page.text  # the input is kept all the same
+    page = web.post(f"/incidents/{iid}/facts", data=form)
+    assert page.status_code == 200 and facts_counter(page.text) == (1, len(names))
+    page = web.post(f"/incidents/{iid}/facts", data=form | {"fact_subjects_min": "veel"})
+    assert page.status_code == 422 and facts_counter(page.text) == (1, len(names))
