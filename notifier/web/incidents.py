@@ -290,7 +290,10 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     key=f"{regime}.submitted:{stage}",
                     deadline=deadline,
                     draft=draft,
-                    missing_labels=[r.label for r in c.required if not r.present],
+                    # What the confirmation form asks itself (the delay reason of a late filing) is no missing fact.
+                    missing_labels=[
+                        r.label for r in c.required if not r.present and r.key not in wf.stages[stage].late_requires
+                    ],
                     present_labels=[r.label for r in c.required if r.present],
                     recipients=draft.json.get("recipients", []),
                     late=bool(deadline and deadline.due and deadline.due < now),

@@ -1,10 +1,12 @@
 """Bugs the officer walk of issue 17 found (section 8), each pinned by the test that failed before its fix."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
-from tests.conftest import new_incident, put_organisation
+from notifier import clock
+from tests.conftest import new_incident, post_event, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
 from tests.web.test_pages import errors
 from tests.web.test_regimes_end_to_end import BANK
@@ -70,3 +72,47 @@ def test_the_facts_counter_counts_stored_facts_on_a_refused_form(client, signed_
     assert page.status_code == 200 and facts_counter(page.text) == (1, len(names))
     page = web.post(f"/incidents/{iid}/facts", data=form | {"fact_subjects_min": "veel"})
     assert page.status_code == 422 and facts_counter(page.text) == (1, len(names))
+
+
+def report_card(html: str, regime: str, stage: str) -> str:
+    found = re.search(rf'<article class="card report" id="report-{regime}-{stage}".*?</article>', html, re.S)
+    assert found, f"no {regime} {stage} card on the page"
+    return found.group(0)
+
+
+def missing_chips(card: str) -> list[tuple[str, str]]:
+    """(href, text) of each "missing" chip of a report card."""
+    found = re.search(r'<div class="missing">.*?<ul class="tags">(.*?)</ul>', card, re.S)
+    chips = re.findall(r"<li>(.*?)</li>", found.group(1), re.S) if found else []
+    out = []
+    for chip in chips:
+        link = re.fullmatch(r'<a href="([^"]+)">([^<]+)</a>', chip.strip())
+        out.append((link.group(1), link.group(2)) if link else ("", chip.strip()))
+    return out
+
+
+def late_breach(client) -> int:
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    aware = (clock.now() - timedelta(hours=80)).isoformat()
+    post_event(client, iid, type="avg.breach", aware_at=aware, risk="risk", reasoning="Patiëntgegevens")
+    return iid
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_late_confirmation_requires_the_delay_reason_and_it_is_no_missing_fact(app, client, signed_in, lang):
+    """The delay reason was starred but not required (the missing-fields acknowledgement was), and it was listed
+    among the missing facts with a link to the facts form, though it is asked in the confirmation itself."""
+    from tests.web.test_avg_forms import set_language
+
+    iid = late_breach(client)
+    web, _ = signed_in("officer")
+    set_language(app, lang)
+    card = report_card(web.get(f"/incidents/{iid}").text, "avg", "ap_notification")
+    reason = re.search(r'<textarea id="delay_reason" name="delay_reason"[^>]*>', card)
+    assert reason and " required" in reason.group(0), reason
+    assert re.search(r'<input type="checkbox" name="ack_missing" value="yes" required', card)
+    label = {"nl": "Reden voor de vertraging", "en": "Reason for the delay"}[lang]
+    chips = missing_chips(card)
+    assert chips and label not in [text for _, text in chips]
+    assert "delay_reason" not in card.split('<div class="missing">')[1].split("</div>")[0]
