@@ -246,6 +246,7 @@ class StageView:
     deadline: board.DeadlineRow | None
     draft: Any
     missing_labels: list[str]
+    missing_links: list[tuple[str, str]]  # (label, where it is filled in): a fact's field, the profile, the facts
     present_labels: list[str]
     recipients: list[dict]
     late: bool
@@ -282,6 +283,12 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                 continue  # an intermediate report waits for a request
             draft = ledger.draft(session, ctx, incident=incident, regime=regime, stage=stage, language=lang)
             c = draft.context
+            # What the confirmation form asks itself (the delay reason of a late filing) is no missing fact.
+            missing = [
+                (r.label, _filled_at(ctx, r.key))
+                for r in c.required
+                if not r.present and r.key not in wf.stages[stage].late_requires
+            ]
             views_.append(
                 StageView(
                     regime=regime,
@@ -291,9 +298,8 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     deadline=deadline,
                     draft=draft,
                     # What the confirmation form asks itself (the delay reason of a late filing) is no missing fact.
-                    missing_labels=[
-                        r.label for r in c.required if not r.present and r.key not in wf.stages[stage].late_requires
-                    ],
+                    missing_labels=[label for label, _ in missing],
+                    missing_links=missing,
                     present_labels=[r.label for r in c.required if r.present],
                     recipients=draft.json.get("recipients", []),
                     late=bool(deadline and deadline.due and deadline.due < now),
@@ -307,6 +313,16 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
         views_.sort(key=lambda v: (v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now))
         out[regime] = views_
     return out
+
+
+def _filled_at(ctx: Any, key: str) -> str:
+    """Where a missing field of a report is filled in: its fact's field, the organisation's profile (a reference such
+    as contact.dpo), else the facts form (an export field that several facts fill)."""
+    if key in ctx.registry.facts:
+        return f"#fact-{key}"
+    if "." in key:
+        return "/settings"
+    return "#facts"
 
 
 def _processor_links(session: Session, incident_id: int) -> list[dict]:

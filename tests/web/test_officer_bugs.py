@@ -116,3 +116,26 @@ def test_a_late_confirmation_requires_the_delay_reason_and_it_is_no_missing_fact
     chips = missing_chips(card)
     assert chips and label not in [text for _, text in chips]
     assert "delay_reason" not in card.split('<div class="missing">')[1].split("</div>")[0]
+
+
+def test_each_missing_chip_links_to_its_own_field(client, signed_in):
+    """Every chip linked to the top of the facts section; now each goes to its fact's field on the page."""
+    iid = late_breach(client)
+    web, _ = signed_in("officer")
+    page = web.get(f"/incidents/{iid}").text
+    chips = missing_chips(report_card(page, "avg", "ap_notification"))
+    facts = [(href, text) for href, text in chips if href.startswith("#fact-")]
+    assert len(facts) >= 5 and len({href for href, _ in facts}) == len(facts)
+    for href, text in facts:
+        name = "fact_" + href.removeprefix("#fact-")
+        opening = rf'<(div|fieldset) class="field[^"]*" id="{href[1:]}">\s*<(label for="{name}"|legend)>([^<]+)'
+        field = re.search(opening, page)
+        assert field, f"no field {href} on the page"
+        assert field.group(3).strip() == text
+    # The organisation's address is filled in the profile: a link there for whom may open it, plain text for others.
+    assert [text for href, text in chips if not href.startswith("#fact-")] == ["Address"]
+    assert ("", "Address") in chips
+    admin, _ = signed_in("administrator")
+    assert ("/settings", "Address") in missing_chips(
+        report_card(admin.get(f"/incidents/{iid}").text, "avg", "ap_notification")
+    )
