@@ -11,6 +11,52 @@ LANGUAGES = i18n.LANGUAGES
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (nl, en)
     "app": ("meldplicht", "meldplicht"),
+    # Form refusals (notifier/web/forms.py): pydantic's error types and typed numbers, in the reader's language.
+    "form_required": ("Dit veld is verplicht.", "This field is required."),
+    "form_choose": ("Kies een van de mogelijkheden.", "Choose one of the options."),
+    "form_whole": ("Vul een geheel getal in.", "Enter a whole number."),
+    "form_number": ("Vul een getal in.", "Enter a number."),
+    "form_at_least": ("Vul een getal van ten minste {n} in.", "Enter a number of at least {n}."),
+    "form_at_most": ("Vul een getal van ten hoogste {n} in.", "Enter a number of at most {n}."),
+    "form_more_than": ("Vul een getal groter dan {n} in.", "Enter a number greater than {n}."),
+    "form_less_than": ("Vul een getal kleiner dan {n} in.", "Enter a number less than {n}."),
+    "form_number_example": ("20.000", "20,000"),
+    "form_approximate": (
+        "Geef een getal, zonder '{word}'; bijvoorbeeld {example}.",
+        "Give a number without '{word}'; for example {example}.",
+    ),
+    "form_range": (
+        "Geef één getal, geen bereik; bijvoorbeeld {example}.",
+        "Give one number, not a range; for example {example}.",
+    ),
+    "form_too_long": ("Ten hoogste {n} tekens.", "At most {n} characters."),
+    "form_too_many": ("Kies er ten hoogste {n}.", "Choose at most {n}."),
+    "form_too_short": ("Ten minste {n} tekens.", "At least {n} characters."),
+    "form_pattern": ("Dit heeft niet de vorm die hier hoort.", "This is not in the form this field takes."),
+    "form_pattern_digits": (
+        "Vul {n} cijfers in, zonder spaties of punten.",
+        "Enter {n} digits, without spaces or dots.",
+    ),
+    "form_pattern_email": (
+        "Vul een e-mailadres in, zoals naam@voorbeeld.nl.",
+        "Enter an e-mail address, such as name@example.org.",
+    ),
+    "form_pattern_lei": (
+        "Vul de LEI in: 20 tekens, hoofdletters en cijfers.",
+        "Enter the LEI: 20 characters, capitals and digits.",
+    ),
+    "form_pattern_line": ("Eén regel, zonder regeleinde.", "One line, without a line break."),
+    "form_pattern_slug": (
+        "Kleine letters, cijfers en streepjes; begin met een letter of cijfer.",
+        "Lower-case letters, digits and hyphens; start with a letter or digit.",
+    ),
+    "form_datetime": ("Geen geldige datum en tijd (dd-mm-jjjj uu:mm).", "Not a date and time (dd-mm-yyyy hh:mm)."),
+    "form_date": ("Geen geldige datum (dd-mm-jjjj).", "Not a date (dd-mm-yyyy)."),
+    "form_bool": ("Kies ja of nee.", "Choose yes or no."),
+    "form_invalid": (
+        "Deze invoer is niet geldig; controleer wat u hebt ingevuld.",
+        "This input is not valid; check what you entered.",
+    ),
     "dashboard": ("Overzicht", "Dashboard"),
     "new_incident": ("Incident vastleggen", "Log an incident"),
     "settings": ("Instellingen", "Settings"),
