@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from sqlmodel import Session, select
 
-from notifier import instants
+from notifier import instants, numbers
 from notifier.accounts.models import User
 from notifier.audit import chain
 from notifier.config import Settings
@@ -244,10 +244,27 @@ def _convert(registry: Registry, name: str, raw: str) -> Any:
             return False
         raise FieldProblem(name, "must be ja/nee (yes/no)")
     if fact.type == "int":
-        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 18:
-            raise FieldProblem(name, "must be a whole number")
-        return int(text)
+        return _whole(name, text)
     return [p.strip() for p in text.split(",") if p.strip()]  # multichoice
+
+
+def _whole(name: str, text: str) -> int:
+    """A count as the officer's form reads it (notifier/numbers.py: "1.000" and "1 000" are a thousand), said in
+    both languages as the reply page is."""
+    try:
+        value = numbers.parse(text, "nl", whole=True)
+    except numbers.NotANumber as exc:
+        if exc.kind == "approximate":
+            example = exc.example or "1.000"
+            raise FieldProblem(
+                name,
+                f"geef een getal, zonder '{exc.word}'; bijvoorbeeld {example}"
+                f" / give a number without '{exc.word}', e.g. {example}",
+            ) from None
+        raise FieldProblem(name, "geef een geheel getal / must be a whole number") from None
+    if not isinstance(value, int) or value > 10**18:
+        raise FieldProblem(name, "geef een geheel getal / must be a whole number")
+    return value
 
 
 def answer(

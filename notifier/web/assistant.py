@@ -30,7 +30,7 @@ def answers_from(form: dict[str, str], questions: list, model: type[BaseModel], 
         if q.kind == "bool":
             out[q.id] = raw == "yes"
             continue
-        number = form_number(PREFIX + q.id, raw, lang)
+        number = form_number(PREFIX + q.id, raw, lang, whole=q.kind == "int")
         if q.kind == "int" and not number.is_integer():
             raise FieldProblem(PREFIX + q.id, say(WHOLE, lang))
         out[q.id] = int(number) if q.kind == "int" else number

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from notifier.assessment import service as assessment
 from notifier.errors import Conflict
+from notifier.web.forms import number_input
 from notifier.workflow.schema import Registry
 
 
@@ -36,5 +37,16 @@ def state(session: Session, registry: Registry, incident_id: int) -> dict[str, d
             "threshold": words.threshold,
             "warning": words.warning,
             "verdict": words.verdict,
+            "shown": shown,
         }
     return out
+
+
+def shown(value: Any, kind: str, lang: str) -> str:
+    """A stored answer as its field shows it. By the question's kind, not the value: 0 and 1 equal False and True
+    (in Jinja too), and a number shown as "no" was refused on recomputing."""
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "yes" if value is True else "no" if value is False else ""
+    return number_input(value, lang)

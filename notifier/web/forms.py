@@ -1,14 +1,14 @@
 """Form input to typed values, with errors keyed by the form field so the page can show them next to it."""
 
-import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from notifier import instants
+from notifier import i18n, instants, numbers
 from notifier.errors import FieldProblem
+from notifier.web.i18n import LANGUAGES, t
 from notifier.workflow.schema import FactDef
 
 FACT_PREFIX = "fact_"
@@ -33,6 +33,17 @@ def local_input(value: datetime | str | None, zone: ZoneInfo) -> str:
     return f"{local.year:04d}-{local:%m-%dT%H:%M}"
 
 
+def number_input(value: float | int | str, lang: str) -> str:
+    """A number as a form field shows it, read back as the same number by form_number: no ".0" on a whole number,
+    the reader's decimal mark and no thousands separator (the one ambiguity of "1.234")."""
+    if isinstance(value, (str, bool)):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = repr(float(value))
+    return text.replace(".", ",") if i18n.is_dutch(lang) else text
+
+
 def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
     """A datetime-local value (wall clock of the organisation's zone) as an aware UTC instant."""
     raw = (raw or "").strip()
@@ -52,80 +63,143 @@ def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool =
         raise FieldProblem(field, str(exc)) from exc
 
 
-REQUIRED = {"nl": "Dit veld is verplicht.", "en": "This field is required."}
-CHOOSE = {"nl": "Kies een van de mogelijkheden.", "en": "Choose one of the options."}
-WHOLE = {"nl": "Vul een geheel getal in.", "en": "Enter a whole number."}
-NUMBER = {"nl": "Vul een getal in.", "en": "Enter a number."}
-AT_LEAST = {"nl": "Vul een getal van ten minste {n} in.", "en": "Enter a number of at least {n}."}
-AT_MOST = {"nl": "Vul een getal van ten hoogste {n} in.", "en": "Enter a number of at most {n}."}
+def _said(key: str) -> dict[str, str]:
+    """A catalogue message (notifier/web/i18n.py) by language, for say()."""
+    return {lang: t(key, lang) for lang in LANGUAGES}
+
+
+REQUIRED = _said("form_required")
+CHOOSE = _said("form_choose")
+WHOLE = _said("form_whole")
+NUMBER = _said("form_number")
+AT_LEAST = _said("form_at_least")
+AT_MOST = _said("form_at_most")
 # The widest integer column (ids, counts and amounts are 32-bit INTEGER on PostgreSQL).
 MAX_INT = 2**31 - 1
-_DIGITS = re.compile(r"[0-9]+")
-_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
 
 def say(messages: dict[str, str], lang: str, **values: Any) -> str:
     return messages.get(lang, messages["en"]).format(**values)
 
 
-def form_int(field: str, raw: str | None, lang: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
-    """A whole number typed in a form (thousands separators ".", "," and spaces allowed), or None when empty.
+def _typed(field: str, raw: str, lang: str, *, whole: bool) -> float | int:
+    """numbers.parse, its refusal said at the field in the reader's language (with the number to give instead)."""
+    try:
+        return numbers.parse(raw, lang, whole=whole)
+    except numbers.NotANumber as exc:
+        example = exc.example or t("form_number_example", lang)
+        if exc.kind == "approximate":
+            raise FieldProblem(field, t("form_approximate", lang).format(word=exc.word, example=example)) from None
+        if exc.kind == "range":
+            raise FieldProblem(field, t("form_range", lang).format(example=example)) from None
+        raise FieldProblem(field, say(WHOLE if whole else NUMBER, lang)) from None
 
-    ASCII digits only and at most as many as the bound has: int() reads "²" as a digit but refuses it, and refuses
-    more than 4,300 digits, both as ValueError (a 500 when it escaped); a negative sign is refused like any letter.
+
+def form_int(field: str, raw: str | None, lang: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
+    """A whole number typed in a form, in Dutch or English notation ("20.000", "20 000", "20,000"), or None when
+    empty.
+
+    ASCII digits only (notifier/numbers.py) and at most 40 characters: int() reads "²" as a digit but refuses it,
+    and refuses more than 4,300 digits, both as ValueError (a 500 when it escaped); a negative sign is refused like
+    any letter.
     """
-    text = (raw or "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    text = (raw or "").strip()
     if not text:
         return None
-    if not _DIGITS.fullmatch(text):
+    value = _typed(field, text, lang, whole=True)
+    if not isinstance(value, int):
         raise FieldProblem(field, say(WHOLE, lang))
-    if len(text) > len(str(maximum)) or int(text) > maximum:
+    if value > maximum:
         raise FieldProblem(field, say(AT_MOST, lang, n=maximum))
-    value = int(text)
     if value < minimum:
         raise FieldProblem(field, say(AT_LEAST, lang, n=minimum))
     return value
 
 
-def form_number(field: str, raw: str | None, lang: str, *, maximum: float = 1e15) -> float | None:
-    """A finite number of 0 or more typed in a form ("," or "." as the decimal mark), or None when empty.
+def form_number(field: str, raw: str | None, lang: str, *, maximum: float = 1e15, whole: bool = False) -> float | None:
+    """A finite number of 0 or more typed in a form, in Dutch or English notation ("1.234,5", "1,234.5"), or None
+    when empty; `whole`: a count, where "12.000" is twelve thousand in either language.
 
-    float() reads "nan", "inf", "1e999" and "-5", none of which is an answer; only plain digits are taken.
+    float() reads "nan", "inf", "1e999" and "-5", none of which is an answer; only digits and separators are taken.
     """
-    text = (raw or "").strip().replace(" ", "")
+    text = (raw or "").strip()
     if not text:
         return None
-    if not _NUMBER.fullmatch(text) or len(text) > 40:
-        raise FieldProblem(field, say(NUMBER, lang))
-    value = float(text.replace(",", "."))
+    value = float(_typed(field, text, lang, whole=whole))
     if value > maximum:
         raise FieldProblem(field, say(AT_MOST, lang, n=f"{maximum:.0f}"))
     return value
 
 
+# pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) -> the catalogue's message.
+_KINDS = {
+    "missing": "form_required",
+    "literal_error": "form_choose",
+    "enum": "form_choose",
+    "int_parsing": "form_whole",
+    "int_parsing_size": "form_whole",
+    "int_type": "form_whole",
+    "int_from_float": "form_whole",
+    "float_parsing": "form_number",
+    "float_type": "form_number",
+    "finite_number": "form_number",
+    "decimal_parsing": "form_number",
+    "decimal_type": "form_number",
+    "greater_than_equal": "form_at_least",
+    "less_than_equal": "form_at_most",
+    "greater_than": "form_more_than",
+    "less_than": "form_less_than",
+    "string_too_long": "form_too_long",
+    "too_long": "form_too_many",
+    "datetime_parsing": "form_datetime",
+    "datetime_from_date_parsing": "form_datetime",
+    "datetime_type": "form_datetime",
+    "timezone_aware": "form_datetime",
+    "date_parsing": "form_date",
+    "date_from_datetime_parsing": "form_date",
+    "date_type": "form_date",
+    "bool_parsing": "form_bool",
+    "bool_type": "form_bool",
+}
+# The patterns of the models' text fields, said as what to type (a regular expression reads as noise).
+_PATTERNS = {
+    r"^\d{8}$": ("form_pattern_digits", {"n": 8}),
+    r"^[^@\s]+@[^@\s]+$": ("form_pattern_email", {}),
+    r"^[A-Z0-9]{18}[0-9]{2}$": ("form_pattern_lei", {}),
+    r"^[^\r\n]*$": ("form_pattern_line", {}),
+    r"^[a-z0-9][a-z0-9-]*$": ("form_pattern_slug", {}),
+}
+
+
+def error_message(error: dict[str, Any], lang: str) -> str:
+    """One pydantic error in the reader's language; a kind the catalogue does not know reads as a general refusal
+    on a Dutch page (pydantic speaks English only) and as pydantic says it on an English one."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    limit = next((ctx[k] for k in ("ge", "le", "gt", "lt", "max_length", "min_length") if k in ctx), None)
+    if kind.endswith("_type") and error.get("input") is None:  # an empty field is absent, not of another type
+        key = "form_required"
+    elif kind == "string_too_short":
+        key = "form_required" if (limit or 1) <= 1 else "form_too_short"
+    elif kind == "string_pattern_mismatch":
+        key, values = _PATTERNS.get(str(ctx.get("pattern", "")), ("form_pattern", {}))
+        return t(key, lang).format(**values)
+    else:
+        key = _KINDS.get(kind, "")
+    if key and ("{n}" not in t(key, lang) or limit is not None):
+        return t(key, lang).format(n=limit)
+    if i18n.is_dutch(lang):
+        return t("form_invalid", lang)
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def validation_errors(exc: ValidationError, prefix: str = "", lang: str = "en") -> dict[str, str]:
-    """pydantic's errors by form field; the common ones in the user's language, the rest as pydantic says them."""
+    """pydantic's errors by form field, in the user's language."""
     out: dict[str, str] = {}
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ())]
         name = prefix + ("_".join(loc) if loc else "form")
-        kind = error.get("type", "")
-        limit = (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("le"))
-        if kind in {"missing", "string_too_short"}:
-            message = REQUIRED.get(lang, REQUIRED["en"])
-        elif kind in {"literal_error", "enum"}:
-            message = CHOOSE.get(lang, CHOOSE["en"])
-        elif kind in {"int_parsing", "int_parsing_size", "int_type", "int_from_float"}:
-            message = say(WHOLE, lang)
-        elif kind in {"float_parsing", "float_type", "finite_number"}:
-            message = say(NUMBER, lang)
-        elif kind == "greater_than_equal" and limit is not None:
-            message = say(AT_LEAST, lang, n=limit)
-        elif kind == "less_than_equal" and limit is not None:
-            message = say(AT_MOST, lang, n=limit)
-        else:
-            message = error.get("msg", "invalid")
-        out.setdefault(name, message)
+        out.setdefault(name, error_message(error, lang))
     return out
 
 
@@ -198,7 +272,7 @@ def _fact_value(name: str, fact: FactDef, raw: str, zone: ZoneInfo, lang: str = 
             return parse_local(name, raw, zone).isoformat()
         case "bool":
             if raw not in {"yes", "no"}:
-                raise FieldProblem(name, "choose yes or no")
+                raise FieldProblem(name, t("form_bool", lang))
             return raw == "yes"
         case "int":
             return form_int(name, raw, lang)

@@ -246,6 +246,7 @@ class StageView:
     deadline: board.DeadlineRow | None
     draft: Any
     missing_labels: list[str]
+    missing_links: list[tuple[str, str]]  # (label, where it is filled in): a fact's field, the profile, the facts
     present_labels: list[str]
     recipients: list[dict]
     late: bool
@@ -282,6 +283,12 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                 continue  # an intermediate report waits for a request
             draft = ledger.draft(session, ctx, incident=incident, regime=regime, stage=stage, language=lang)
             c = draft.context
+            # What the confirmation form asks itself (the delay reason of a late filing) is no missing fact.
+            missing = [
+                (r.label, _filled_at(ctx, r.key))
+                for r in c.required
+                if not r.present and r.key not in wf.stages[stage].late_requires
+            ]
             views_.append(
                 StageView(
                     regime=regime,
@@ -290,7 +297,9 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     key=f"{regime}.submitted:{stage}",
                     deadline=deadline,
                     draft=draft,
-                    missing_labels=[r.label for r in c.required if not r.present],
+                    # What the confirmation form asks itself (the delay reason of a late filing) is no missing fact.
+                    missing_labels=[label for label, _ in missing],
+                    missing_links=missing,
                     present_labels=[r.label for r in c.required if r.present],
                     recipients=draft.json.get("recipients", []),
                     late=bool(deadline and deadline.due and deadline.due < now),
@@ -304,6 +313,16 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
         views_.sort(key=lambda v: (v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now))
         out[regime] = views_
     return out
+
+
+def _filled_at(ctx: Any, key: str) -> str:
+    """Where a missing field of a report is filled in: its fact's field, the organisation's profile (a reference such
+    as contact.dpo), else the facts form (an export field that several facts fill)."""
+    if key in ctx.registry.facts:
+        return f"#fact-{key}"
+    if "." in key:
+        return "/settings"
+    return "#facts"
 
 
 def _processors(session: Session) -> list:
@@ -334,6 +353,9 @@ def incident_page(
         (str(p.id), event_forms.product_text(p.model_dump(), lang)) for p in product_register.list_products(session)
     ]
     values = values or {}
+    fact_fields = _fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident))
+    # The counter counts what is stored, also when a refused form shows what was typed (every field is posted).
+    facts_known = sum(1 for field in fact_fields if fact_values.get(field.name) not in (None, ""))
     if "facts" in values:
         fact_values = values["facts"]
     return render(
@@ -361,8 +383,9 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
-        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident)),
+        fact_fields=fact_fields,
         fact_values=fact_values,
+        facts_known=facts_known,
         filed=ledger.entries(session, incident.id),
         field_label=lambda key: _field_label(ctx, key, lang),
         audit=audit,

@@ -328,20 +328,20 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
         for level in (1, 2, 3)
         if form.get(f"level{level}_name", "").strip() or form.get(f"level{level}_email", "").strip()
     ]
-    data = {
-        "name": form.get("name", "").strip(),
-        "notification_term_hours": form.get("notification_term_hours") or None,
-        "contacts": contacts,
-    }
+    # Typed as people write numbers ("1.000"); the range is the model's rule, said in the user's language below.
+    numbers, number_errors = _numbers(form, ("notification_term_hours",), viewer.lang)
+    data = {"name": form.get("name", "").strip(), **numbers, "contacts": contacts}
     try:
         body: BaseModel = ProcessorIn.model_validate(data)
+        if number_errors:
+            return _processor_page(request, session, viewer, form, number_errors, status_code=422)
     except ValidationError as exc:
-        errors = {}
+        errors = dict(number_errors)
         for key, msg in validation_errors(exc, lang=viewer.lang).items():
             if key.startswith("contacts_"):
                 index, _, part = key.removeprefix("contacts_").partition("_")
                 key = f"level{contacts[int(index)]['level']}_{part or 'name'}" if index.isdigit() else "level1_name"
-            errors[key] = msg
+            errors.setdefault(key, msg)
         return _processor_page(request, session, viewer, form, errors, status_code=422)
     try:
         existing = _processor(session, form.get("id"), viewer.lang)

@@ -67,13 +67,14 @@ def test_a_valid_answer_is_stored_in_utc_as_the_fact_form_would(client, app, smt
     with freeze_time(T0 + timedelta(hours=2)):
         page = client.post(
             path,
-            data={"started_at": "2026-11-16T07:30+01:00", "subjects_min": "10", "subjects_max": "1.000"},
+            data={"started_at": "2026-11-16T07:30+01:00", "subjects_min": "10", "subjects_max": "ca. 1.000"},
             headers=FORM,
         )
-        assert page.status_code == 422 and 'id="error-subjects_max"' in page.text  # "1.000" is no whole number
+        assert page.status_code == 422 and 'id="error-subjects_max"' in page.text  # an estimate is no number
+        assert "zonder &#39;ca.&#39;; bijvoorbeeld 1.000" in page.text
         page = client.post(
-            path,
-            data={"started_at": "2026-11-16T07:30+01:00", "subjects_min": "10", "subjects_max": "1000"},
+            path,  # "1.000" is a thousand, as the officer's facts form reads it (issue 17 §2)
+            data={"started_at": "2026-11-16T07:30+01:00", "subjects_min": "10", "subjects_max": "1.000"},
             headers=FORM,
         )
     assert page.status_code == 200, page.text
