@@ -53,6 +53,12 @@ def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool =
 
 
 REQUIRED = {"nl": "Dit veld is verplicht.", "en": "This field is required."}
+# A date the browser could not read (a six-digit year typed into a datetime-local input) arrives as an empty
+# value: for a field that was on the posted form, "required" would blame the officer for leaving it out.
+UNREADABLE = {
+    "nl": "Datum/tijd niet herkend: gebruik dd-mm-jjjj uu:mm",
+    "en": "Date/time not recognised: use dd-mm-yyyy hh:mm",
+}
 CHOOSE = {"nl": "Kies een van de mogelijkheden.", "en": "Choose one of the options."}
 WHOLE = {"nl": "Vul een geheel getal in.", "en": "Enter a whole number."}
 NUMBER = {"nl": "Vul een getal in.", "en": "Enter a number."}
@@ -154,6 +160,11 @@ def event_values(
     return values, errors
 
 
+def posted_empty(data: dict[str, str], name: str) -> bool:
+    """The form had the field and it came back empty (for a date/time: possibly one the browser could not read)."""
+    return name in data and not (data.get(name) or "").strip()
+
+
 def event_from_form(
     model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str, lang: str = "en"
 ) -> BaseModel:
@@ -162,6 +173,9 @@ def event_from_form(
         event = model.model_validate(values)
     except ValidationError as exc:
         errors = {**validation_errors(exc, lang=lang), **errors}
+        for name, info in model.model_fields.items():
+            if name in errors and "datetime" in str(info.annotation).lower() and posted_empty(data, name):
+                errors[name] = say(UNREADABLE, lang)
         raise FormErrors(errors) from exc
     if errors:
         raise FormErrors(errors)

@@ -32,6 +32,32 @@
       });
     });
   });
+  // "Now": the organisation's wall clock, from the page's render time (data-now) plus the time since the page
+  // loaded, so it needs no zone database; a field whose max is "now" moves its max along, or the browser would
+  // refuse a time typed a minute after the page was opened.
+  var loaded = Date.now();
+  function nowFrom(rendered) {
+    var base = Date.parse(rendered + ":00Z");
+    return isNaN(base) ? "" : new Date(base + Date.now() - loaded).toISOString().slice(0, 16);
+  }
+  document.querySelectorAll("button[data-now-for]").forEach(function (btn) {
+    var input = document.getElementById(btn.getAttribute("data-now-for"));
+    if (!input) return;
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      var value = nowFrom(btn.getAttribute("data-now"));
+      if (!value) return;
+      if (input.hasAttribute("data-max-now") && input.max < value) input.max = value;
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+  });
+  var stale = document.querySelector("button[data-now]");
+  if (stale) setInterval(function () {
+    var value = nowFrom(stale.getAttribute("data-now"));
+    document.querySelectorAll("input[data-max-now]").forEach(function (i) { if (value && i.max < value) i.max = value; });
+  }, 30000);
   document.querySelectorAll('a[href="#facts"]').forEach(function (a) {
     a.addEventListener("click", function () { var d = document.querySelector("#facts details"); if (d) d.open = true; });
   });
