@@ -41,7 +41,8 @@
     return isNaN(base) ? "" : new Date(base + Date.now() - loaded).toISOString().slice(0, 16);
   }
   document.querySelectorAll("button[data-now-for]").forEach(function (btn) {
-    var input = document.getElementById(btn.getAttribute("data-now-for"));
+    // Its own field's input: several forms on the incident page have a field of the same name (and id).
+    var box = btn.closest(".field"), input = box && box.querySelector("input[name='" + btn.getAttribute("data-now-for") + "']");
     if (!input) return;
     btn.hidden = false;
     btn.addEventListener("click", function () {
