@@ -105,3 +105,21 @@ def test_a_date_posted_empty_is_not_recognised_rather_than_missing(app, client, 
     page = web.post(f"/incidents/{iid}/events", data=form)
     assert page.status_code == 422 and errors(page.text)["submitted_at"] != message
     assert client.get(f"/api/v1/incidents/{iid}").json()["submissions"] == []
+
+
+def test_the_assistant_offers_the_other_duty_s_awareness_and_names_an_unread_time(app, client, signed_in):
+    put_organisation(client, sector="digital_infrastructure", entity_type="cloud_computing")
+    iid = new_incident(client)["id"]
+    aware = clock.now() - timedelta(hours=2)
+    post_event(client, iid, type="avg.breach", aware_at=aware.isoformat(), risk="risk", reasoning="Klantdata ingezien")
+    web, token = signed_in("officer")
+    set_language(app, "nl")
+    answers = {"q_scheduled_maintenance": "no", "q_unavailable_minutes": "240", "q_malicious_access": "yes"}
+    page = web.post(f"/incidents/{iid}/assessment", data={"csrf_token": token, **answers})
+    assert page.status_code == 200 and 'class="proposal yes"' in page.text
+    confirm = form_of(page.text, "confirm")
+    assert f'value="{local_input(aware, ZONE)}"' in dict(inputs(confirm))["aware_at"]
+    data = {"csrf_token": token, "agree": "yes", "aware_at": "", "reasoning": "Eens"}
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm", data=data)
+    assert page.status_code == 422
+    assert errors(page.text)["aware_at"] == "Datum/tijd niet herkend: gebruik dd-mm-jjjj uu:mm"
