@@ -255,6 +255,14 @@ def test_now_button_and_copy_as_text_in_a_real_browser(app, client, live_server,
     page.click("button.primary")
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("button.primary")
+    # Logging an incident: the awareness typed for one duty is offered to the other's empty field.
+    page.goto(live_server + "/incidents/new")
+    page.check("input[name=significant][value=yes]")
+    page.check("input[name=breach_risk][value=risk]")
+    page.fill("#cbw_aware_at", "2026-12-01T08:15")
+    assert page.input_value("#avg_aware_at") == "2026-12-01T08:15"
+    assert page.get_attribute("#avg_aware_at", "min") == "1990-01-01T00:00"
+
     page.goto(f"{live_server}/incidents/{iid}")
 
     # "Now" in the early warning's confirmation: the field emptied, the button fills the current local time.

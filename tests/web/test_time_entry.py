@@ -50,7 +50,11 @@ def test_every_datetime_input_has_a_range_and_a_now_button(app, client, signed_i
     page = web.get(f"/incidents/{iid}").text
     significant = dict(inputs(form_of(page, "cbw.significant")))
     assert f'max="{now}"' in significant["aware_at"]
-    assert f'max="{now}"' in dict(inputs(web.get("/incidents/new").text))["detected_at"]
+    new = dict(inputs(web.get("/incidents/new").text))
+    assert f'max="{now}"' in new["detected_at"]
+    # The duties' awareness fields on the new-incident form offer each other the first one typed (app.js).
+    awareness = sorted(name for name, tag in new.items() if "data-awareness" in tag)
+    assert awareness == sorted(name for name in new if name.endswith("_aware_at")) and len(awareness) >= 2
 
 
 def test_token_expiry_has_no_max_now(app, client, signed_in):

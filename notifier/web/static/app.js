@@ -59,6 +59,19 @@
     var value = nowFrom(stale.getAttribute("data-now"));
     document.querySelectorAll("input[data-max-now]").forEach(function (i) { if (value && i.max < value) i.max = value; });
   }, 30000);
+  // One moment of awareness, several duties: the first awareness typed on the new-incident form is offered to the
+  // other duties' empty awareness fields (each stays editable; a field the officer changed is left alone).
+  document.querySelectorAll("input[data-awareness]").forEach(function (input) {
+    input.addEventListener("input", function () { input.dataset.typed = "1"; });
+    input.addEventListener("change", function () {
+      if (!input.value) return;
+      input.form.querySelectorAll("input[data-awareness]").forEach(function (other) {
+        if (other !== input && (!other.value || other.dataset.offered) && !other.dataset.typed) {
+          other.value = input.value; other.dataset.offered = "1";
+        }
+      });
+    });
+  });
   document.querySelectorAll('a[href="#facts"]').forEach(function (a) {
     a.addEventListener("click", function () { var d = document.querySelector("#facts details"); if (d) d.open = true; });
   });
