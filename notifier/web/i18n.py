@@ -366,8 +366,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print": ("Afdrukken", "Print"),
     "view": ("Bekijken", "View"),
     "open_report": (
-        "Tekst van de melding tonen (per onderdeel te kopiëren)",
-        "Show the report text (copy it section by section)",
+        "Tekst van de melding tonen (per vraag te kopiëren)",
+        "Show the report text (copy it question by question)",
     ),
     "not_applicable": ("Niet (meer) van toepassing", "Not (or no longer) applicable"),
     "inconsistencies": ("Tegenstrijdigheden tussen ingediende meldingen", "Inconsistencies between filed reports"),
