@@ -41,6 +41,7 @@ from notifier.web.forms import (
     fact_changes,
     fact_form_values,
     local_input,
+    local_seconds,
     parse_local,
 )
 from notifier.web.i18n import MESSAGES, pick, t
@@ -167,6 +168,7 @@ def _new_page(request: Request, session: Session, ctx: Any, viewer: Viewer, valu
         creation=event_forms.creation_questions(ctx.registry, viewer.lang),
         status_code=status,
         now_local=local_input(clock.now(), ctx.zone(session)),
+        now_seconds=local_seconds(clock.now(), ctx.zone(session)),
     )
 
 
@@ -402,6 +404,7 @@ def incident_page(
         # Instants kept in a declaration are ISO strings (JSON); the rest are datetimes.
         when=lambda v: board.when(datetime.fromisoformat(v) if isinstance(v, str) else v, zone, lang),
         now_local=local_input(now, zone),
+        now_seconds=local_seconds(now, zone),
         offered={regime: offer.values for regime, offer in offers.items()},
         can_edit=at_least(viewer.role, "officer"),
         assistants=assistant_state(session, ctx.registry, incident.id),

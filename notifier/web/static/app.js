@@ -37,7 +37,7 @@
   // refuse a time typed a minute after the page was opened.
   var loaded = Date.now();
   function nowFrom(rendered) {
-    var base = Date.parse(rendered + ":00Z");
+    var base = Date.parse(rendered + (rendered.length === 16 ? ":00Z" : "Z"));
     return isNaN(base) ? "" : new Date(base + Date.now() - loaded).toISOString().slice(0, 16);
   }
   document.querySelectorAll("button[data-now-for]").forEach(function (btn) {
