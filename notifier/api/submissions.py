@@ -203,6 +203,11 @@ def get_draft(
         schema_gaps=c.schema_gaps,
         required=[r.model_dump() for r in c.required],
         sections=[{"title": s.title, "text": s.text} for s in rendered.sections],
+        plain_text=rendered.plain.text if rendered.plain else "",
+        plain_sections=[
+            {"title": s.title, "fields": [{"label": f.label, "value": f.value} for f in s.fields]}
+            for s in (rendered.plain.sections if rendered.plain else [])
+        ],
     )
 
 
@@ -217,11 +222,7 @@ def print_draft(
     lang: Language = Query(default="nl"),
 ):
     """A printable HTML page of the draft; the box at the top lists missing required fields (not part of the text)."""
-    rendered = _draft(session, ctx, incident_id, regime, stage, lang)
-    c = rendered.context
-    labels = [r.label for r in c.required if not r.present]
-    footer = f"{pick(lang, 'Concept van', 'Draft of')} {c.as_of_text} · meldplicht"
-    return HTMLResponse(html.page(rendered.text, title=c.title, lang=lang, missing=labels, footer=footer))
+    return HTMLResponse(html.draft_page(_draft(session, ctx, incident_id, regime, stage, lang), lang))
 
 
 @router.get(
@@ -241,7 +242,7 @@ def pdf_draft(
     """The draft as a PDF (fpdf2 with DejaVu Sans; 503 when the font is not installed)."""
     rendered = _draft(session, ctx, incident_id, regime, stage, lang)
     c = rendered.context
-    footer = f"{pick(lang, 'Concept van', 'Draft of')} {c.as_of_text} · meldplicht"
+    footer = html.draft_footer(c.as_of_text, lang)
     return _pdf(rendered.text, c.title, footer, f"{regime}-{stage}-{incident_id}-{lang}.pdf")
 
 

@@ -121,6 +121,7 @@ class PartyItem(BaseModel):
     role_label: str
     name: Text
     channel: str
+    url: str | None = None  # the recipient's web form (workflows/*.yaml recipients.parties)
 
 
 class ProductItem(BaseModel):
@@ -444,6 +445,7 @@ def build(
                 pid, party.name, org.sector if org else None, competent_authorities or {}, labels, lang
             ),
             channel=party.channel.get(lang),
+            url=party.url,
         )
         for pid, party in workflow.recipients.for_stage(
             stage_def,

@@ -4,10 +4,15 @@ The body comes from the one Markdown-to-HTML path (submissions.markdown, also be
 everything and adds only the markup our templates write; user text in the Markdown was escaped when rendered.
 """
 
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment, StrictUndefined
 
 from notifier.i18n import pick
 from notifier.submissions import markdown as md
+
+if TYPE_CHECKING:
+    from notifier.submissions.render import Rendered
 
 PAGE = Environment(undefined=StrictUndefined, autoescape=True).from_string(
     """<!doctype html>
@@ -55,3 +60,15 @@ def page(text: str, *, title: str, lang: str, missing: list[str], footer: str, s
         complete_label=pick(lang, "Alle verplichte gegevens zijn ingevuld", "All required information given"),
         footer=footer,
     )
+
+
+def draft_footer(as_of_text: str, lang: str) -> str:
+    """The line under a draft (print view and PDF): when it was drawn up."""
+    return f"{pick(lang, 'Concept van', 'Draft of')} {as_of_text} · meldplicht"
+
+
+def draft_page(rendered: "Rendered", lang: str) -> str:
+    """A draft as the printable page: the box at the top lists missing required fields (not part of the text)."""
+    c = rendered.context
+    labels = [r.label for r in c.required if not r.present]
+    return page(rendered.text, title=c.title, lang=lang, missing=labels, footer=draft_footer(c.as_of_text, lang))

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pydantic import PlainValidator
 
 # Everything str.splitlines() breaks on (our _tidy and split_sections use it), plus the other C0/C1 controls.
@@ -106,3 +107,8 @@ def _parser() -> MarkdownIt:
 def to_html(text: str) -> str:
     """The report's Markdown as HTML: everything escaped, then our headings, lists, bold and line breaks."""
     return _parser().render(text)
+
+
+def parse(text: str) -> list[Token]:
+    """The report's Markdown as markdown-it tokens, parsed as the print view parses it (for submissions.plain)."""
+    return _parser().parse(text)

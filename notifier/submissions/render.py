@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 from notifier import clock
 from notifier.submissions import markdown as md
+from notifier.submissions import plain as plain_text
 from notifier.submissions.context import ReportContext
 
 SCHEMA = "meldplicht.submission/v1"
@@ -33,6 +34,8 @@ class Rendered:
     text: str
     sections: list[Section]
     json: dict[str, Any]
+    # The same report without Markdown, whole and per field, for pasting into a web form (submissions.plain).
+    plain: plain_text.Plain | None = None
 
 
 @lru_cache
@@ -171,7 +174,7 @@ def render(ctx: ReportContext, templates_dir: Path) -> Rendered:
     text = _tidy(_template(env, ctx.regime, ctx.stage, ctx.language).render(ctx=ctx, facts=ctx.facts))
     used = list(ctx.facts.used)
     copy = _jsonable(_json_copy(ctx, used, ctx.facts.values(used)))
-    return Rendered(context=ctx, text=text, sections=split_sections(text), json=copy)
+    return Rendered(context=ctx, text=text, sections=split_sections(text), json=copy, plain=plain_text.convert(text))
 
 
 def canonical(text: str, copy: dict[str, Any]) -> bytes:

@@ -28,6 +28,16 @@ class SectionOut(BaseModel):
     text: str
 
 
+class PlainFieldOut(BaseModel):
+    label: str
+    value: str = Field(description="Plain text, no Markdown: what goes into the form's field")
+
+
+class PlainSectionOut(BaseModel):
+    title: str
+    fields: list[PlainFieldOut]
+
+
 class RequiredOut(BaseModel):
     key: str
     label: str
@@ -52,6 +62,10 @@ class SubmissionDraftOut(BaseModel):
     )
     required: list[RequiredOut]
     sections: list[SectionOut] = Field(description="The text split per heading, for section-by-section pasting")
+    plain_text: str = Field(description="The whole report as plain text (no Markdown), to paste into a web form")
+    plain_sections: list[PlainSectionOut] = Field(
+        description="The report's fields per section as plain text, in the order of the recipient's form"
+    )
 
     model_config = {"populate_by_name": True}
 

@@ -23,6 +23,7 @@ from notifier.web import (
     organisations,
     product_pages,
     reply,
+    report_print,
     settings_pages,
     signin,
     token_pages,
@@ -119,6 +120,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         organisations,
         token_pages,
         reply,
+        report_print,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

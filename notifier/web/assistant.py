@@ -11,7 +11,16 @@ from notifier.assessment import service as assessment
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
 from notifier.web.auth import FormDep, OfficerDep
-from notifier.web.forms import WHOLE, FormErrors, form_number, parse_local, say, validation_errors
+from notifier.web.forms import (
+    UNREADABLE,
+    WHOLE,
+    FormErrors,
+    form_number,
+    parse_local,
+    posted_empty,
+    say,
+    validation_errors,
+)
 from notifier.web.incidents import REFUSALS, refused
 from notifier.web.render import see_other
 
@@ -110,5 +119,7 @@ def confirm(
             actor=actor(viewer.user),
         )
     except REFUSALS as exc:
+        if isinstance(exc, FieldProblem) and exc.kind == "missing" and posted_empty(form, exc.field):
+            exc = FieldProblem(exc.field, say(UNREADABLE, viewer.lang))  # the time was on the form: not read
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
     return see_other(f"/incidents/{incident_id}")

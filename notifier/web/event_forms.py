@@ -4,9 +4,11 @@ What a field looks like comes from its definition (type, required, choices) and 
 field without its own label takes the pages' word for its name (aware_at, reasoning, due: one text across regimes).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from notifier.web.forms import local_input
 from notifier.web.i18n import MESSAGES, t
 from notifier.workflow.schema import EventDef, EventField, Registry, Workflow, matches
 
@@ -21,6 +23,8 @@ class FormField:
     required: bool = False
     options: list[tuple[str, str]] = field(default_factory=list)
     default_now: bool = False
+    not_future: bool = False  # the input's max is now (a time that records what has happened)
+    offered: str = ""  # a value the empty field starts with, e.g. the awareness another track already recorded
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,13 @@ def form_field(name: str, definition: EventField, lang: str, *, form_name: str |
     common: dict[str, Any] = {"name": form_name or name, "label": label, "help": help_text, "required": needed}
     match definition.type:
         case "datetime":
-            return FormField(kind="input", input_type="datetime-local", default_now=definition.default_now, **common)
+            return FormField(
+                kind="input",
+                input_type="datetime-local",
+                default_now=definition.default_now,
+                not_future=definition.not_future,
+                **common,
+            )
         case "choice":
             options = [
                 (value, definition.choice_labels[value].get(lang) if value in definition.choice_labels else value)
@@ -86,9 +96,11 @@ def track_forms(
     declaration: dict[str, Any],
     lang: str,
     products: list[tuple[str, str]] | None = None,
+    offer: "Offer | None" = None,
 ) -> list[EventForm]:
     """The event forms of a track card: events the state machine accepts now, in the workflow's order. `products`:
-    the register's (id, text) for a product field's select."""
+    the register's (id, text) for a product field's select; `offer`: values for the empty fields of the events that
+    start the clock (offered_awareness)."""
     forms = []
     for name, event in wf.track.events.items():
         type_name = wf.event_type(name)
@@ -100,10 +112,41 @@ def track_forms(
                 type=type_name,
                 label=label,
                 button=event.button.get(lang) if event.button else label,
-                fields=[form_field(fname, f, lang, products=products) for fname, f in event.fields.items()],
+                fields=[
+                    _offered(form_field(fname, f, lang, products=products), offer if event.starts_clock else None, lang)
+                    for fname, f in event.fields.items()
+                ],
             )
         )
     return forms
+
+
+@dataclass(frozen=True)
+class Offer:
+    values: dict[str, str]  # form field -> datetime-local value
+    source: str  # where the values come from, as the page names it (the other duty's title)
+
+
+def offered_awareness(tracks: list[Any], titles: dict[str, str], zone: ZoneInfo) -> dict[str, Offer]:
+    """Per regime whose track has no awareness yet: the awareness another track of the incident already recorded
+    (the earliest), so the officer who declared one duty does not type the same moment again for the next one.
+    `titles`: regime -> the workflow's title in the reader's language."""
+    known = sorted((tr.aware_at, tr.regime) for tr in tracks if tr.aware_at is not None and tr.regime in titles)
+    out: dict[str, Offer] = {}
+    for tr in tracks:
+        if tr.aware_at is not None:
+            continue
+        other = next(((at, regime) for at, regime in known if regime != tr.regime), None)
+        if other is not None:
+            out[tr.regime] = Offer({"aware_at": local_input(other[0], zone)}, titles[other[1]])
+    return out
+
+
+def _offered(form_field_: FormField, offer: Offer | None, lang: str) -> FormField:
+    if offer is None or form_field_.name not in offer.values:
+        return form_field_
+    help_text = " ".join(p for p in (form_field_.help, t("offered_from", lang).format(source=offer.source)) if p)
+    return replace(form_field_, offered=offer.values[form_field_.name], help=help_text)
 
 
 def creation_questions(registry: Registry, lang: str) -> list[CreationQuestion]:

@@ -44,6 +44,13 @@ def number_input(value: float | int | str, lang: str) -> str:
     return text.replace(".", ",") if i18n.is_dutch(lang) else text
 
 
+def local_seconds(value: datetime, zone: ZoneInfo) -> str:
+    """The wall clock of the organisation's zone to the second, where the "Now" button counts on from (app.js): the
+    minute of local_input alone would leave the button up to a minute behind."""
+    local = instants.local(value, zone)
+    return f"{local.year:04d}-{local:%m-%dT%H:%M:%S}"
+
+
 def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
     """A datetime-local value (wall clock of the organisation's zone) as an aware UTC instant."""
     raw = (raw or "").strip()
@@ -74,6 +81,12 @@ WHOLE = _said("form_whole")
 NUMBER = _said("form_number")
 AT_LEAST = _said("form_at_least")
 AT_MOST = _said("form_at_most")
+# A date the browser could not read (a six-digit year typed into a datetime-local input) arrives as an empty
+# value: for a field that was on the posted form, "required" would blame the officer for leaving it out.
+UNREADABLE = {
+    "nl": "Datum/tijd niet herkend: gebruik dd-mm-jjjj uu:mm",
+    "en": "Date/time not recognised: use dd-mm-yyyy hh:mm",
+}
 # The widest integer column (ids, counts and amounts are 32-bit INTEGER on PostgreSQL).
 MAX_INT = 2**31 - 1
 
@@ -228,6 +241,11 @@ def event_values(
     return values, errors
 
 
+def posted_empty(data: dict[str, str], name: str) -> bool:
+    """The form had the field and it came back empty (for a date/time: possibly one the browser could not read)."""
+    return name in data and not (data.get(name) or "").strip()
+
+
 def event_from_form(
     model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str, lang: str = "en"
 ) -> BaseModel:
@@ -236,6 +254,9 @@ def event_from_form(
         event = model.model_validate(values)
     except ValidationError as exc:
         errors = {**validation_errors(exc, lang=lang), **errors}
+        for name, info in model.model_fields.items():
+            if name in errors and "datetime" in str(info.annotation).lower() and posted_empty(data, name):
+                errors[name] = say(UNREADABLE, lang)
         raise FormErrors(errors) from exc
     if errors:
         raise FormErrors(errors)

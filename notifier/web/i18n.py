@@ -266,6 +266,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "copy": ("Kopiëren", "Copy"),
     "export_json": ("Gestructureerd verslag (JSON) voor het portaal", "Structured report (JSON) for the portal"),
     "copied": ("Gekopieerd", "Copied"),
+    # Paste-ready drafts (the report card) and time entry that cannot silently fail (issue 17, sections 3 and 4).
+    "copy_all_text": ("Kopieer hele melding als tekst", "Copy the whole report as text"),
+    "copy_field": ("Kopieer {label}", "Copy {label}"),
+    "paste_fields": (
+        "Per vraag van het formulier, als platte tekst (zonder opmaak) om te plakken",
+        "Per question of the form, as plain text (no formatting) to paste",
+    ),
+    "open_form": ("Naar het formulier: {name}", "To the form: {name}"),
+    "print_report": ("Afdrukken", "Print"),
+    "pdf_report": ("PDF", "PDF"),
+    "pdf_unavailable": (
+        "PDF niet beschikbaar: het lettertype DejaVu Sans ontbreekt op de server. Gebruik Afdrukken.",
+        "PDF unavailable: the DejaVu Sans font is missing on the server. Use Print.",
+    ),
+    "now_button": ("Nu", "Now"),
+    "now_button_help": ("Vul de huidige tijd in", "Fill in the current time"),
+    "offered_from": (
+        "Overgenomen van {source}; pas aan als het anders is.",
+        "Taken from {source}; change it if it differs.",
+    ),
     "missing_fields": ("Ontbreekt", "Missing"),
     "present_fields": ("Aanwezig", "Present"),
     "confirm_submitted": ("Bevestig: ingediend", "Confirm submitted"),
@@ -459,8 +479,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print": ("Afdrukken", "Print"),
     "view": ("Bekijken", "View"),
     "open_report": (
-        "Tekst van de melding tonen (per onderdeel te kopiëren)",
-        "Show the report text (copy it section by section)",
+        "Tekst van de melding tonen (per vraag te kopiëren)",
+        "Show the report text (copy it question by question)",
     ),
     "not_applicable": ("Niet (meer) van toepassing", "Not (or no longer) applicable"),
     "inconsistencies": ("Tegenstrijdigheden tussen ingediende meldingen", "Inconsistencies between filed reports"),

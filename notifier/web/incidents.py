@@ -4,6 +4,7 @@ Every change goes through the existing services (lifecycle.events.apply_event, s
 processors.service.link); a refused input re-renders the page with the input kept and the message at the field.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,7 @@ from notifier.web.forms import (
     fact_changes,
     fact_form_values,
     local_input,
+    local_seconds,
     parse_local,
 )
 from notifier.web.i18n import MESSAGES, pick, t
@@ -166,6 +168,7 @@ def _new_page(request: Request, session: Session, ctx: Any, viewer: Viewer, valu
         creation=event_forms.creation_questions(ctx.registry, viewer.lang),
         status_code=status,
         now_local=local_input(clock.now(), ctx.zone(session)),
+        now_seconds=local_seconds(clock.now(), ctx.zone(session)),
     )
 
 
@@ -252,6 +255,8 @@ class StageView:
     late: bool
     late_requires: list[str]
     export_url: str | None = None  # the stage's structured export (submissions/exports.py), if it has one
+    # (url, recipient) of the recipients' web forms, for the report card's links
+    forms: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 def _submittable(wf: Workflow, state: str) -> list[str]:
@@ -261,6 +266,15 @@ def _submittable(wf: Workflow, state: str) -> list[str]:
         if state in tr.from_ and wf.track.events[tr.event].submission:
             allowed.update(tr.when.get("stage", list(wf.stages)))
     return [s for s in wf.stages if s in allowed]
+
+
+def _forms(recipients: list) -> list[tuple[str, str]]:
+    """One link per web form: recipients reached through the same form (a CSIRT and its authority) share it."""
+    seen: dict[str, str] = {}
+    for r in recipients:
+        if r.url and r.url not in seen:
+            seen[r.url] = r.name
+    return list(seen.items())
 
 
 def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str):
@@ -307,6 +321,7 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     export_url=f"/incidents/{incident.id}/reports/{regime}/{stage}.json"
                     if exports.hook(ctx.registry, regime, stage)
                     else None,
+                    forms=_forms(c.recipients),
                 )
             )
         # What is due first comes first; stages without a deadline (follow-ups, corrections) after them.
@@ -352,6 +367,8 @@ def incident_page(
     products = [
         (str(p.id), event_forms.product_text(p.model_dump(), lang)) for p in product_register.list_products(session)
     ]
+    titles = {regime: wf.title.get(lang) for regime, wf in ctx.registry.workflows.items()}
+    offers = event_forms.offered_awareness(out.tracks, titles, zone)
     values = values or {}
     fact_fields = _fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident))
     # The counter counts what is stored, also when a refused form shows what was typed (every field is posted).
@@ -373,7 +390,12 @@ def incident_page(
         allowed=allowed,
         track_forms={
             tr.regime: event_forms.track_forms(
-                ctx.registry.workflows[tr.regime], allowed[tr.regime], tr.declaration or {}, lang, products
+                ctx.registry.workflows[tr.regime],
+                allowed[tr.regime],
+                tr.declaration or {},
+                lang,
+                products,
+                offers.get(tr.regime),
             )
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
@@ -396,6 +418,8 @@ def incident_page(
         # Instants kept in a declaration are ISO strings (JSON); the rest are datetimes.
         when=lambda v: board.when(datetime.fromisoformat(v) if isinstance(v, str) else v, zone, lang),
         now_local=local_input(now, zone),
+        now_seconds=local_seconds(now, zone),
+        offered={regime: offer.values for regime, offer in offers.items()},
         can_edit=at_least(viewer.role, "officer"),
         assistants=assistant_state(session, ctx.registry, incident.id),
         notice=notice,

@@ -265,6 +265,9 @@ class Party(Strict):
     role: str
     name: str
     channel: Text
+    # The recipient's public web form (or the page that opens it), linked from the report card; only URLs the
+    # recipient publishes, so a party without one has none rather than a guess.
+    url: str | None = Field(default=None, pattern=r"^https://")
 
 
 class Recipients(Strict):

@@ -21,6 +21,8 @@ GET_ROLES = {
     "/incidents/new": "officer",
     "/incidents/{incident_id}": "viewer",
     "/incidents/{incident_id}/reports/{regime}/{stage}.json": "viewer",
+    "/incidents/{incident_id}/reports/{regime}/{stage}/print": "viewer",
+    "/incidents/{incident_id}/reports/{regime}/{stage}/pdf": "viewer",
     "/settings": "administrator",
     "/settings/users": "administrator",
     "/settings/processors": "administrator",

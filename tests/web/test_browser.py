@@ -226,3 +226,68 @@ def test_officer_flow_in_a_real_browser(app, settings, live_server, browser):
         shots.mkdir(parents=True, exist_ok=True)
         shutil.copy(ARTIFACTS / "dashboard.png", shots / "dashboard.png")
     context.close()
+
+
+def test_now_button_and_copy_as_text_in_a_real_browser(app, client, live_server, browser):
+    """The "Now" button fills the organisation's wall clock; "copy the whole report as text" and a field's copy
+    button put plain text on the clipboard: no asterisks for the NCSC form (issue 17, sections 3 and 4)."""
+    from zoneinfo import ZoneInfo
+
+    from notifier.web.forms import local_input
+    from tests.conftest import new_incident, post_event, put_organisation
+    from tests.web.conftest import PASSWORD as USER_PASSWORD
+    from tests.web.conftest import add_user
+
+    put_organisation(client)
+    iid = new_incident(client, "Ransomware op het EPD")["id"]
+    aware = (clock.now() - timedelta(minutes=20)).isoformat()
+    post_event(client, iid, type="cbw.significant", aware_at=aware, reasoning="EPD onbeschikbaar")
+    facts = {"nature": "Bestanden versleuteld op de fileservers", "malicious_suspected": True}
+    assert client.patch(f"/api/v1/incidents/{iid}/facts", json=facts).status_code == 200
+    secret = add_user(app, "olga@zrl.example", "officer", totp=True)
+
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.goto(live_server + "/signin")
+    page.fill("#email", "olga@zrl.example")
+    page.fill("#password", USER_PASSWORD)
+    page.click("button.primary")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button.primary")
+    # Logging an incident: the awareness typed for one duty is offered to the other's empty field.
+    page.goto(live_server + "/incidents/new")
+    page.check("input[name=significant][value=yes]")
+    page.check("input[name=breach_risk][value=risk]")
+    page.fill("#cbw_aware_at", "2026-12-01T08:15")
+    assert page.input_value("#avg_aware_at") == "2026-12-01T08:15"
+    assert page.get_attribute("#avg_aware_at", "min") == "1990-01-01T00:00"
+
+    page.goto(f"{live_server}/incidents/{iid}")
+
+    # "Now" in the early warning's confirmation: the field emptied, the button fills the current local time.
+    report = page.locator("#report-cbw-early_warning")
+    report.locator("details.confirm > summary").click()
+    confirm = report.locator('form[data-form="cbw.submitted:early_warning"]')
+    field = confirm.locator("input[name=submitted_at]")
+    field.fill("")
+    assert field.input_value() == ""
+    before = local_input(clock.now(), ZoneInfo("Europe/Amsterdam"))
+    confirm.locator("button.now").click()
+    after = local_input(clock.now() + timedelta(minutes=1), ZoneInfo("Europe/Amsterdam"))
+    assert before <= field.input_value() <= after, (before, field.input_value(), after)
+    assert field.get_attribute("min") == "1990-01-01T00:00" and field.input_value() <= field.get_attribute("max")
+
+    # Copy the whole report as text: plain text on the clipboard, the button says it was copied.
+    copy_all = report.locator("button.copy-all")
+    assert copy_all.is_visible()
+    copy_all.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "Ziekenhuis Rivierenland" in copied and "Bestanden versleuteld op de fileservers" in copied
+    assert "*" not in copied and "\\" not in copied, copied
+    # One field: its value alone.
+    report.locator("details.draft > summary").click()
+    nature = report.locator(".paste-field", has_text="Bestanden versleuteld").first
+    nature.locator("button.copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == "Bestanden versleuteld op de fileservers"
+    context.close()

@@ -32,6 +32,46 @@
       });
     });
   });
+  // "Now": the organisation's wall clock, from the page's render time (data-now) plus the time since the page
+  // loaded, so it needs no zone database; a field whose max is "now" moves its max along, or the browser would
+  // refuse a time typed a minute after the page was opened.
+  var loaded = Date.now();
+  function nowFrom(rendered) {
+    var base = Date.parse(rendered + (rendered.length === 16 ? ":00Z" : "Z"));
+    return isNaN(base) ? "" : new Date(base + Date.now() - loaded).toISOString().slice(0, 16);
+  }
+  document.querySelectorAll("button[data-now-for]").forEach(function (btn) {
+    // Its own field's input: several forms on the incident page have a field of the same name (and id).
+    var box = btn.closest(".field"), input = box && box.querySelector("input[name='" + btn.getAttribute("data-now-for") + "']");
+    if (!input) return;
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      var value = nowFrom(btn.getAttribute("data-now"));
+      if (!value) return;
+      if (input.hasAttribute("data-max-now") && input.max < value) input.max = value;
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+  });
+  var stale = document.querySelector("button[data-now]");
+  if (stale) setInterval(function () {
+    var value = nowFrom(stale.getAttribute("data-now"));
+    document.querySelectorAll("input[data-max-now]").forEach(function (i) { if (value && i.max < value) i.max = value; });
+  }, 30000);
+  // One moment of awareness, several duties: the first awareness typed on the new-incident form is offered to the
+  // other duties' empty awareness fields (each stays editable; a field the officer changed is left alone).
+  document.querySelectorAll("input[data-awareness]").forEach(function (input) {
+    input.addEventListener("input", function () { input.dataset.typed = "1"; });
+    input.addEventListener("change", function () {
+      if (!input.value) return;
+      input.form.querySelectorAll("input[data-awareness]").forEach(function (other) {
+        if (other !== input && (!other.value || other.dataset.offered) && !other.dataset.typed) {
+          other.value = input.value; other.dataset.offered = "1";
+        }
+      });
+    });
+  });
   document.querySelectorAll('a[href="#facts"]').forEach(function (a) {
     a.addEventListener("click", function () { var d = document.querySelector("#facts details"); if (d) d.open = true; });
   });
