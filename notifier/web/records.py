@@ -80,8 +80,18 @@ def breach_register(request: Request, session: SessionDep, ctx: ContextDep, view
         workflow=workflow,
         risks=_risk_labels(workflow, lang),
         state_of=lambda s: workflow.state_label(s, lang) if s else "",
-        when=lambda v: board.when(datetime.fromisoformat(v), zone, lang) if v else "",
+        when=lambda v: _register_time(v, zone, lang),
     )
+
+
+def _register_time(value: str | None, zone: Any, lang: str) -> str:
+    """The register keeps instants as ISO text; one stored out of range is flagged text already, shown as is."""
+    if not value:
+        return ""
+    try:
+        return board.when(datetime.fromisoformat(value), zone, lang)
+    except ValueError:
+        return value
 
 
 @router.get("/register/breaches.csv")

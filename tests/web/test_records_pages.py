@@ -223,3 +223,14 @@ def test_the_calendar_form_refuses_without_its_csrf_token(app, signed_in):
     web, _ = signed_in("viewer")
     assert web.post("/account/calendar", data={}).status_code == 403
     assert web.post("/account/calendar", data={"csrf_token": "wrong"}).status_code == 403
+
+
+def test_a_register_time_that_cannot_be_read_is_shown_as_stored():
+    from zoneinfo import ZoneInfo
+
+    from notifier.web.records import _register_time
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    assert _register_time("10000-01-01T00:00:00 (buiten bereik)", zone, "nl") == "10000-01-01T00:00:00 (buiten bereik)"
+    assert _register_time(None, zone, "en") == ""
+    assert "2026" in _register_time("2026-12-07T10:00:00+01:00", zone, "en")
