@@ -32,6 +32,7 @@ from notifier.submissions import completeness, exports, facts, ledger
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms
 from notifier.web.assistant_panel import state as assistant_state
+from notifier.web.audit_words import describe as audit_line
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
 from notifier.web.forms import (
     REQUIRED,
@@ -374,7 +375,7 @@ def incident_page(
         fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident)),
         fact_values=fact_values,
         filed=ledger.entries(session, incident.id),
-        audit=audit,
+        audit=[audit_line(record, ctx, zone, lang) for record in audit],
         processor_links=_processor_links(session, incident.id),
         processors=_processors(session),
         errors=errors or {},

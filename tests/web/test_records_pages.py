@@ -234,3 +234,13 @@ def test_a_register_time_that_cannot_be_read_is_shown_as_stored():
     assert _register_time("10000-01-01T00:00:00 (buiten bereik)", zone, "nl") == "10000-01-01T00:00:00 (buiten bereik)"
     assert _register_time(None, zone, "en") == ""
     assert "2026" in _register_time("2026-12-07T10:00:00+01:00", zone, "en")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_incident_pages_trail_names_events_in_words_too(app, client, signed_in, lang):
+    iid = _breach_with_a_filing(client)
+    web, _ = signed_in("viewer")
+    set_language(app, lang)
+    section = web.get(f"/incidents/{iid}").text.split('id="audit"', 1)[1]
+    assert WORDS[lang]["filed"] in section and WORDS[lang]["facts"] in section and "NCSC-2026-042" in section
+    assert "<code>cbw.submitted</code>" not in section and 'title="cbw.submitted"' in section
