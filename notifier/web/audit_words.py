@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from notifier import instants
 from notifier.audit.models import AuditRecord
-from notifier.submissions.present import load_labels
+from notifier.submissions.present import fact_text, load_labels
 from notifier.web.i18n import MESSAGES, pick, state_label, t
 from notifier.workflow.schema import Registry
 
@@ -61,23 +61,16 @@ def _stage_title(registry: Registry, regime: str, stage: Any, lang: str) -> str 
 
 
 def _value(registry: Registry, templates_dir: Any, key: str, value: Any, zone: ZoneInfo, lang: str) -> str:
+    """A fact's value as the reports show it; a value the catalogue no longer describes as stored."""
     if value is None or value == "" or value == []:
         return EMPTY
     fact = registry.facts.get(key)
-    kind = fact.type if fact is not None else None
-    if isinstance(value, bool):
-        return t("yes", lang) if value else t("no", lang)
-    if kind == "datetime":
-        return instants.show(value, zone, lang, style="page") or EMPTY
-    labels = load_labels(templates_dir)
-    if kind in ("choice", "multichoice"):
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.choice(key, str(v), lang) for v in values)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".") if lang == "nl" else f"{value:,}"
-    return str(value)
+    if fact is None:
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    try:
+        return fact_text(key, fact, value, lang, zone, load_labels(templates_dir)) or EMPTY
+    except (TypeError, ValueError):  # stored before the fact's type changed
+        return str(value)
 
 
 def _state_changes(record: AuditRecord, registry: Registry, lang: str) -> list[Change]:

@@ -244,3 +244,16 @@ def test_the_incident_pages_trail_names_events_in_words_too(app, client, signed_
     section = web.get(f"/incidents/{iid}").text.split('id="audit"', 1)[1]
     assert WORDS[lang]["filed"] in section and WORDS[lang]["facts"] in section and "NCSC-2026-042" in section
     assert "<code>cbw.submitted</code>" not in section and 'title="cbw.submitted"' in section
+
+
+@pytest.mark.parametrize(("lang", "yes"), [("nl", "Ja"), ("en", "Yes")])
+def test_changed_facts_read_as_the_reports_show_them(app, client, signed_in, lang, yes):
+    iid = new_incident(client, title="Phishing")["id"]
+    changed = {"malicious_suspected": True, "started_at": "2026-12-01T09:30:00+01:00"}
+    assert client.patch(f"/api/v1/incidents/{iid}/facts", json=changed).status_code == 200
+    web, _ = signed_in("viewer")
+    set_language(app, lang)
+    page = web.get(f"/incidents/{iid}/audit").text
+    assert f"— → {yes}</li>" in page
+    assert re.search(r"— → [^<]*2026[^<]*09:30[^<]*</li>", page)
+    assert "True</li>" not in page and "2026-12-01T09:30" not in page
