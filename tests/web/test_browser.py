@@ -226,3 +226,28 @@ def test_officer_flow_in_a_real_browser(app, settings, live_server, browser):
         shots.mkdir(parents=True, exist_ok=True)
         shutil.copy(ARTIFACTS / "dashboard.png", shots / "dashboard.png")
     context.close()
+
+
+def test_the_first_tab_reaches_the_skip_link_and_no_request_is_a_404(app, live_server, browser):
+    """Issue 17 §7: the skip link is the first stop of the keyboard and takes it to the content (on a page without
+    an autofocused field: the sign-in form starts in its e-mail field on purpose); an unknown address is the HTML
+    not-found page; the sign-in page, its favicon included, loads without a single 404."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    answer = page.goto(live_server + "/no/such/page")
+    assert answer.status == 404 and page.locator("h1").inner_text() == "Niet gevonden"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["skip-link", "Naar de inhoud"]
+    box = page.locator("a.skip-link").bounding_box()
+    assert box is not None and box["y"] >= 0  # shown while focused, not left off-screen
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#content")
+    assert page.evaluate("() => document.activeElement.id") == "content"
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(live_server + "/signin")
+    page.wait_for_load_state("networkidle")
+    assert page.goto(live_server + "/favicon.ico").status == 200
+    assert missing == []
+    context.close()
