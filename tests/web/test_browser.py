@@ -251,3 +251,31 @@ def test_the_first_tab_reaches_the_skip_link_and_no_request_is_a_404(app, live_s
     assert page.goto(live_server + "/favicon.ico").status == 200
     assert missing == []
     context.close()
+
+
+def test_the_record_pages_fit_a_phone(app, client, live_server, browser):
+    """The register, the filed reports, the audit trail and the calendar page at 390 px: no horizontal scrolling
+    (issue 17 §7); their tables become one block per row."""
+    from tests.web.conftest import PASSWORD as USER_PASSWORD
+    from tests.web.conftest import add_user
+    from tests.web.test_records_pages import _breach_with_a_filing
+
+    iid = _breach_with_a_filing(client)
+    secret = add_user(app, "olga@zrl.example", "officer", totp=True)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(live_server + "/signin")
+    page.fill("#email", "olga@zrl.example")
+    page.fill("#password", USER_PASSWORD)
+    page.click("button.primary")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button.primary")
+    for path in ("/register/breaches", "/ledger", f"/incidents/{iid}/submissions", f"/incidents/{iid}/audit"):
+        page.goto(live_server + path)
+        assert page.locator("table.stack tbody tr").count() >= 1, path
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, path
+    page.goto(live_server + "/account/calendar")
+    page.click("button.primary")
+    assert page.locator("#calendar-feed").is_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    context.close()
