@@ -1,15 +1,13 @@
 """Calendar feeds of open deadlines behind a secret token, and the API that shows or rotates that token."""
 
-import secrets
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from notifier import clock, tenancy
 from notifier.accounts import memberships
-from notifier.audit import chain
 from notifier.audit.models import AuditRecord
+from notifier.calendar import tokens
 from notifier.calendar.ics import Event, calendar
 from notifier.calendar.models import CalendarToken, PortfolioCalendarToken
 from notifier.deadlines.models import Deadline
@@ -23,18 +21,6 @@ OPEN = UNFILED
 SUBJECTS = "data_subject_communication"
 
 
-def _token(session: Session, *, rotate: bool, actor: str) -> str:
-    row = session.exec(select(CalendarToken)).first()  # the bound organisation's only one
-    if row is not None and not rotate:
-        return row.token
-    row = row or CalendarToken(token="")
-    row.token, row.created_at = secrets.token_urlsafe(32), clock.now()
-    session.add(row)
-    session.flush()
-    chain.append(session, actor=actor, event_type="calendar.token_rotated" if rotate else "calendar.token_created")
-    return row.token
-
-
 def _urls(request: Request, token: str) -> dict:
     base = request.app.state.settings.base_url.rstrip("/")
     return {
@@ -46,14 +32,14 @@ def _urls(request: Request, token: str) -> dict:
 @api_router.get("/token")
 def show_token(request: Request, session: SessionDep, who: PrincipalDep):
     """The organisation's calendar URL (made on first use). Anyone with the URL can read the deadlines."""
-    token = _token(session, rotate=False, actor=who.actor)
+    token = tokens.organisation_token(session, rotate=False, actor=who.actor)
     return _urls(request, token)
 
 
 @api_router.post("/token")
 def rotate_token(request: Request, session: SessionDep, who: PrincipalDep):
     """A new secret; subscriptions to the old URL stop working."""
-    token = _token(session, rotate=True, actor=who.actor)
+    token = tokens.organisation_token(session, rotate=True, actor=who.actor)
     return _urls(request, token)
 
 

@@ -12,11 +12,9 @@ from notifier import instants
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import paging, versions
-from notifier.i18n import pick
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Submission
-from notifier.submissions import exports, facts, html, ledger, pdf
-from notifier.submissions.present import instant
+from notifier.submissions import exports, facts, filed, html, ledger, pdf
 from notifier.submissions.render import Rendered
 from notifier.submissions.schemas import ExportGapsOut, FactsOut, LedgerEntryOut, SubmissionDraftOut
 
@@ -129,11 +127,7 @@ def print_filed(incident_id: int, submission_id: int, session: SessionDep, ctx: 
     sub = _filed(session, incident_id, submission_id)
     if sub.text is None:
         raise NotFound(f"filed text of submission {submission_id}")
-    lang = sub.language or "nl"
-    footer = _filed_footer(sub, ctx, session)
-    return HTMLResponse(
-        html.page(sub.text, title=sub.stage, lang=lang, missing=sub.missing or [], footer=footer, show_status=False)
-    )
+    return HTMLResponse(filed.print_page(sub, ctx.zone(session)))
 
 
 def _pdf(text: str, title: str, footer: str, filename: str) -> Response:
@@ -143,17 +137,6 @@ def _pdf(text: str, title: str, footer: str, filename: str) -> Response:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"PDF unavailable: {exc}") from exc
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
-    )
-
-
-def _filed_footer(sub: Submission, ctx: Any, session: Any) -> str:
-    lang = sub.language or "nl"
-    when = instant(sub.submitted_at, ctx.zone(session), lang)
-    reference = sub.reference or "-"
-    return pick(
-        lang,
-        f"Ingediend {when} door {sub.confirmed_by}; kenmerk {reference}; SHA-256 {sub.sha256}",
-        f"Filed {when} by {sub.confirmed_by}; reference {reference}; SHA-256 {sub.sha256}",
     )
 
 
@@ -167,8 +150,7 @@ def pdf_filed(incident_id: int, submission_id: int, session: SessionDep, ctx: Co
     sub = _filed(session, incident_id, submission_id)
     if sub.text is None:
         raise NotFound(f"filed text of submission {submission_id}")
-    name = f"{sub.regime}-{sub.stage}-{incident_id}-{submission_id}.pdf"
-    return _pdf(sub.text, sub.stage, _filed_footer(sub, ctx, session), name)
+    return _pdf(sub.text, sub.stage, filed.footer(sub, ctx.zone(session)), filed.pdf_name(sub))
 
 
 def _draft(session: Any, ctx: Any, incident_id: int, regime: str, stage: str, lang: str) -> Rendered:

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, StatementError
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from notifier.accounts import sso
@@ -18,10 +19,12 @@ from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.web import (
     assistant,
     auth,
+    calendar_page,
     dashboard,
     incidents,
     organisations,
     product_pages,
+    records,
     reply,
     report_print,
     settings_pages,
@@ -89,6 +92,29 @@ def _pages_refuse_with_a_page(app: FastAPI) -> None:
         app.add_exception_handler(kind, answer)
 
 
+def _browsers_get_a_page_for_unknown_paths(app: FastAPI) -> None:
+    """An address no route answers: a browser (it asks for text/html) gets the not-found page, a program and
+    every machine path keep the problem+json answer of main.py."""
+    api_answer = app.exception_handlers[StarletteHTTPException]
+
+    async def answer(request: Request, exc: StarletteHTTPException) -> Response:
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if exc.status_code != 404 or not wants_page or request.url.path.startswith(MACHINE_PATHS):
+            return await api_answer(request, exc)
+        return render(request, "not_found.html.j2", viewer=_viewer(request), status_code=404)
+
+    app.add_exception_handler(StarletteHTTPException, answer)
+
+
+def _favicon(app: FastAPI) -> None:
+    """Browsers ask for /favicon.ico whatever the page links; the same small SVG answers it."""
+    icon = STATIC_DIR / "favicon.svg"
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(icon, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+
 def _single_sign_on(app: FastAPI, settings: Settings) -> None:
     """The relying party when an issuer is set; a claim mapping naming no role stops the start here."""
     app.state.oidc = None
@@ -109,6 +135,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     _single_sign_on(app, settings)
     _handlers(app)
     _pages_refuse_with_a_page(app)
+    _browsers_get_a_page_for_unknown_paths(app)
+    _favicon(app)
     for module in (
         signin,
         sso_pages,
@@ -121,6 +149,8 @@ def install(app: FastAPI, settings: Settings) -> None:
         token_pages,
         reply,
         report_print,
+        records,
+        calendar_page,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -5,6 +5,7 @@ from fastapi import Request
 
 from notifier import i18n
 from notifier.accounts.models import User
+from notifier.web.i18n_records import RECORD_MESSAGES
 
 LANGUAGES = i18n.LANGUAGES
 
@@ -571,6 +572,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_processors_linked": ("Geen verwerkers betrokken.", "No processors involved."),
 }
 
+
+MESSAGES.update(RECORD_MESSAGES)  # notifier/web/i18n_records.py
 
 # The incident's own states; a track's states are labelled in its workflow file (workflows/*.yaml).
 STATES: dict[str, tuple[str, str]] = {

@@ -33,6 +33,7 @@ from notifier.submissions import completeness, exports, facts, ledger
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms, processor_answers
 from notifier.web.assistant_panel import state as assistant_state
+from notifier.web.audit_words import describe as audit_line
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
 from notifier.web.forms import (
     REQUIRED,
@@ -410,7 +411,7 @@ def incident_page(
         facts_known=facts_known,
         filed=ledger.entries(session, incident.id),
         field_label=lambda key: _field_label(ctx, key, lang),
-        audit=audit,
+        audit=[audit_line(record, ctx, zone, lang) for record in audit],
         processor_links=processor_answers.links(session, ctx.registry, incident.id, lang),
         processors=_processors(session),
         errors=errors or {},

@@ -15,7 +15,15 @@ from tests.isolation.conftest import MARKER
 from tests.routing import all_routes
 from tests.web.conftest import PASSWORD, sign_in
 
-PUBLIC = {"/signin", "/signin/totp", "/signin/oidc", "/signin/oidc/callback", "/healthz", "/reply/{token}"}
+PUBLIC = {
+    "/signin",
+    "/signin/totp",
+    "/signin/oidc",
+    "/signin/oidc/callback",
+    "/healthz",
+    "/reply/{token}",
+    "/favicon.ico",
+}
 OPERATOR_ONLY = {"/organisations", "/organisations/{slug}/members"}
 # Pages and forms of the caller's own organisation or account, without an id of anyone's.
 OWN = {"/settings/sources/{source}", "/signout"}
@@ -67,6 +75,7 @@ def test_every_page_and_form_of_a_refuses_the_ids_of_b(app, orgs):
         "slug": b.slug,
         "source": "wazuh",
         "product_id": b.product_id,
+        "submission_id": b.submission_id,
         "regime": "dora",
         "stage": "initial_notification",
     }

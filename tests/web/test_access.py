@@ -1,15 +1,16 @@
 """Every web page needs a signed-in user with the right role; every form refuses a missing or wrong CSRF token."""
 
 import re
+from datetime import timedelta
 
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from notifier import clock
 from notifier.accounts.models import User
 from notifier.incidents.models import Incident
-from tests.conftest import put_organisation
 from tests.routing import all_routes
 from tests.web.conftest import PASSWORD, add_user, csrf_of, sign_in
 
@@ -32,6 +33,16 @@ GET_ROLES = {
     "/account/tokens": "viewer",
     "/portfolio": "viewer",
     "/organisations": "operator",
+    "/register/breaches": "viewer",
+    "/register/breaches.csv": "viewer",
+    "/ledger": "viewer",
+    "/incidents/{incident_id}/submissions": "viewer",
+    "/incidents/{incident_id}/submissions/{submission_id}/print": "viewer",
+    "/incidents/{incident_id}/submissions/{submission_id}/pdf": "viewer",
+    "/incidents/{incident_id}/audit": "viewer",
+    "/incidents/{incident_id}/audit.json": "viewer",
+    "/incidents/{incident_id}/audit.csv": "viewer",
+    "/account/calendar": "viewer",
 }
 POST_ROLES = {
     "/account": "viewer",
@@ -60,9 +71,18 @@ POST_ROLES = {
     "/portfolio/calendar": "viewer",
     "/organisations": "operator",
     "/organisations/{slug}/members": "operator",
+    "/account/calendar": "viewer",
 }
 # The processor's reply page (notifier/web/reply.py) has no account: the signed link is its key (tests/processors).
-PUBLIC = {"/signin", "/signin/totp", "/signin/oidc", "/signin/oidc/callback", "/healthz", "/reply/{token}"}
+PUBLIC = {
+    "/signin",
+    "/signin/totp",
+    "/signin/oidc",
+    "/signin/oidc/callback",
+    "/healthz",
+    "/reply/{token}",
+    "/favicon.ico",
+}
 # An operator is a deployment-level flag, not a role in an organisation: no membership role reaches it.
 RANK = {"viewer": 0, "officer": 1, "administrator": 2, "operator": 3}
 
@@ -77,6 +97,10 @@ def web_routes(app, method: str) -> list[str]:
 
 
 def concrete(path: str) -> str:
+    if "{submission_id}" in path:  # the filed report is incident 2's (the incident fixture)
+        path = path.replace("{incident_id}", "2")
+    if "{regime}" in path:  # the DORA track is incident 3's
+        path = path.replace("{incident_id}", "3")
     return (
         path.replace("{incident_id}", "1")
         .replace("{user_id}", "1")
@@ -84,6 +108,7 @@ def concrete(path: str) -> str:
         .replace("{version}", "1")
         .replace("{token_id}", "1")
         .replace("{product_id}", "1")
+        .replace("{submission_id}", "1")
         .replace("{slug}", "default")
         .replace("{regime}", "dora")  # a stage with an export (workflows/dora.yaml)
         .replace("{stage}", "initial_notification")
@@ -92,9 +117,19 @@ def concrete(path: str) -> str:
 
 @pytest.fixture
 def incident(client) -> int:
-    # A financial entity, so the incident answers to DORA and its report export route has a document to give.
-    put_organisation(client, sector="banking", entity_type="other", dora_entity_type="credit_institution")
-    return client.post("/api/v1/incidents", json={"title": "Phishing"}).json()["id"]
+    """Incident 1; incident 2 with one filed report (submission 1) for the ledger's print and PDF pages; incident 3
+    with a DORA track for the export route (an incident that does not answer to DORA has no export: 404)."""
+    iid = client.post("/api/v1/incidents", json={"title": "Phishing"}).json()["id"]
+    other = client.post("/api/v1/incidents", json={"title": "Ransomware"}).json()["id"]
+    aware = (clock.now() - timedelta(minutes=5)).isoformat()
+    declared = {"type": "cbw.significant", "aware_at": aware, "reasoning": "EPD down"}
+    assert client.post(f"/api/v1/incidents/{other}/events", json=declared).status_code == 200
+    filed = {"type": "cbw.submitted", "stage": "early_warning", "submitted_at": aware, "reference": "NCSC-1"}
+    assert client.post(f"/api/v1/incidents/{other}/events", json=filed).status_code == 200
+    bank = client.post("/api/v1/incidents", json={"title": "Storing betaalverkeer"}).json()["id"]
+    major = {"type": "dora.major", "aware_at": aware, "classified_at": aware, "reasoning": "Betalingsverkeer verstoord"}
+    assert client.post(f"/api/v1/incidents/{bank}/events", json=major).status_code == 200
+    return iid
 
 
 def test_every_route_is_listed(app):
@@ -162,7 +197,7 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token(app, signed_in, incide
     for path in ("/signin", "/signin/totp"):
         assert client.post(path, data={**data, "email": "x@example.org"}).status_code == 403
     with Session(app.state.engine) as s:
-        assert s.exec(select(func.count()).select_from(Incident)).one() == 1  # nothing was written
+        assert s.exec(select(func.count()).select_from(Incident)).one() == 3  # the fixture's: nothing was written
     # The session survived: the forms still work with the right token.
     assert client.get("/").status_code == 200
 

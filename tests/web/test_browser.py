@@ -291,3 +291,56 @@ def test_now_button_and_copy_as_text_in_a_real_browser(app, client, live_server,
     nature.locator("button.copy").click()
     assert page.evaluate("navigator.clipboard.readText()") == "Bestanden versleuteld op de fileservers"
     context.close()
+
+
+def test_the_first_tab_reaches_the_skip_link_and_no_request_is_a_404(app, live_server, browser):
+    """Issue 17 §7: the skip link is the first stop of the keyboard and takes it to the content (on a page without
+    an autofocused field: the sign-in form starts in its e-mail field on purpose); an unknown address is the HTML
+    not-found page; the sign-in page, its favicon included, loads without a single 404."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    answer = page.goto(live_server + "/no/such/page")
+    assert answer.status == 404 and page.locator("h1").inner_text() == "Niet gevonden"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["skip-link", "Naar de inhoud"]
+    box = page.locator("a.skip-link").bounding_box()
+    assert box is not None and box["y"] >= 0  # shown while focused, not left off-screen
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#content")
+    assert page.evaluate("() => document.activeElement.id") == "content"
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(live_server + "/signin")
+    page.wait_for_load_state("networkidle")
+    assert page.goto(live_server + "/favicon.ico").status == 200
+    assert missing == []
+    context.close()
+
+
+def test_the_record_pages_fit_a_phone(app, client, live_server, browser):
+    """The register, the filed reports, the audit trail and the calendar page at 390 px: no horizontal scrolling
+    (issue 17 §7); their tables become one block per row."""
+    from tests.web.conftest import PASSWORD as USER_PASSWORD
+    from tests.web.conftest import add_user
+    from tests.web.test_records_pages import _breach_with_a_filing
+
+    iid = _breach_with_a_filing(client)
+    secret = add_user(app, "olga@zrl.example", "officer", totp=True)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(live_server + "/signin")
+    page.fill("#email", "olga@zrl.example")
+    page.fill("#password", USER_PASSWORD)
+    page.click("button.primary")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button.primary")
+    for path in ("/register/breaches", "/ledger", f"/incidents/{iid}/submissions", f"/incidents/{iid}/audit"):
+        page.goto(live_server + path)
+        assert page.locator("table.stack tbody tr").count() >= 1, path
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, path
+    page.goto(live_server + "/account/calendar")
+    page.click("button.primary")
+    assert page.locator("#calendar-feed").is_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -1,0 +1,73 @@
+"""The pages' words for the records (breach register, filed reports, audit trail, calendar subscription, the
+skip link) and the application's own audit events by name; merged into the catalogue of notifier/web/i18n.py."""
+# ruff: noqa: E501 (one pair of sentences per line reads best)
+
+RECORD_MESSAGES: dict[str, tuple[str, str]] = {
+    "skip_to_content": ("Naar de inhoud", "Skip to content"),
+    "breach_register": ("Register van datalekken", "Breach register"),
+    "breach_register_intro": (
+        "Elk datalek, gemeld of niet, met de beoordeling en de onderbouwing (AVG art. 33 lid 5). De CSV bevat alle kolommen.",
+        "Every personal data breach, notified or not, with the assessment and its reasoning (GDPR art. 33(5)). The CSV holds every column.",
+    ),
+    "download_csv": ("Download als CSV", "Download as CSV"),
+    "register_aware_at": ("Bekend sinds", "Aware since"),
+    "register_risk": ("Risico", "Risk"),
+    "register_notified": ("Gemeld", "Notified"),
+    "register_reference": ("Kenmerk", "Reference"),
+    "register_late": ("te laat", "late"),
+    "register_due": ("uiterlijk", "due"),
+    "register_empty": ("Nog geen datalekken geregistreerd.", "No breaches registered yet."),
+    "filed_reports": ("Ingediende meldingen", "Filed reports"),
+    "filed_reports_intro": (
+        "Wat is ingediend, precies zoals het is ingediend (tekst, ontvangers, kenmerk), met een controle op de hash.",
+        "What was filed, exactly as filed (text, recipients, reference), with a check of its hash.",
+    ),
+    "filed_reports_empty": ("Nog niets ingediend.", "Nothing filed yet."),
+    "report": ("Melding", "Report"),
+    "filed_at": ("Ingediend op", "Filed at"),
+    "filed_intact": ("Ongewijzigd", "Unchanged"),
+    "audit_export": ("Exporteren", "Export"),
+    "audit_details": ("Details", "Details"),
+    "audit_stage": ("Melding", "Report"),
+    "audit_older": ("Oudere", "Older"),
+    "audit_full": ("Volledig logboek", "Full audit trail"),
+    "audit_filed": ("{stage} ingediend", "{stage} filed"),
+    "audit_incident_state": ("Incident", "Incident"),
+    "calendar_title": ("Agenda-abonnement", "Calendar subscription"),
+    "calendar_intro": (
+        "Alle open termijnen van uw organisatie in uw agenda (Outlook, Google Agenda, Apple Agenda). Iedereen met het adres kan de termijnen lezen: deel het alleen met wie ze moet zien.",
+        "Every open deadline of your organisation in your calendar (Outlook, Google Calendar, Apple Calendar). Anyone with the address can read the deadlines: share it only with those who should see them.",
+    ),
+    "calendar_webcal": (
+        'Abonneren: open de webcal-link (uw agenda-app vraagt of u wilt abonneren), of plak het adres bij "Agenda toevoegen via internet/URL". De agenda haalt wijzigingen zelf op.',
+        'To subscribe: open the webcal link (your calendar app asks whether to subscribe), or paste the address under "Add calendar from internet/URL". The calendar fetches changes itself.',
+    ),
+    "calendar_show": ("Agenda-adres tonen", "Show the calendar address"),
+    "calendar_rotate": ("Nieuw adres (het oude werkt dan niet meer)", "New address (the old one stops working)"),
+    "calendar_shown_once": (
+        "Het adres wordt alleen nu getoond; kopieer het naar uw agenda.",
+        "The address is shown only now; copy it into your calendar.",
+    ),
+    "calendar_rotated": (
+        "Er is een nieuw adres gemaakt; abonnementen op het oude werken niet meer.",
+        "A new address was made; subscriptions to the old one no longer work.",
+    ),
+    "calendar_subscribe": ("Abonneren in uw agenda-app (webcal)", "Subscribe in your calendar app (webcal)"),
+    "audit_event:incident.created": ("Incident vastgelegd", "Incident logged"),
+    "audit_event:incident.facts_updated": ("Feiten bijgewerkt", "Facts updated"),
+    "audit_event:incident.merged": ("Samengevoegd met een ander incident", "Merged into another incident"),
+    "audit_event:incident.merge_received": (
+        "Ander incident hierin samengevoegd",
+        "Another incident merged into this one",
+    ),
+    "audit_event:incident.split": ("Incident gesplitst", "Incident split"),
+    "audit_event:incident.resolved": ("Incident opgelost", "Incident resolved"),
+    "audit_event:incident.closed": ("Incident afgesloten", "Incident closed"),
+    "audit_event:incident.reopened": ("Incident heropend", "Incident reopened"),
+    "audit_event:assessment.recorded": ("Beoordeling vastgelegd", "Assessment recorded"),
+    "audit_event:assessment.confirmed": ("Beoordeling bevestigd", "Assessment confirmed"),
+    "audit_event:processor.linked": ("Verwerker gekoppeld", "Processor linked"),
+    "audit_event:processor.answered": ("Verwerker heeft geantwoord", "Processor answered"),
+    "audit_event:processor.escalated": ("Verzoek aan verwerker opgeschaald", "Request to processor escalated"),
+    "audit_event:reminder.no_recipient": ("Herinnering zonder ontvanger", "Reminder without a recipient"),
+}
