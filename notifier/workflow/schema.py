@@ -96,7 +96,8 @@ class EventDef(Strict):
     # The party that makes the request (recipients.parties); recorded as requester with the event's reference.
     request_from: str | None = None
     # Declaration keys this event replaces, with the track's reasoning (a revised assessment). The anchor
-    # "revised:<key>" is the moment the key last changed value through such an event.
+    # "revised:<key>" is the moment the key last changed value through such an event, or the track's awareness when
+    # the declaring event set it and no revision changed it since.
     revises: list[str] = Field(default_factory=list)
     # A stage this event settles without a filing (an art. 34(3) exception): it is no longer owed; the event's
     # fields are kept in the declaration under the event's name, and the assessment's reasoning stays.

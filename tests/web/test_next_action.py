@@ -1,0 +1,74 @@
+"""The officer under deadline pressure (issue 17, section 1): the next action first on the incident page, every duty
+(the art. 34 communication too) on the dashboard, in the reminders and in the calendar, and a clear answer to every
+form."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+from freezegun import freeze_time
+from sqlmodel import Session, select
+
+from notifier.reminders.models import ReminderStep
+from tests.conftest import deadline, new_incident, post_event, put_organisation
+
+T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Amsterdam
+SUBJECTS = "data_subject_communication"
+
+
+def high_risk_breach(client, *, significant: bool = False) -> dict:
+    """A breach assessed as high risk from the start (no revision): the art. 34 communication is owed at once."""
+    with freeze_time(T0):
+        put_organisation(client)
+        incident = new_incident(client)
+        if significant:
+            post_event(client, incident["id"], type="cbw.significant", aware_at=T0.isoformat(), reasoning="EPD down")
+        return post_event(
+            client, incident["id"], type="avg.breach", aware_at=T0.isoformat(), risk="high", reasoning="EPD-export"
+        )
+
+
+# --- the art. 34 communication is a duty like every other ------------------------------------------------------
+
+
+def test_a_breach_declared_high_risk_has_the_communication_as_a_target_deadline(client):
+    incident = high_risk_breach(client)
+    communication = deadline(incident, "avg", SUBJECTS)
+    # "Without undue delay", planned against the organisation's target (72 h) from the assessment at awareness.
+    assert communication["due"] == "2026-11-19T09:00:00+01:00"
+    assert communication["target"] is True and communication["status"] == "open"
+
+
+def test_the_communication_has_a_chip_on_the_dashboard(client, signed_in):
+    incident = high_risk_breach(client)
+    web, _ = signed_in("officer")
+    page = web.get("/")
+    card = re.search(rf'data-incident="{incident["id"]}">(.*?)</li>', page.text, re.S)
+    assert card, page.text
+    chips = re.findall(r'<span class="chip[^"]*"[^>]*>([^<]+)</span>', card.group(1))
+    assert any("Communication to data subjects" in chip for chip in chips), chips
+
+
+def test_the_communication_has_reminder_steps(client, app):
+    incident = high_risk_breach(client)
+    with Session(app.state.engine) as session:
+        planned = session.exec(
+            select(ReminderStep).where(ReminderStep.incident_id == incident["id"], ReminderStep.stage == SUBJECTS)
+        ).all()
+    keys = {step.step_key for step in planned}
+    assert {"before:12h", "at"} <= keys, keys
+    at = next(step for step in planned if step.step_key == "at")
+    assert at.due_at.replace(tzinfo=UTC) == T0 + timedelta(hours=72)
+
+
+def test_the_communication_is_one_calendar_event_at_its_target(client, app):
+    incident = high_risk_breach(client)
+    with freeze_time(T0):
+        url = client.get("/api/v1/calendar/token").json()["url"]
+        body = client.get("/calendar/" + url.split("/calendar/", 1)[1], headers={"Authorization": ""}).content
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    found = [e for e in events if str(e["SUMMARY"]).startswith("Mededeling aan betrokkenen")]
+    assert len(found) == 1, [str(e["SUMMARY"]) for e in events]
+    assert found[0]["DTSTART"].dt == T0 + timedelta(hours=72)
+    assert "streefdatum" in str(found[0]["SUMMARY"])  # a target, not a legal deadline
+    assert f"#{incident['id']}" in str(found[0]["SUMMARY"])
