@@ -122,6 +122,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "account": ("Mijn account", "My account"),
     "open_incidents": ("Open incidenten", "Open incidents"),
     "next_deadline": ("Eerstvolgende termijn", "Next deadline"),
+    "next_action": ("Volgende actie", "Next action"),
+    "open_draft": ("Concept openen", "Open the draft"),
+    "other_actions": ("Andere acties", "Other actions"),
+    "other_actions_help": (
+        "Geen verplichting: acties die u na de melding kunt doen, zoals een aanvulling, correctie of intrekking.",
+        "Not a duty: actions you may take after notifying, such as a follow-up, a correction or a withdrawal.",
+    ),
     "recipient": ("Ontvanger", "Recipient"),
     "no_open_incidents": ("Geen open incidenten.", "No open incidents."),
     "board_counts": (

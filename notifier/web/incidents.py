@@ -251,6 +251,11 @@ class StageView:
     late: bool
     late_requires: list[str]
     export_url: str | None = None  # the stage's structured export (submissions/exports.py), if it has one
+    optional: bool = False  # an action the officer may take (the workflow's `optional`), not a duty
+
+    @property
+    def anchor(self) -> str:
+        return f"report-{self.regime}-{self.stage}"
 
 
 def _submittable(wf: Workflow, state: str) -> list[str]:
@@ -262,15 +267,18 @@ def _submittable(wf: Workflow, state: str) -> list[str]:
     return [s for s in wf.stages if s in allowed]
 
 
-def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str):
+def _stage_views(
+    session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str
+) -> list[StageView]:
+    """The report cards of every track, what is due first first (over all regimes: the 24 h early warning before
+    the 72 h AP notification); stages without a deadline, and the optional actions, after them."""
     tracks = {tr.regime: tr for tr in incidents.tracks(session, incident.id)}
     now = clock.now()
     conditions = organisation.conditions(organisation.get(session))
-    out: dict[str, list[StageView]] = {}
+    views_: list[StageView] = []
     for regime, wf in ctx.registry.workflows.items():
         track = tracks.get(regime)
         state = track.state if track else wf.track.initial
-        views_: list[StageView] = []
         declaration = track.declaration if track else {}
         for stage in _submittable(wf, state):
             pending = [r for r in rows if r.regime == regime and r.stage == stage and r.submitted_at is None]
@@ -298,12 +306,21 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     export_url=f"/incidents/{incident.id}/reports/{regime}/{stage}.json"
                     if exports.hook(ctx.registry, regime, stage)
                     else None,
+                    optional=wf.stages[stage].optional,
                 )
             )
-        # What is due first comes first; stages without a deadline (follow-ups, corrections) after them.
-        views_.sort(key=lambda v: (v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now))
-        out[regime] = views_
-    return out
+    # A stable sort: between equal due times, and among the stages without one, the regimes' and stages' order.
+    views_.sort(
+        key=lambda v: (v.optional, v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now)
+    )
+    return views_
+
+
+def _next_card(views_: list[StageView], next_row: board.DeadlineRow | None) -> StageView | None:
+    """The report card of the earliest unfiled deadline: the next action's draft, recipients and confirm form."""
+    if next_row is None:
+        return None
+    return next((v for v in views_ if v.deadline is next_row), None)
 
 
 def _processor_links(session: Session, incident_id: int) -> list[dict]:
@@ -346,6 +363,8 @@ def incident_page(
     values = values or {}
     if "facts" in values:
         fact_values = values["facts"]
+    next_row = board.next_due(rows)
+    reports = _stage_views(session, ctx, incident, rows, lang)
     return render(
         request,
         "incident.html.j2",
@@ -353,9 +372,10 @@ def incident_page(
         incident=incident,
         out=out,
         rows=rows,
-        next=board.next_due(rows),
+        next=next_row,
+        next_card=_next_card(reports, next_row),
         timeline=board.timeline(session, ctx.registry, incident, rows, now, lang, zone),
-        stages=_stage_views(session, ctx, incident, rows, lang),
+        reports=reports,
         workflows=ctx.registry.workflows,
         tracks={tr.regime: tr for tr in out.tracks},
         allowed=allowed,

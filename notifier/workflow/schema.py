@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from notifier.i18n import pick
 from notifier.organisation.roles import ContactRole
@@ -220,6 +220,15 @@ class StageDef(Strict):
     # The kind of structured report the regime's export hook builds for this stage (DORA: the schema's
     # incidentSubmission); None: the stage has no export.
     export: str | None = None
+    # An action the officer may take, not a duty the law sets (a follow-up, correction or withdrawal of a filed
+    # notification): it has no deadline, and the incident page offers it apart from the reports that are owed.
+    optional: bool = False
+
+    @model_validator(mode="after")
+    def _optional_is_never_due(self) -> "StageDef":
+        if self.optional and (self.due is not None or self.requested or self.waits_for is not None):
+            raise ValueError("an optional stage is not owed: it can have no due, requested or waits_for")
+        return self
 
     def variant_for(self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None) -> Variant | None:
         """The first variant whose organisation conditions (and declared values) hold, if any."""

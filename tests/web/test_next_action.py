@@ -9,8 +9,10 @@ import icalendar
 from freezegun import freeze_time
 from sqlmodel import Session, select
 
+from notifier import clock
 from notifier.reminders.models import ReminderStep
 from tests.conftest import deadline, new_incident, post_event, put_organisation
+from tests.web.test_avg_forms import set_language
 
 T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Amsterdam
 SUBJECTS = "data_subject_communication"
@@ -72,3 +74,67 @@ def test_the_communication_is_one_calendar_event_at_its_target(client, app):
     assert found[0]["DTSTART"].dt == T0 + timedelta(hours=72)
     assert "streefdatum" in str(found[0]["SUMMARY"])  # a target, not a legal deadline
     assert f"#{incident['id']}" in str(found[0]["SUMMARY"])
+
+
+# --- the incident page: the next action first ------------------------------------------------------------------
+
+
+def hours_ago(hours: float) -> str:
+    return (clock.now() - timedelta(hours=hours)).isoformat()
+
+
+def both_tracks(client) -> int:
+    """A significant incident that is also a high-risk breach, both known for an hour."""
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    post_event(client, iid, type="avg.breach", aware_at=hours_ago(1), risk="high", reasoning="EPD-export")
+    post_event(client, iid, type="cbw.significant", aware_at=hours_ago(1), reasoning="EPD down")
+    return iid
+
+
+def card_ids(html: str) -> list[str]:
+    return re.findall(r'<article class="card report[^"]*" id="(report-[^"]+)"', html)
+
+
+def test_the_next_action_block_names_the_earliest_duty_its_recipients_and_its_forms(client, signed_in):
+    iid = both_tracks(client)
+    web, _ = signed_in("officer")
+    page = web.get(f"/incidents/{iid}")
+    box = re.search(r'<div class="next-box" id="next-action"[^>]*>(.*?)\n  </div>', page.text, re.S)
+    assert box, page.text
+    block = box.group(1)
+    assert "Next action" in block and "Early warning" in block
+    assert 'class="countdown big" data-due=' in block
+    assert "Z-CERT" in block or "NCSC" in block, block  # the recipient, with its channel in brackets
+    assert re.search(r"<strong>[^<]+</strong> <span class=\"help\">\([^)]+\)</span>", block)
+    assert 'href="#report-cbw-early_warning"' in block
+    assert 'href="#confirm-report-cbw-early_warning"' in block
+    assert 'id="confirm-report-cbw-early_warning"' in page.text  # the link's target exists
+    assert page.text.count('class="next-box"') == 1
+
+
+def test_report_cards_are_ordered_by_due_time_over_all_regimes(client, signed_in):
+    iid = both_tracks(client)
+    web, _ = signed_in("officer")
+    ids = card_ids(web.get(f"/incidents/{iid}").text)
+    # The 24 h early warning before the 72 h AP notification, although the AVG track was declared first.
+    assert ids == ["report-cbw-early_warning", "report-avg-ap_notification", "report-avg-data_subject_communication"]
+
+
+def test_optional_actions_are_folded_under_other_actions_without_missing_boxes(app, client, signed_in):
+    iid = both_tracks(client)
+    post_event(client, iid, type="avg.submitted", stage="ap_notification", submitted_at=hours_ago(0.5))
+    web, _ = signed_in("officer")
+    page = web.get(f"/incidents/{iid}").text
+    folded = re.search(r'<details class="other-actions" id="other-actions" >(.*?)\n</details>', page, re.S)
+    assert folded, page
+    inside = folded.group(1)
+    assert "<summary>Other actions</summary>" in inside
+    for stage in ("follow_up", "correction", "withdrawal"):
+        assert f'id="report-avg-{stage}"' in inside
+    assert 'class="missing"' not in inside  # not an obligation: no orange "missing" box
+    duties = page.split('<details class="other-actions"')[0]
+    assert 'id="report-avg-follow_up"' not in duties and 'id="report-cbw-early_warning"' in duties
+    set_language(app, "nl")
+    page = web.get(f"/incidents/{iid}").text
+    assert "<summary>Andere acties</summary>" in page and "Volgende actie" in page

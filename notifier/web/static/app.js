@@ -35,6 +35,13 @@
   document.querySelectorAll('a[href="#facts"]').forEach(function (a) {
     a.addEventListener("click", function () { var d = document.querySelector("#facts details"); if (d) d.open = true; });
   });
+  // The next action's links go to a draft or a form folded in a <details>: unfold it (and what holds it).
+  document.querySelectorAll("a[data-open]").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var d = document.getElementById(a.getAttribute("data-open"));
+      for (; d; d = d.parentElement) { if (d.tagName === "DETAILS") d.open = true; }
+    });
+  });
   document.querySelectorAll("[data-show-when]").forEach(function (el) {
     var parts = el.getAttribute("data-show-when").split("="), sel = document.querySelectorAll("[name='" + parts[0] + "']");
     function upd() {
