@@ -10,8 +10,10 @@ from notifier.accounts.passwords import actor
 from notifier.assessment import service as assessment
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
+from notifier.web import flash
 from notifier.web.auth import FormDep, OfficerDep
 from notifier.web.forms import WHOLE, FormErrors, form_number, parse_local, say, validation_errors
+from notifier.web.i18n import t
 from notifier.web.incidents import REFUSALS, refused
 from notifier.web.render import see_other
 
@@ -77,6 +79,7 @@ def record(
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
+    flash.put(request, t("done_assessment", viewer.lang))
     return see_other(f"/incidents/{incident_id}#assistant-{chosen.regime}")
 
 
@@ -111,4 +114,5 @@ def confirm(
         )
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
+    flash.put(request, t("done_assessment_confirmed", viewer.lang))
     return see_other(f"/incidents/{incident_id}")

@@ -30,7 +30,7 @@ from notifier.processors.models import IncidentProcessor, Processor, ProcessorAn
 from notifier.products import service as product_register
 from notifier.submissions import completeness, exports, facts, ledger
 from notifier.submissions.present import load_labels
-from notifier.web import board, event_forms
+from notifier.web import board, event_forms, flash
 from notifier.web.assistant_panel import state as assistant_state
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
 from notifier.web.forms import (
@@ -214,6 +214,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
             declaring = None  # the workflow whose event a refusal below is about
             for declaring, ev in events:  # noqa: B007 (read after the loop when an event is refused)
                 lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
+            flash.put(request, t("done_incident", viewer.lang).format(id=incident.id))
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
@@ -364,6 +365,7 @@ def incident_page(
     if "facts" in values:
         fact_values = values["facts"]
     next_row = board.next_due(rows)
+    fact_fields = _fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident))
     reports = _stage_views(session, ctx, incident, rows, lang)
     return render(
         request,
@@ -391,8 +393,9 @@ def incident_page(
             for tr in out.tracks
             if tr.regime in ctx.registry.workflows
         },
-        fact_fields=_fact_fields(ctx, lang, asked=_asked(ctx, out.tracks), regimes=facts.regimes_of(session, incident)),
+        fact_fields=fact_fields,
         fact_values=fact_values,
+        fact_labels={field.name: field.label for field in fact_fields},
         filed=ledger.entries(session, incident.id),
         audit=audit,
         processor_links=_processor_links(session, incident.id),
@@ -454,7 +457,7 @@ def show(incident_id: int, request: Request, session: SessionDep, ctx: ContextDe
         incident = incidents.get(session, incident_id)
     except NotFound:
         return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
-    return incident_page(request, session, ctx, viewer, incident)
+    return incident_page(request, session, ctx, viewer, incident, notice=flash.take(request))
 
 
 @router.get("/incidents/{incident_id}/reports/{regime}/{stage}.json")
@@ -487,6 +490,7 @@ def save_facts(
         return incident_page(
             request, session, ctx, viewer, incident, errors={"facts": errs}, values={"facts": form}, status_code=422
         )
+    flash.put(request, t("done_facts", viewer.lang).format(n=len(changes)))
     return see_other(f"/incidents/{incident_id}#facts")
 
 
@@ -520,7 +524,27 @@ def post_event(
         lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
+    flash.put(request, done(ctx, event_type, form, viewer.lang))
     return see_other(f"/incidents/{incident_id}")
+
+
+def done(ctx: Any, event_type: str, form: dict[str, str], lang: str) -> str:
+    """The confirmation of a recorded event: what was recorded, by the workflow's words; a filing with its
+    reference, so the officer sees what the record will show."""
+    regime, _, name = event_type.partition(".")
+    wf = ctx.registry.get(regime)
+    if wf is None:
+        return t("done_event", lang).format(what=t("resolve", lang) if event_type == "incident.resolved" else name)
+    event = wf.track.events.get(name)
+    if event is not None and event.submission:
+        stage = wf.stages.get(form.get("stage", ""))
+        title = stage.title.get(lang) if stage else form.get("stage", "")
+        reference = (form.get("reference") or "").strip()
+        if reference:
+            return t("done_submitted", lang).format(stage=title, reference=reference)
+        return t("done_submitted_no_reference", lang).format(stage=title)
+    label = event.label.get(lang) if event is not None and event.label else name
+    return t("done_event", lang).format(what=label)
 
 
 def _check_acknowledged(session: Session, ctx: Any, incident: Incident, regime: str, form: dict, lang: str) -> None:
@@ -558,4 +582,5 @@ def link_processor(
         )
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
+    flash.put(request, t("done_processor", viewer.lang).format(name=processor.name))
     return see_other(f"/incidents/{incident_id}#processors")

@@ -4,6 +4,7 @@ form."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 from freezegun import freeze_time
@@ -11,11 +12,13 @@ from sqlmodel import Session, select
 
 from notifier import clock
 from notifier.reminders.models import ReminderStep
+from notifier.web.forms import local_input
 from tests.conftest import deadline, new_incident, post_event, put_organisation
 from tests.web.test_avg_forms import set_language
 
 T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Amsterdam
 SUBJECTS = "data_subject_communication"
+ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def high_risk_breach(client, *, significant: bool = False) -> dict:
@@ -138,3 +141,61 @@ def test_optional_actions_are_folded_under_other_actions_without_missing_boxes(a
     set_language(app, "nl")
     page = web.get(f"/incidents/{iid}").text
     assert "<summary>Andere acties</summary>" in page and "Volgende actie" in page
+
+
+# --- a clear answer to every form ------------------------------------------------------------------------------
+
+
+def test_a_confirmed_submission_redirects_and_says_so_with_its_reference(app, client, signed_in):
+    iid = both_tracks(client)
+    web, token = signed_in("officer")
+    form = {
+        "csrf_token": token,
+        "type": "cbw.submitted",
+        "stage": "early_warning",
+        "submitted_at": local_input(clock.now() - timedelta(minutes=5), ZONE),
+        "reference": "NCSC-2026-0042",
+        "language": "en",
+        "ack_missing": "yes",
+    }
+    answer = web.post(f"/incidents/{iid}/events", data=form, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == f"/incidents/{iid}"
+    page = web.get(f"/incidents/{iid}").text
+    flash = re.search(r'<p class="notice success" role="status" id="flash">([^<]+)</p>', page)
+    assert flash and "Early warning" in flash.group(1) and "NCSC-2026-0042" in flash.group(1), page
+    assert 'id="flash"' not in web.get(f"/incidents/{iid}").text  # shown once
+    set_language(app, "nl")
+    post_event(client, iid, type="avg.submitted", stage="ap_notification", submitted_at=hours_ago(0.1))
+    facts = web.post(f"/incidents/{iid}/facts", data={"csrf_token": token, "fact_nature": "Versleuteld EPD"})
+    assert facts.status_code == 200 and "Feiten opgeslagen" in facts.text
+
+
+def test_a_refused_form_starts_with_an_error_summary_linking_to_its_fields(app, client, signed_in):
+    iid = both_tracks(client)
+    web, token = signed_in("officer")
+    form = {
+        "csrf_token": token,
+        "type": "cbw.submitted",
+        "stage": "early_warning",
+        "submitted_at": "",
+        "ack_missing": "yes",
+    }
+    page = web.post(f"/incidents/{iid}/events", data=form)
+    assert page.status_code == 422
+    refused = re.search(r'data-form="cbw.submitted:early_warning">(.*?)</form>', page.text, re.S)
+    assert refused, page.text
+    summary = re.search(
+        r'<div class="error-summary" role="alert" tabindex="-1" data-error-summary>(.*?)</div>', refused.group(1), re.S
+    )
+    assert summary, refused.group(1)
+    assert refused.group(1).index("error-summary") < refused.group(1).index('name="submitted_at"')
+    links = dict(re.findall(r'<a href="#([^"]+)" data-field="[^"]+">([^<]+)</a>', summary.group(1)))
+    assert "submitted_at-error" in links and links["submitted_at-error"].startswith("Submitted at: ")
+    assert 'id="submitted_at-error"' in refused.group(1)  # the link's target is in the refused form
+    assert page.text.count("data-error-summary") == 1
+    set_language(app, "nl")
+    page = web.post(f"/incidents/{iid}/facts", data={"csrf_token": token, "fact_subjects_min": "veel"})
+    assert page.status_code == 422
+    summary = re.search(r"data-error-summary>(.*?)</div>", page.text, re.S)
+    assert summary and "Het formulier is niet opgeslagen" in summary.group(1)
+    assert 'href="#fact_subjects_min-error"' in summary.group(1)
