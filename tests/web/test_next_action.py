@@ -4,9 +4,12 @@ form."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pyotp
+import pytest
 from freezegun import freeze_time
 from sqlmodel import Session, select
 
@@ -14,11 +17,15 @@ from notifier import clock
 from notifier.reminders.models import ReminderStep
 from notifier.web.forms import local_input
 from tests.conftest import deadline, new_incident, post_event, put_organisation
+from tests.web.conftest import PASSWORD, add_user
 from tests.web.test_avg_forms import set_language
 
 T0 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Amsterdam
 SUBJECTS = "data_subject_communication"
 ZONE = ZoneInfo("Europe/Amsterdam")
+# As tests/web/test_browser.py drives it (not imported from there: that module skips itself without Playwright).
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 
 
 def high_risk_breach(client, *, significant: bool = False) -> dict:
@@ -199,3 +206,42 @@ def test_a_refused_form_starts_with_an_error_summary_linking_to_its_fields(app, 
     summary = re.search(r"data-error-summary>(.*?)</div>", page.text, re.S)
     assert summary and "Het formulier is niet opgeslagen" in summary.group(1)
     assert 'href="#fact_subjects_min-error"' in summary.group(1)
+
+
+def test_in_a_browser_the_next_action_opens_its_form_and_a_refusal_focuses_the_summary(app, client, live_server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium package is not installed")
+    iid = both_tracks(client)
+    secret = add_user(app, "officer@zrl.example", "officer", totp=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(locale="en-GB").new_page()
+        page.goto(live_server + "/signin")
+        page.fill("#email", "officer@zrl.example")
+        page.fill("#password", PASSWORD)
+        page.click("button.primary")
+        page.fill("#code", pyotp.TOTP(secret).now())
+        page.click("button.primary")
+        page.goto(f"{live_server}/incidents/{iid}")
+        page.click("#next-action a[data-open^='confirm-']")
+        assert page.locator("#confirm-report-cbw-early_warning").get_attribute("open") is not None
+        form = page.locator('form[data-form="cbw.submitted:early_warning"]')
+        # Past the browser's own check of the required field, to see the server's refusal.
+        form.locator("#submitted_at").evaluate("el => { el.removeAttribute('required'); el.value = ''; }")
+        if form.locator("input[name=ack_missing]").count():
+            form.locator("input[name=ack_missing]").check()
+        form.locator("button.primary").click()
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+        summary = page.locator("[data-error-summary]")
+        assert summary.is_visible() and "Submitted at" in summary.inner_text()
+        summary.locator("a[data-field='submitted_at']").click()
+        assert page.evaluate("document.activeElement.name") == "submitted_at"
+        form = page.locator('form[data-form="cbw.submitted:early_warning"]')
+        form.locator("#submitted_at").fill(local_input(clock.now() - timedelta(minutes=2), ZONE))
+        form.locator("#reference").fill("NCSC-2026-0042")
+        form.locator("button.primary").click()
+        assert page.url == f"{live_server}/incidents/{iid}"
+        assert "NCSC-2026-0042" in page.locator("#flash").inner_text()
+        browser.close()
