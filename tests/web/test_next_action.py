@@ -245,3 +245,17 @@ def test_in_a_browser_the_next_action_opens_its_form_and_a_refusal_focuses_the_s
         assert page.url == f"{live_server}/incidents/{iid}"
         assert "NCSC-2026-0042" in page.locator("#flash").inner_text()
         browser.close()
+
+
+def test_a_refused_assessment_starts_with_the_summary_naming_the_question(client, signed_in):
+    put_organisation(client)
+    incident = new_incident(client)
+    web, token = signed_in("officer")
+    data = {"csrf_token": token, "q_financial_loss_expected_eur": "veel", "q_death_possible": "yes"}
+    page = web.post(f"/incidents/{incident['id']}/assessment", data=data)
+    assert page.status_code == 422
+    summary = re.search(r"data-error-summary>(.*?)</div>", page.text, re.S)
+    assert summary, page.text
+    link = re.search(r'<a href="#q_financial_loss_expected_eur-error"[^>]*>([^<]+)</a>', summary.group(1))
+    assert link and "Enter a number." in link.group(1)
+    assert not link.group(1).startswith("q_")  # the question's words, not its code
