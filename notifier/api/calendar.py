@@ -13,12 +13,11 @@ from notifier.calendar.models import CalendarToken, PortfolioCalendarToken
 from notifier.deadlines.models import Deadline
 from notifier.deadlines.rules import UNFILED
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
-from notifier.incidents.models import Incident, Submission, Track
+from notifier.incidents.models import Incident
 
 api_router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 feed_router = APIRouter(tags=["calendar"])
 OPEN = UNFILED
-SUBJECTS = "data_subject_communication"
 
 
 def _urls(request: Request, token: str) -> dict:
@@ -62,7 +61,8 @@ def installation_id(session: Session) -> str:
 
 
 FLAG = {"nl": " (voorlopig)", "en": " (provisional)"}
-WITHOUT_DELAY = {"nl": "zonder onnodige vertraging", "en": "without undue delay"}
+# An organisation's own target ("without undue delay", AVG art. 34), not a legal deadline.
+TARGET = {"nl": " (streefdatum)", "en": " (target)"}
 
 
 def _text(value, lang: str) -> str:  # noqa: ANN001
@@ -89,6 +89,8 @@ def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> R
         title = _text(stage.title, lang) if stage else deadline.stage
         regime = _text(workflow.title, lang) if workflow else deadline.regime
         flag = FLAG[lang] if deadline.provisional else ""
+        if workflow is not None and workflow.is_target(deadline.stage, deadline.sequence):
+            flag += TARGET[lang]
         events.append(
             Event(
                 uid=f"deadline-{deadline.incident_id}-{deadline.regime}-{deadline.stage}-{deadline.sequence}{suffix}",
@@ -98,53 +100,10 @@ def _feed(request: Request, session: Session, ctx, incident_id: int | None) -> R
                 url=f"{base}/incidents/{incident.id}",
             )
         )
-    events += _subject_communications(session, registry, lang, base, suffix, incident_id)
     events.sort(key=lambda e: e.start)
     name = "meldplicht" if incident_id is None else f"meldplicht #{incident_id}"
     body = calendar(name, events, stamp=clock.now())
     return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "no-store"})
-
-
-def _subject_communications(session: Session, registry, lang: str, base: str, suffix: str, incident_id) -> list[Event]:  # noqa: ANN001
-    """The communication to data subjects (AVG art. 34) has no deadline row: it is owed "without undue delay" once
-    the breach is declared high-risk, so it is shown from the awareness time until it is filed. Any regime with
-    such a stage gets it, while its track is in a state from which the stage can be filed."""
-    events = []
-    for workflow in registry.ordered:
-        stage = workflow.stages.get(SUBJECTS)
-        if stage is None:
-            continue
-        fileable = sorted(
-            {
-                state
-                for tr in workflow.track.transitions
-                if workflow.track.events[tr.event].submission and SUBJECTS in tr.when.get("stage", [])
-                for state in tr.from_
-            }
-        )
-        query = (
-            select(Track, Incident)
-            .join(Incident, Incident.id == Track.incident_id)
-            .where(Track.regime == workflow.regime, Track.state.in_(fileable), Track.aware_at.is_not(None))
-        )
-        if incident_id is not None:
-            query = query.where(Track.incident_id == incident_id)
-        filed = select(Submission.incident_id).where(Submission.regime == workflow.regime, Submission.stage == SUBJECTS)
-        query = query.where(Track.incident_id.not_in(filed))
-        title = _text(stage.title, lang)
-        for track, incident in session.exec(query).all():
-            if (track.declaration or {}).get("risk") != "high":
-                continue
-            events.append(
-                Event(
-                    uid=f"subjects-{incident.id}-{workflow.regime}-{SUBJECTS}{suffix}",
-                    start=track.aware_at,
-                    summary=f"{title} ({WITHOUT_DELAY[lang]}): #{incident.id} {incident.title}",
-                    description=f"{stage.legal_basis} ({_text(workflow.title, lang)})\n{base}/incidents/{incident.id}",
-                    url=f"{base}/incidents/{incident.id}",
-                )
-            )
-    return events
 
 
 @feed_router.get("/calendar/{token}.ics", include_in_schema=False)

@@ -35,7 +35,8 @@ class Anchors:
     requests: list[datetime] = field(default_factory=list)
     declaration: dict[str, Any] = field(default_factory=dict)
     conditions: dict[str, Any] = field(default_factory=dict)
-    # When a declaration key last changed value through a revision (anchor "revised:<key>").
+    # When a declaration key last changed value through a revision (anchor "revised:<key>"; a declared key never
+    # revised counts from aware_at).
     revised: dict[str, datetime] = field(default_factory=dict)
     # The requested due dates per stage; None: `requests` holds them for the regime's one requested stage.
     requests_by_stage: dict[str, list[datetime]] | None = None
@@ -130,7 +131,12 @@ class _Computer:
             return self.a.resolved_at, False
         kind, _, stage = name.partition(":")
         if kind == "revised":
-            return self.a.revised.get(stage), False
+            # A key the declaring event set and no revision changed since was assessed at awareness: a breach
+            # found high-risk from the start owes its communication from then, like one revised to high later.
+            revised = self.a.revised.get(stage)
+            if revised is None and self.a.declaration.get(stage) is not None:
+                revised = self.a.aware_at
+            return revised, False
         if kind == "at":
             return declared_time(self.a.declaration.get(stage)), False
         if kind == "submitted":

@@ -10,6 +10,7 @@ from notifier.accounts.passwords import actor
 from notifier.assessment import service as assessment
 from notifier.errors import FieldProblem
 from notifier.incidents import service as incidents
+from notifier.web import flash
 from notifier.web.auth import FormDep, OfficerDep
 from notifier.web.forms import (
     UNREADABLE,
@@ -21,6 +22,7 @@ from notifier.web.forms import (
     say,
     validation_errors,
 )
+from notifier.web.i18n import t
 from notifier.web.incidents import REFUSALS, refused
 from notifier.web.render import see_other
 
@@ -86,6 +88,7 @@ def record(
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
+    flash.put(request, t("done_assessment", viewer.lang))
     return see_other(f"/incidents/{incident_id}#assistant-{chosen.regime}")
 
 
@@ -122,4 +125,5 @@ def confirm(
         if isinstance(exc, FieldProblem) and exc.kind == "missing" and posted_empty(form, exc.field):
             exc = FieldProblem(exc.field, say(UNREADABLE, viewer.lang))  # the time was on the form: not read
         return refused(request, session, ctx, viewer, incident, key, form, exc, field=_field)
+    flash.put(request, t("done_assessment_confirmed", viewer.lang))
     return see_other(f"/incidents/{incident_id}")

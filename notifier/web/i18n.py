@@ -173,6 +173,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "account": ("Mijn account", "My account"),
     "open_incidents": ("Open incidenten", "Open incidents"),
     "next_deadline": ("Eerstvolgende termijn", "Next deadline"),
+    "next_action": ("Volgende actie", "Next action"),
+    "open_draft": ("Concept openen", "Open the draft"),
+    "other_actions": ("Andere acties", "Other actions"),
+    "done_incident": ("Incident #{id} is vastgelegd.", "Incident #{id} was logged."),
+    "done_facts": ("Feiten opgeslagen ({n} gewijzigd).", "Facts saved ({n} changed)."),
+    "done_event": ("Vastgelegd: {what}.", "Recorded: {what}."),
+    "done_submitted": (
+        "Indiening bevestigd: {stage}, kenmerk {reference}.",
+        "Submission confirmed: {stage}, reference {reference}.",
+    ),
+    "done_submitted_no_reference": (
+        "Indiening bevestigd: {stage} (zonder kenmerk van de ontvanger).",
+        "Submission confirmed: {stage} (no reference of the recipient given).",
+    ),
+    "done_processor": ("Verwerker {name} gekoppeld.", "Processor {name} linked."),
+    "done_assessment": ("Beoordeling berekend; bekijk het voorstel.", "Assessment worked out; see the proposal."),
+    "done_assessment_confirmed": ("Beoordeling vastgelegd.", "Assessment recorded."),
+    "error_summary": ("Het formulier is niet opgeslagen:", "The form was not saved:"),
+    "other_actions_help": (
+        "Geen verplichting: acties die u na de melding kunt doen, zoals een aanvulling, correctie of intrekking.",
+        "Not a duty: actions you may take after notifying, such as a follow-up, a correction or a withdrawal.",
+    ),
     "recipient": ("Ontvanger", "Recipient"),
     "no_open_incidents": ("Geen open incidenten.", "No open incidents."),
     "board_counts": (

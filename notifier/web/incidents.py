@@ -31,7 +31,7 @@ from notifier.processors import service as processors
 from notifier.products import service as product_register
 from notifier.submissions import completeness, exports, facts, ledger
 from notifier.submissions.present import load_labels
-from notifier.web import board, event_forms, processor_answers
+from notifier.web import board, event_forms, flash, processor_answers
 from notifier.web.assistant_panel import state as assistant_state
 from notifier.web.audit_words import describe as audit_line
 from notifier.web.auth import FormDep, OfficerDep, Viewer, ViewerDep
@@ -218,6 +218,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
             declaring = None  # the workflow whose event a refusal below is about
             for declaring, ev in events:  # noqa: B007 (read after the loop when an event is refused)
                 lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
+            flash.put(request, t("done_incident", viewer.lang).format(id=incident.id))
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
@@ -258,6 +259,11 @@ class StageView:
     export_url: str | None = None  # the stage's structured export (submissions/exports.py), if it has one
     # (url, recipient) of the recipients' web forms, for the report card's links
     forms: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    optional: bool = False  # an action the officer may take (the workflow's `optional`), not a duty
+
+    @property
+    def anchor(self) -> str:
+        return f"report-{self.regime}-{self.stage}"
 
 
 def _submittable(wf: Workflow, state: str) -> list[str]:
@@ -278,15 +284,18 @@ def _forms(recipients: list) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str):
+def _stage_views(
+    session: Session, ctx: Any, incident: Incident, rows: list[board.DeadlineRow], lang: str
+) -> list[StageView]:
+    """The report cards of every track, what is due first first (over all regimes: the 24 h early warning before
+    the 72 h AP notification); stages without a deadline, and the optional actions, after them."""
     tracks = {tr.regime: tr for tr in incidents.tracks(session, incident.id)}
     now = clock.now()
     conditions = organisation.conditions(organisation.get(session))
-    out: dict[str, list[StageView]] = {}
+    views_: list[StageView] = []
     for regime, wf in ctx.registry.workflows.items():
         track = tracks.get(regime)
         state = track.state if track else wf.track.initial
-        views_: list[StageView] = []
         declaration = track.declaration if track else {}
         for stage in _submittable(wf, state):
             pending = [r for r in rows if r.regime == regime and r.stage == stage and r.submitted_at is None]
@@ -323,12 +332,21 @@ def _stage_views(session: Session, ctx: Any, incident: Incident, rows: list[boar
                     if exports.hook(ctx.registry, regime, stage)
                     else None,
                     forms=_forms(c.recipients),
+                    optional=wf.stages[stage].optional,
                 )
             )
-        # What is due first comes first; stages without a deadline (follow-ups, corrections) after them.
-        views_.sort(key=lambda v: (v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now))
-        out[regime] = views_
-    return out
+    # A stable sort: between equal due times, and among the stages without one, the regimes' and stages' order.
+    views_.sort(
+        key=lambda v: (v.optional, v.deadline is None or v.deadline.due is None, v.deadline.due if v.deadline else now)
+    )
+    return views_
+
+
+def _next_card(views_: list[StageView], next_row: board.DeadlineRow | None) -> StageView | None:
+    """The report card of the earliest unfiled deadline: the next action's draft, recipients and confirm form."""
+    if next_row is None:
+        return None
+    return next((v for v in views_ if v.deadline is next_row), None)
 
 
 def _filled_at(ctx: Any, key: str) -> str:
@@ -376,6 +394,8 @@ def incident_page(
     facts_known = sum(1 for field in fact_fields if fact_values.get(field.name) not in (None, ""))
     if "facts" in values:
         fact_values = values["facts"]
+    next_row = board.next_due(rows)
+    reports = _stage_views(session, ctx, incident, rows, lang)
     return render(
         request,
         "incident.html.j2",
@@ -383,9 +403,10 @@ def incident_page(
         incident=incident,
         out=out,
         rows=rows,
-        next=board.next_due(rows),
+        next=next_row,
+        next_card=_next_card(reports, next_row),
         timeline=board.timeline(session, ctx.registry, incident, rows, now, lang, zone),
-        stages=_stage_views(session, ctx, incident, rows, lang),
+        reports=reports,
         workflows=ctx.registry.workflows,
         tracks={tr.regime: tr for tr in out.tracks},
         allowed=allowed,
@@ -409,6 +430,7 @@ def incident_page(
         fact_fields=fact_fields,
         fact_values=fact_values,
         facts_known=facts_known,
+        fact_labels={field.name: field.label for field in fact_fields},
         filed=ledger.entries(session, incident.id),
         field_label=lambda key: _field_label(ctx, key, lang),
         audit=[audit_line(record, ctx, zone, lang) for record in audit],
@@ -482,7 +504,7 @@ def show(incident_id: int, request: Request, session: SessionDep, ctx: ContextDe
         incident = incidents.get(session, incident_id)
     except NotFound:
         return render(request, "not_found.html.j2", viewer=viewer, status_code=404)
-    return incident_page(request, session, ctx, viewer, incident)
+    return incident_page(request, session, ctx, viewer, incident, notice=flash.take(request))
 
 
 @router.get("/incidents/{incident_id}/reports/{regime}/{stage}.json")
@@ -515,6 +537,7 @@ def save_facts(
         return incident_page(
             request, session, ctx, viewer, incident, errors={"facts": errs}, values={"facts": form}, status_code=422
         )
+    flash.put(request, t("done_facts", viewer.lang).format(n=len(changes)))
     return see_other(f"/incidents/{incident_id}#facts")
 
 
@@ -548,7 +571,27 @@ def post_event(
         lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor(viewer.user))
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
+    flash.put(request, done(ctx, event_type, form, viewer.lang))
     return see_other(f"/incidents/{incident_id}")
+
+
+def done(ctx: Any, event_type: str, form: dict[str, str], lang: str) -> str:
+    """The confirmation of a recorded event: what was recorded, by the workflow's words; a filing with its
+    reference, so the officer sees what the record will show."""
+    regime, _, name = event_type.partition(".")
+    wf = ctx.registry.get(regime)
+    if wf is None:
+        return t("done_event", lang).format(what=t("resolve", lang) if event_type == "incident.resolved" else name)
+    event = wf.track.events.get(name)
+    if event is not None and event.submission:
+        stage = wf.stages.get(form.get("stage", ""))
+        title = stage.title.get(lang) if stage else form.get("stage", "")
+        reference = (form.get("reference") or "").strip()
+        if reference:
+            return t("done_submitted", lang).format(stage=title, reference=reference)
+        return t("done_submitted_no_reference", lang).format(stage=title)
+    label = event.label.get(lang) if event is not None and event.label else name
+    return t("done_event", lang).format(what=label)
 
 
 def _check_acknowledged(session: Session, ctx: Any, incident: Incident, regime: str, form: dict, lang: str) -> None:
@@ -586,4 +629,5 @@ def link_processor(
         )
     except REFUSALS as exc:
         return refused(request, session, ctx, viewer, incident, key, form, exc)
+    flash.put(request, t("done_processor", viewer.lang).format(name=processor.name))
     return see_other(f"/incidents/{incident_id}#processors")

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from notifier.i18n import pick
 from notifier.organisation.roles import ContactRole
@@ -98,7 +98,8 @@ class EventDef(Strict):
     # The party that makes the request (recipients.parties); recorded as requester with the event's reference.
     request_from: str | None = None
     # Declaration keys this event replaces, with the track's reasoning (a revised assessment). The anchor
-    # "revised:<key>" is the moment the key last changed value through such an event.
+    # "revised:<key>" is the moment the key last changed value through such an event, or the track's awareness when
+    # the declaring event set it and no revision changed it since.
     revises: list[str] = Field(default_factory=list)
     # A stage this event settles without a filing (an art. 34(3) exception): it is no longer owed; the event's
     # fields are kept in the declaration under the event's name, and the assessment's reasoning stays.
@@ -221,6 +222,15 @@ class StageDef(Strict):
     # The kind of structured report the regime's export hook builds for this stage (DORA: the schema's
     # incidentSubmission); None: the stage has no export.
     export: str | None = None
+    # An action the officer may take, not a duty the law sets (a follow-up, correction or withdrawal of a filed
+    # notification): it has no deadline, and the incident page offers it apart from the reports that are owed.
+    optional: bool = False
+
+    @model_validator(mode="after")
+    def _optional_is_never_due(self) -> "StageDef":
+        if self.optional and (self.due is not None or self.requested or self.waits_for is not None):
+            raise ValueError("an optional stage is not owed: it can have no due, requested or waits_for")
+        return self
 
     def variant_for(self, conditions: dict[str, Any], declaration: dict[str, Any] | None = None) -> Variant | None:
         """The first variant whose organisation conditions (and declared values) hold, if any."""

@@ -39,7 +39,11 @@ def test_24_hours_are_elapsed_hours_across_fall_back():
 
 def test_72_hours_across_fall_back_for_the_ap():
     result = due_map(AVG, aware_at=t("2026-10-23T12:00:00+02:00"), declaration={"risk": "high"})
-    assert result == {"ap_notification": ("2026-10-26T11:00:00+01:00", False)}
+    # High risk from the start: the art. 34 communication's target runs from awareness too.
+    assert result == {
+        "ap_notification": ("2026-10-26T11:00:00+01:00", False),
+        "data_subject_communication": ("2026-10-26T11:00:00+01:00", False),
+    }
 
 
 def test_one_month_keeps_the_local_wall_clock_across_dst():

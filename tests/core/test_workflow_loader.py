@@ -189,6 +189,12 @@ def test_contact_roles_are_defined_once():
             "must name a choice field",
         ),
         ("    requested: true\n", "", "track.events.ap_demanded_communication.request", "requested: true"),
+        (
+            '    title: {nl: "Correctie van de melding", en: "Correction"}\n',
+            '    title: {nl: "Correctie van de melding", en: "Correction"}\n    due: {from: aware, hours: 72}\n',
+            "stages.correction",
+            "an optional stage is not owed",
+        ),
     ],
 )
 def test_broken_avg_rules_are_named(workflows, old, new, where, problem):

@@ -1,6 +1,7 @@
 """The calendar feed as calendar clients read it, parsed with the icalendar package (an independent RFC 5545 parser)."""
 
 import re
+from datetime import timedelta
 
 import icalendar
 from freezegun import freeze_time
@@ -76,7 +77,9 @@ def test_the_data_subject_communication_is_in_the_feed_until_it_is_filed(client,
     _breach_too(client, incident)
     events = _feed(client, app).walk("VEVENT")
     [communication] = [e for e in events if str(e["SUMMARY"]).startswith("Mededeling aan betrokkenen")]
-    assert communication["DTSTART"].dt == T0  # without undue delay: from awareness on
+    # Without undue delay: the organisation's target, 72 h from the assessment at awareness.
+    assert communication["DTSTART"].dt == T0 + timedelta(hours=72)
+    assert "(streefdatum)" in str(communication["SUMMARY"])
     assert "AVG art. 34" in str(communication["DESCRIPTION"])
     assert len({str(e["UID"]) for e in events}) == len(events)
     with freeze_time(T0):

@@ -75,6 +75,26 @@
   document.querySelectorAll('a[href="#facts"]').forEach(function (a) {
     a.addEventListener("click", function () { var d = document.querySelector("#facts details"); if (d) d.open = true; });
   });
+  // The next action's links go to a draft or a form folded in a <details>: unfold it (and what holds it).
+  document.querySelectorAll("a[data-open]").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var d = document.getElementById(a.getAttribute("data-open"));
+      for (; d; d = d.parentElement) { if (d.tagName === "DETAILS") d.open = true; }
+    });
+  });
+  // A refused form: unfold it and move the focus to its error summary; each link there focuses its field.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    for (var d = summary.parentElement; d; d = d.parentElement) { if (d.tagName === "DETAILS") d.open = true; }
+    summary.focus();
+    summary.querySelectorAll("a[data-field]").forEach(function (a) {
+      a.addEventListener("click", function (ev) {
+        var form = summary.closest("form"), name = a.getAttribute("data-field");
+        var field = form && (form.querySelector("[aria-describedby='" + name + "-error']") || form.querySelector("[name='" + name + "']"));
+        if (field) { ev.preventDefault(); field.focus(); field.scrollIntoView({block: "center"}); }
+      });
+    });
+  }
   document.querySelectorAll("[data-show-when]").forEach(function (el) {
     var parts = el.getAttribute("data-show-when").split("="), sel = document.querySelectorAll("[name='" + parts[0] + "']");
     function upd() {
