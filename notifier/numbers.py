@@ -9,6 +9,8 @@ decides (the Dutch group with "." and write decimals with ",", the English the o
 import re
 from dataclasses import dataclass
 
+from notifier.i18n import is_dutch
+
 # Words and signs that make a number an estimate or a bound: the field asks for the number itself.
 _APPROXIMATE = re.compile(
     r"^(circa|ca\.?|ongeveer|ong\.?|zo'n|ruim|bijna|rond|meer dan|minder dan|minstens|maximaal|max\.?|min\.?|"
@@ -34,7 +36,7 @@ class NotANumber(ValueError):
 
 
 def _group_mark(lang: str) -> str:
-    return "," if lang == "en" else "."
+    return "." if is_dutch(lang) else ","
 
 
 def parse(raw: str, lang: str, *, whole: bool = False) -> float | int:
