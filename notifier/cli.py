@@ -205,8 +205,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         configure_logging(settings.log_level, settings.log_json)
         migrate.upgrade(settings.database_url)
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
         hint = first_administrator_hint(engine, settings.base_url)
+        _log_durability(engine)
         engine.dispose()
         if hint:
             structlog.get_logger("notifier").warning("first_run.no_administrator", **hint)
@@ -230,8 +231,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hint = first_administrator_hint(app.state.engine, app.state.settings.base_url)
     if hint:
         structlog.get_logger("notifier").warning("first_run.no_administrator", **hint)
+    _log_durability(app.state.engine)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **options)
     return 0
+
+
+def _log_durability(engine) -> None:  # noqa: ANN001
+    """What an acknowledged alert or a confirmed filing survives here, as the database reports it (README,
+    "What a 202 survives"); a warning when an OS crash or a power cut could roll back acknowledged commits."""
+    # lazy: see the module docstring
+    import structlog
+
+    from notifier.db import durability
+
+    report = durability(engine)
+    logger = structlog.get_logger("notifier")
+    if report["power_loss_safe"]:
+        logger.info("serve.durability", **report)
+    else:
+        logger.warning("serve.durability", **report, hint="commits survive a killed process, not power loss")
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

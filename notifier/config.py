@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         default_factory=dict, description='per-source override, JSON, e.g. {"wazuh": "high"}'
     )
     intake_max_batch: int = Field(default=500, ge=1, description="alerts written per group-commit transaction")
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="full", description="full: a commit survives power loss; normal: faster, survives a killed process"
+    )
+    intake_queue_max_alerts: int = Field(default=10_000, ge=1, description="alerts waiting for storage, per process")
+    intake_queue_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="their bodies, per process")
+    intake_queue_max_wait_seconds: float = Field(default=10, gt=0, description="longest wait of a sender's alert")
     intake_writer: Literal["process", "thread"] = Field(
         default="process", description="where the intake writer runs its transactions: own process or a thread"
     )
@@ -100,7 +106,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     signin_client_max_failures: int = Field(default=10, ge=0, description="failed sign-ins per client; 0: no limit")
     signin_client_window_minutes: int = Field(default=15, ge=1)
-    intake_rate_limit: float = Field(default=2000, ge=0, description="alerts per second per source; 0: no limit")
+    # Off by default: a limit below what the writer can store loses alerts; the writer's queue bound refuses instead
+    # (notifier/intake/queue.py), and only when the writer really falls behind.
+    intake_rate_limit: float = Field(default=0, ge=0, description="alerts per second per source; 0: no limit")
     intake_rate_burst: int = Field(default=4000, ge=1)
     intake_auth_failures_per_minute: int = Field(default=60, ge=0, description="per client address; 0: no limit")
     # `notifier serve` (notifier/operations/serving.py): how long a slow or idle client may hold a connection.

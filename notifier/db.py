@@ -3,6 +3,12 @@
 SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE: every transaction takes the write lock up
 front, so two processes never both read a value and then race to write it (the audit chain and the deadline
 claims rely on that). PostgreSQL uses row locks (SELECT ... FOR UPDATE) for the same purpose.
+
+Durability: SQLite runs with synchronous=FULL by default, so every commit (an intake batch, a filing, an audit
+append) is synced to disk before it returns and survives an OS crash or a power cut, not only a killed process.
+Group commit makes that one sync per intake batch. NOTIFIER_SQLITE_SYNCHRONOUS=normal trades it for speed (a commit
+then survives a killed process, but the last ones can be rolled back by an OS crash). PostgreSQL's durability is
+the server's: `fsync` and `synchronous_commit` on (its defaults); `durability()` reports what the server says.
 """
 
 from collections.abc import Callable, Iterator
@@ -31,8 +37,14 @@ class DriverMissing(RuntimeError):
     """The URL names a database whose driver is not installed (PostgreSQL support is the `postgres` extra)."""
 
 
-def make_engine(url: str) -> Engine:
+SQLITE_SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL"}
+_SQLITE_LEVELS = {0: "off", 1: "normal", 2: "full", 3: "extra"}
+
+
+def make_engine(url: str, *, synchronous: str = "full") -> Engine:
+    """`synchronous` (SQLite only): "full" (the default, durable against power loss) or "normal"."""
     if url.startswith("sqlite"):
+        pragma_synchronous = f"PRAGMA synchronous={SQLITE_SYNCHRONOUS[synchronous]}"
         _prepare_sqlite_path(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -42,7 +54,7 @@ def make_engine(url: str) -> Engine:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(pragma_synchronous)
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
@@ -154,3 +166,22 @@ def claim_one(
         return None
     session.refresh(row)
     return row
+
+
+def durability(engine: Engine) -> dict[str, str | bool]:
+    """What a commit survives on this database, as the database itself reports it (logged when `serve` starts).
+    `power_loss_safe` is False when a commit can be lost by an OS crash or a power cut."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            level = _SQLITE_LEVELS.get(conn.exec_driver_sql("PRAGMA synchronous").scalar(), "unknown")
+            journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            return {
+                "database": "sqlite",
+                "journal_mode": journal,
+                "synchronous": level,
+                "power_loss_safe": level in ("full", "extra"),
+            }
+        fsync = conn.exec_driver_sql("SHOW fsync").scalar()
+        commit = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
+        safe = fsync == "on" and commit in ("on", "remote_write", "remote_apply")
+        return {"database": engine.dialect.name, "fsync": fsync, "synchronous_commit": commit, "power_loss_safe": safe}

@@ -32,6 +32,7 @@ from notifier.http.methods import Methods
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.intake import heap
 from notifier.intake import setup as intake_setup
+from notifier.intake.counters import QueueCollector
 from notifier.intake.fast_path import IntakeFastPath
 from notifier.logging import configure_logging
 from notifier.operations import docs, health, metrics, openapi, telemetry
@@ -159,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry = load_registry(settings.workflows_dir)
     if settings.migrate_on_start:
         migrate.upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(organisation_routes.router)
     app.include_router(organisations_routes.router)
     intake_setup.install(app, settings, engine)
+    app.state.metrics_registry.register(QueueCollector(app.state.intake.writer.queue))
     app.include_router(assessment_routes.router)
     app.include_router(incident_routes.make_router(event_union(registry.event_models)))
     app.include_router(submission_routes.router)

@@ -63,6 +63,9 @@ def settings(db_url, tmp_path) -> Settings:
         var_dir=tmp_path / "var",
         secret_key="test-secret-key-" + "y" * 24,
         scheduler_enabled=False,  # tests drive the sweep themselves (tests/reminders) with frozen time
+        # One disk sync per commit costs ~5 ms here and the suite commits tens of thousands of times; power-loss
+        # safety is tested with the default (full) in tests/operations/test_durability.py and every served process.
+        sqlite_synchronous="normal",
     )
 
 
@@ -101,7 +104,7 @@ def session(app) -> Iterator[Session]:
 
 @pytest.fixture
 def engine(settings):
-    eng = make_engine(settings.database_url)
+    eng = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     yield eng
     eng.dispose()
 

@@ -36,20 +36,20 @@ class IntakeFastPath:
             return await self.app(scope, receive_message, send)
         started = time.perf_counter()
         request_id = bind_request_id(scope)
-        status = 500
+        status, refusal = 500, None
         try:
             try:
                 response = await receive(source, Request(scope, receive_message))
             except HTTPException as exc:
                 response = problems.from_http_exception(exc.status_code, exc.detail, exc.headers)
-            status = response.status_code
+            status, refusal = response.status_code, getattr(response, "intake_refusal", None)
             response.raw_headers.extend(self.headers)
             response.raw_headers.append((b"x-request-id", request_id.encode("latin-1")))
             await response(scope, receive_message, send)
         finally:
             # The same access line and request metrics as the routed requests (http/access.py), plus the
             # intake outcome: counted here, in the API process that answers, not in the writer process.
-            count_intake(source, status)
+            count_intake(source, status, refusal)
             record("POST", ROUTE, status, started, request_id, self.access_log)
 
 

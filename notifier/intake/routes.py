@@ -12,6 +12,7 @@ from notifier.db import after_commit
 from notifier.deps import ContextDep, PrincipalDep, SessionDep
 from notifier.errors import NotFound
 from notifier.http import paging
+from notifier.http.ratelimit import retry_after_header
 from notifier.incidents import service as incidents
 from notifier.intake import auth, grouping, heap, sources
 from notifier.intake.adapters import ADAPTERS, SOURCES
@@ -19,6 +20,7 @@ from notifier.intake.adapters.generic import GenericAlert
 from notifier.intake.alert import SEVERITIES, Unmappable
 from notifier.intake.body import check_declared_length, parse_json, read_limited
 from notifier.intake.models import IntakeAlert, IntakeSource
+from notifier.intake.queue import Overloaded
 from notifier.intake.schemas import AlertOut, IntakeAnswer, MergeIn, SourceCredentialsIn, SourceOut, SplitIn
 from notifier.intake.writer import WriteFailed
 from notifier.lifecycle import views
@@ -55,8 +57,14 @@ def _error(code: int, detail: Any) -> JSONResponse:
         404: {"description": "Unknown source"},
         413: {"description": "Body larger than NOTIFIER_INTAKE_MAX_BODY_BYTES"},
         422: {"description": "Valid JSON the adapter cannot map; names the field"},
-        429: {"description": "Over the source's rate limit, or too many wrong credentials from here; see Retry-After"},
-        503: {"description": "The alert could not be stored (nothing acknowledged); retry"},
+        429: {
+            "description": "Over the source's rate limit (off by default), or too many wrong credentials from here; "
+            "see Retry-After"
+        },
+        503: {
+            "description": "The writer is behind (queue bound reached; see Retry-After) or the alert could not be "
+            "stored: nothing acknowledged, nothing stored; retry"
+        },
     },
     openapi_extra={
         "requestBody": {
@@ -87,6 +95,10 @@ async def receive(source: str, request: Request) -> JSONResponse:
         return _error(422, [{"loc": ["body", *exc.field.split(".")], "msg": exc.message, "type": "unmappable"}])
     try:
         outcome = await intake.writer.submit(source, alert, raw, creds.organisation_id)
+    except Overloaded as exc:
+        answer = problems.from_http_exception(503, exc.detail, {"Retry-After": retry_after_header(exc.retry_after)})
+        answer.intake_refusal = exc.reason  # counted by reason in fast_path.py
+        return answer
     except WriteFailed:
         # Nothing was stored, so nothing is acknowledged: the sender's retry is the right answer.
         return _error(503, "the alert could not be stored; retry later")

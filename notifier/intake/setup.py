@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from notifier.config import Settings
 from notifier.intake import routes
 from notifier.intake.auth import CredentialStore
+from notifier.intake.queue import QueueLimits
 from notifier.intake.triage import TriageRule
 from notifier.intake.writer import Writer, WriterConfig
 
@@ -22,12 +23,18 @@ class IntakeState:
                 settings.intake_triage_min_severity, settings.intake_triage_source_min_severity
             ),
             window=timedelta(minutes=settings.intake_correlation_window_minutes),
+            synchronous=settings.sqlite_synchronous,
         )
         self.writer = Writer(
             engine,
             config,
             mode=settings.intake_writer,
             max_batch=settings.intake_max_batch,
+            limits=QueueLimits(
+                max_alerts=settings.intake_queue_max_alerts,
+                max_bytes=settings.intake_queue_max_bytes,
+                max_wait_seconds=settings.intake_queue_max_wait_seconds,
+            ),
         )
 
 

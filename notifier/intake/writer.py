@@ -15,6 +15,7 @@ so the request handling keeps the GIL to itself.
 import asyncio
 import contextlib
 import multiprocessing
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from notifier import clock
 from notifier.intake import checkpoint, heap
 from notifier.intake.alert import Alert
 from notifier.intake.batch import Item, Outcome, write_items
+from notifier.intake.queue import FairQueue, QueueLimits
 from notifier.intake.triage import TriageRule
 
 log = structlog.get_logger("notifier.intake")
@@ -42,6 +44,7 @@ class WriterConfig:
     database_url: str
     triage: TriageRule
     window: timedelta
+    synchronous: str = "full"  # NOTIFIER_SQLITE_SYNCHRONOUS: the writer's commits are the ones a 202 stands for
 
 
 def _child(conn: Connection, config: WriterConfig) -> None:
@@ -53,7 +56,7 @@ def _child(conn: Connection, config: WriterConfig) -> None:
     from notifier.logging import configure_logging
 
     configure_logging("WARNING")
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, synchronous=config.synchronous)
     checkpointer = checkpoint.start_for(engine)  # before the first connection: it configures the engine
     try:
         while True:
@@ -75,9 +78,17 @@ def _child(conn: Connection, config: WriterConfig) -> None:
 class Writer:
     """Used from one event loop (the app's); `submit` and the batching never leave it."""
 
-    def __init__(self, engine: Engine, config: WriterConfig, *, mode: str = "thread", max_batch: int = 500):
+    def __init__(
+        self,
+        engine: Engine,
+        config: WriterConfig,
+        *,
+        mode: str = "thread",
+        max_batch: int = 500,
+        limits: QueueLimits | None = None,
+    ):
         self.engine, self.config, self.mode, self.max_batch = engine, config, mode, max_batch
-        self._waiting: list[tuple[Item, asyncio.Future]] = []
+        self.queue = FairQueue(limits or QueueLimits())  # bounded and fair: notifier/intake/queue.py
         self._task: asyncio.Task | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._sender: ThreadPoolExecutor | None = None
@@ -85,9 +96,10 @@ class Writer:
         self._conn: Connection | None = None
 
     def submit(self, source: str, alert: Alert, raw: str, organisation_id: int) -> asyncio.Future:
+        """Queue the alert for the next batch; raises queue.Overloaded (nothing queued) when the writer is behind."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._waiting.append((Item(source, alert, raw, organisation_id), future))
+        self.queue.put((organisation_id, source), (Item(source, alert, raw, organisation_id), future), len(raw))
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._drain())
         return future
@@ -96,11 +108,13 @@ class Writer:
         # One turn of the loop lets requests already read join the first batch. (No timed wait: time may be
         # frozen in tests, and a timer would stall the writer.)
         await asyncio.sleep(0)
-        while self._waiting:
-            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+        while self.queue:
+            batch = self.queue.take(self.max_batch)
             items = [item for item, _ in batch]
+            started = time.perf_counter()
             try:
                 results = await self._write(items, clock.now())
+                self.queue.written(len(items), time.perf_counter() - started)
             except Exception as exc:  # the writer itself failed: nothing in this batch is acknowledged
                 log.error("intake.writer_failed", exc_info=True)
                 results = [f"writer unavailable: {exc}"] * len(batch)
