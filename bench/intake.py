@@ -214,15 +214,18 @@ def generate(port: int, seconds: float, args) -> dict:  # noqa: ANN001
     return client(port, seconds, args.connections, args.clients, args.payload)
 
 
-def measured(proc: subprocess.Popen, port: int, args) -> dict:  # noqa: ANN001
+def measured(proc: subprocess.Popen, port: int, args, database_pid: int | None = None) -> dict:  # noqa: ANN001
     """Load for the fixed time; also the server's own CPU per answer, which other load on the machine does not
-    change the way it changes the rate."""
+    change the way it changes the rate (and the database server's, when it runs here: PostgreSQL's backends)."""
     own_before, all_before = cpu_seconds(proc.pid)
+    db_before = cpu_seconds(database_pid)[1] if database_pid else 0.0
     result = generate(port, args.seconds, args)
     own_after, all_after = cpu_seconds(proc.pid)
+    db_after = cpu_seconds(database_pid)[1] if database_pid else 0.0
     answers = max(result["requests"], 1)
     result["cpu_us"] = (all_after - all_before) / answers * 1e6
     result["own_cpu_us"] = (own_after - own_before) / answers * 1e6
+    result["db_cpu_us"] = (db_after - db_before) / answers * 1e6 if database_pid else None
     return result
 
 
@@ -282,6 +285,24 @@ def postgres_durability(url: str) -> str | None:
     finally:
         engine.dispose()
     return f"PostgreSQL {version}, fsync={fsync}, synchronous_commit={commit}"
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The local PostgreSQL server's main process (its backends are its children), if this user can read it."""
+    if not url.startswith("postgresql"):
+        return None
+    from sqlalchemy import create_engine, text  # lazy: only for PostgreSQL
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            data_dir = conn.execute(text("SHOW data_directory")).scalar_one()
+        pid = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+        return pid if Path(f"/proc/{pid}").exists() else None
+    except Exception:  # noqa: BLE001 - a remote or unreadable server: its CPU is just not reported
+        return None
+    finally:
+        engine.dispose()
 
 
 def client_name(args) -> str:  # noqa: ANN001
@@ -345,7 +366,7 @@ def main() -> int:
     server = start([str(bin_dir / "notifier"), "serve", "--port", str(port), "--workers", str(args.workers)], port, env)
     try:
         warm = generate(port, 2, args)  # the same warm-up (starts the writer process)
-        intake_result = measured(server, port, args)
+        intake_result = measured(server, port, args, postmaster_pid(url))
     finally:
         stop(server)
 
@@ -360,10 +381,14 @@ def main() -> int:
     ratio = intake_result["rate"] / bare_result["rate"]
     print(f"ratio intake/bare: {ratio:.2f}")
     cpu_ratio = bare_result["cpu_us"] / intake_result["cpu_us"]
+    # With several workers the root is uvicorn's supervisor, which serves nothing: only the total means something.
+    split = (f"API process {intake_result['own_cpu_us']:.0f} us + writer process "
+             f"{intake_result['cpu_us'] - intake_result['own_cpu_us']:.0f} us" if args.workers == 1
+             else f"{args.workers} workers and their writers together")  # fmt: skip
     print(f"server CPU per alert: bare {bare_result['cpu_us']:.0f} us, intake {intake_result['cpu_us']:.0f} us "
-          f"(API process {intake_result['own_cpu_us']:.0f} us + writer process "
-          f"{intake_result['cpu_us'] - intake_result['own_cpu_us']:.0f} us); CPU-cost ratio bare/intake: "
-          f"{cpu_ratio:.2f}")  # fmt: skip
+          f"({split}); CPU-cost ratio bare/intake: {cpu_ratio:.2f}")  # fmt: skip
+    if intake_result["db_cpu_us"] is not None:
+        print(f"PostgreSQL server CPU per alert (its backends, not counted above): {intake_result['db_cpu_us']:.0f} us")
     print(f"202 answers (warm-up and run): {accepted}; rows in intake_alert: {rows}; incidents opened: {incidents}")
     if unanswered:
         print(f"  (wrk leaves up to {unanswered} requests unanswered when it stops; stored or not, they had no 202)")
