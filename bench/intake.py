@@ -432,6 +432,7 @@ def main() -> int:
     print("every 202 committed: " + ("yes" if stored else "NO"))
     print("every answer a 202: " + ("yes" if clean else "NO (see the answers above)"))
     print("targets (>= 1000/s, p99 < 100 ms, >= half the bare rate): " + ("met" if targets else "NOT met"))
+    shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file and var dir; kept when the run failed with an error
     return 0 if ok else 1
 
 
