@@ -4,13 +4,15 @@ One walk per language, each at one width, and every page it visits opened again 
 - English at desktop width (1280 px), every page checked again at 390 px;
 - Dutch at phone width (390 px), every page checked again at 1280 px.
 So both languages are walked end to end, both widths see every page in both languages, and the run stays short
-(two walks instead of four: each walk signs in, enrols TOTP and fills forms, the re-opening is only a GET).
+(two walks instead of four: each walk signs in, enrols TOTP and fills forms, the re-opening is only a GET). Measured:
+about a minute per walk, two minutes for the pair, on two shared cores.
 
 The walk: the first administrator (`notifier users add`, as the README says), sign-in with TOTP enrolment, the
 organisation profile, an incident logged as a high-risk breach (AVG), the significance assistant proposing and the
 officer confirming it significant (Cbw), the facts, the draft (copy as text), confirming the early warning (the
-flash names the reference), a processor linked and its answer through the reply link (the reply page, no
-account), an intermediate-report request, resolution, the audit trail, the breach register and the calendar page.
+flash names the reference), the dashboard (the data-subject communication as a chip of its own), a processor linked
+and its answer through the reply link (the reply page, no account), an intermediate-report request, resolution, the
+audit trail, the breach register and the calendar page.
 On every main page: the page's language, axe-core (tests/web/a11y) finds no serious or critical violation, and at
 390 px nothing scrolls sideways (document.documentElement.scrollWidth <= 390).
 
@@ -254,6 +256,15 @@ def test_the_whole_officer_walk(app, settings, live_server, lang, width, other_w
         assert page.locator('tr.deadline[data-stage="early_warning"]').get_attribute("data-status") == "met"
         assert page.locator("#next-action").get_attribute("data-stage") != "early_warning"
 
+        # The dashboard: the incident with its countdown, and the data-subject communication as a chip of its own.
+        page.goto(live_server + "/")
+        card = page.locator(f'.incident-card[data-incident="{iid}"]')
+        assert card.locator(".countdown").count() >= 1
+        chips = card.locator(".chip").all_text_contents()
+        assert any(stage_title("avg", "data_subject_communication", lang) in chip for chip in chips), chips
+        look.look("dashboard with the incident")
+        page.goto(incident_url)
+
         # The processor: linked from the incident page, its service desk answers through the mailed link.
         page.select_option("#processor_id", label="NimbusCloud B.V.")
         page.locator("#processors form button.primary").click()
@@ -265,7 +276,8 @@ def test_the_whole_officer_walk(app, settings, live_server, lang, width, other_w
         reply.goto(live_server + reply_path(app, iid))
         assert "Ransomware op het EPD" in reply.locator("main").inner_text()
         assert "Ziekenhuis Rivierenland" in reply.locator("main").inner_text()
-        replies = Inspector(lang, reply, None, other_width)
+        desk_other = browser.new_context(locale=LOCALES[lang], viewport=WIDTHS[other_width], bypass_csp=True)
+        replies = Inspector(lang, reply, desk_other.new_page(), other_width)
         replies.look("reply page")
         if width == "desktop" and lang == "en":
             reply.screenshot(path=str(ARTIFACTS / "reply.png"))
@@ -273,6 +285,7 @@ def test_the_whole_officer_walk(app, settings, live_server, lang, width, other_w
         reply.click("button.primary")
         assert reply.locator("h1").inner_text() == t("reply_thanks_title", lang)
         replies.look("reply received")
+        desk_other.close()
         look.problems += replies.problems
         look.seen += replies.seen
         desk.close()
@@ -323,7 +336,7 @@ def test_the_whole_officer_walk(app, settings, live_server, lang, width, other_w
         look.look("calendar address")
         browser.close()
 
-    assert len(look.seen) == 15, look.seen
+    assert len(look.seen) == 16, look.seen
     assert look.problems == [], "\n".join(look.problems)
     if width == "desktop" and lang == "en" and os.environ.get("NOTIFIER_UPDATE_SCREENSHOTS") == "1":
         shots = ROOT / "docs" / "screenshots"
