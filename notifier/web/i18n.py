@@ -291,7 +291,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "copied": ("Gekopieerd", "Copied"),
     # Paste-ready drafts (the report card) and time entry that cannot silently fail (issue 17, sections 3 and 4).
     "copy_all_text": ("Kopieer hele melding als tekst", "Copy the whole report as text"),
-    "copy_field": ("Kopieer {label}", "Copy {label}"),
+    # The accessible name starts with the visible "Kopiëren" (WCAG 2.5.3 label in name).
+    "copy_field": ("Kopiëren: {label}", "Copy {label}"),
     "paste_fields": (
         "Per vraag van het formulier, als platte tekst (zonder opmaak) om te plakken",
         "Per question of the form, as plain text (no formatting) to paste",

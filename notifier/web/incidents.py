@@ -528,7 +528,8 @@ def save_facts(
     zone = ctx.zone(session)
     try:
         changes = fact_changes(ctx.registry.facts, form, zone, viewer.lang)
-        facts.update(
+        before = dict(incident.facts or {})
+        after = facts.update(
             session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=actor(viewer.user)
         )
     except (FormErrors, FieldProblem) as exc:
@@ -537,7 +538,9 @@ def save_facts(
         return incident_page(
             request, session, ctx, viewer, incident, errors={"facts": errs}, values={"facts": form}, status_code=422
         )
-    flash.put(request, t("done_facts", viewer.lang).format(n=len(changes)))
+    # The form sends every fact: count what differs, not what was sent.
+    changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
+    flash.put(request, t("done_facts", viewer.lang).format(n=changed))
     return see_other(f"/incidents/{incident_id}#facts")
 
 
