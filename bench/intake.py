@@ -377,7 +377,9 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores; {args.connections} connections in total; {args.seconds:.0f} s per run; "
           f"{args.workers} worker process(es) per server; payload {args.payload}")  # fmt: skip
     print(f"load generator: {client_name(args)}")
-    print(f"database: {url}" + (f" ({durability})" if (durability := postgres_durability(url)) else " (WAL)"))
+    sqlite_sync = f"WAL, synchronous={os.environ.get('NOTIFIER_SQLITE_SYNCHRONOUS', 'full')}"
+    durability = postgres_durability(url) or sqlite_sync
+    print(f"database: {url} ({durability})")
     if url_is_postgres(url):
         print("PostgreSQL statistics: " + ("ANALYZE after the service's warm-up" if args.analyze else "none (fresh)"))
     print(f"intake rate limit: {env['NOTIFIER_INTAKE_RATE_LIMIT']} alerts/s per source (0: off)")
