@@ -22,6 +22,7 @@ from notifier.incidents.models import Incident
 from notifier.organisation import service as organisation
 from notifier.processors import links, plan, reply_links, service
 from notifier.processors.models import IncidentProcessor, Processor
+from notifier.submissions.present import load_labels
 from notifier.web.i18n import from_browser, t
 
 router = APIRouter(tags=["processor reply"])
@@ -87,20 +88,28 @@ def _resolve(request: Request, session, token: str) -> IncidentProcessor:  # noq
     return link
 
 
-def _fields(request: Request, link: IncidentProcessor, lang: str) -> list[dict[str, str]]:
-    """Only what a processor can know (workflows/facts.yaml `processor: true`), labelled in the reader's language."""
+def _fields(request: Request, link: IncidentProcessor, lang: str) -> list[dict[str, Any]]:
+    """Only what a processor can know (workflows/facts.yaml `processor: true`), labelled in the reader's language;
+    choices offered in words (a select, or a box to tick per choice), never as codes to type."""
     registry = request.app.state.registry
+    labels = load_labels(request.app.state.context.templates_dir)
     fields = []
     for name in service.asked(registry, link):
         fact = registry.facts[name]
-        choices = ", ".join(fact.choices or [])
-        hint = {
-            "bool": t("reply_hint_bool", lang),
-            "datetime": t("reply_hint_datetime", lang),
-            "choice": t("reply_hint_choice", lang).format(choices=choices),
-            "multichoice": t("reply_hint_multichoice", lang).format(choices=choices),
-        }.get(fact.type, "")
-        fields.append({"name": name, "label": fact.label.get(lang), "hint": hint})
+        if fact.type == "bool":
+            choices = [("true", t("reply_yes", lang)), ("false", t("reply_no", lang))]
+        else:
+            choices = [(c, labels.choice(name, c, lang)) for c in fact.choices or []]
+        hint = {"datetime": t("reply_hint_datetime", lang), "multichoice": t("reply_hint_multichoice", lang)}
+        fields.append(
+            {
+                "name": name,
+                "type": fact.type,
+                "label": fact.label.get(lang),
+                "hint": hint.get(fact.type, ""),
+                "choices": choices,
+            }
+        )
     return fields
 
 
@@ -188,5 +197,6 @@ async def reply_submit(token: str, request: Request, session: SessionDep):
     body = await request.body()
     if len(body) > 200_000:
         return _page(request, "reply_too_large_title", 413, notice="too_large")
-    raw = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    # A multichoice arrives as one value per ticked box; the answer takes them comma-separated, in the page's order.
+    raw = {k: ",".join(v) for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     return await run_in_threadpool(_answer, request, session, link, token, raw)

@@ -123,3 +123,29 @@ def test_a_remark_alone_is_an_answer_and_is_audited(app, client, chase, web_clie
     audit = client.get(f"/api/v1/incidents/{incident_id}/audit").json()
     [record] = [r for r in audit if r["event_type"] == "processor.answered"]
     assert record["payload"]["remark"] == "Wij zijn niet getroffen"
+
+
+@pytest.mark.parametrize(("lang", "stolen", "yes"), [("nl", "gestolen", "ja"), ("en", "stolen", "yes")])
+def test_choices_are_offered_in_words_and_a_ticked_multichoice_is_stored(app, chase, web_client, lang, stolen, yes):
+    """Issue 17: the page listed codes to type ("read, copied, altered, deleted_or_destroyed, stolen")."""
+    incident_id, link_id, path = chase
+    with Session(app.state.engine) as s:
+        row = s.get(IncidentProcessor, link_id)
+        row.requested_facts = [*row.requested_facts, "breach_nature", "malicious_suspected"]
+        s.add(row)
+        s.commit()
+    with freeze_time(T0 + timedelta(hours=2)):
+        page = web_client.get(path, headers={"Accept-Language": lang})
+        assert "deleted_or_destroyed" not in page.text.replace('value="deleted_or_destroyed"', "")
+        assert f"> {stolen}</label>" in page.text.lower()
+        assert 'type="checkbox" name="breach_nature" value="stolen"' in page.text
+        assert '<select id="malicious_suspected" name="malicious_suspected"' in page.text
+        assert f'<option value="true">{yes}</option>' in page.text.lower()
+        body = "breach_nature=copied&breach_nature=stolen&malicious_suspected=true"
+        answered = web_client.post(f"{path}?lang={lang}", content=body, headers=FORM)
+    assert answered.status_code == 200, answered.text
+    with Session(app.state.engine) as s:
+        assert s.exec(select(ProcessorAnswer)).one().answers["breach_nature"] == "copied,stolen"  # as given
+        incident = s.get(Incident, incident_id)
+        assert incident.facts["breach_nature"] == ["copied", "stolen"]
+        assert incident.facts["malicious_suspected"] is True
