@@ -1,6 +1,7 @@
 """Settings (administrators): organisation profile and contacts, users, processors, SIEM sources."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ValidationError
@@ -29,6 +30,7 @@ from notifier.submissions.present import load_labels
 from notifier.web.auth import AdminDep, FormDep
 from notifier.web.forms import form_int, validation_errors
 from notifier.web.i18n import LANGUAGES, t
+from notifier.web.refusals import refusal
 from notifier.web.render import render, see_other
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
@@ -353,7 +355,9 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
         )
     except Conflict as exc:
         session.rollback()
-        return _processor_page(request, session, viewer, form, {"name": str(exc)}, status_code=409)
+        return _processor_page(
+            request, session, viewer, form, {"name": refusal(exc, viewer.lang, UTC)}, status_code=409
+        )
     return see_other("/settings/processors")
 
 

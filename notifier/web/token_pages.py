@@ -63,7 +63,7 @@ def personal_token_new(request: Request, session: SessionDep, ctx: ContextDep, v
             role=form.get("role", ""),
             creator_role=membership.role,
             actor=passwords.actor(viewer.user),
-            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session)),
+            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session), lang=viewer.lang),
         )
     except FieldProblem as exc:
         session.rollback()
@@ -125,7 +125,7 @@ def organisation_token_new(request: Request, session: SessionDep, ctx: ContextDe
             role=form.get("role", ""),
             creator_role=viewer.role,
             actor=passwords.actor(viewer.user),
-            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session)),
+            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session), lang=viewer.lang),
         )
     except FieldProblem as exc:
         session.rollback()
