@@ -20,8 +20,8 @@ from notifier.organisation import service as organisation
 from notifier.processors import plan, reply_links
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
 from notifier.processors.plan import contact_at
-from notifier.reminders.content import field_label
 from notifier.submissions import completeness, facts
+from notifier.submissions.field_labels import field_label
 from notifier.text import fault as text_fault
 from notifier.workflow.schema import Registry
 

@@ -29,6 +29,7 @@ from notifier.organisation import service as organisation
 from notifier.processors import service as processors
 from notifier.products import service as product_register
 from notifier.submissions import completeness, exports, facts, ledger
+from notifier.submissions.field_labels import field_label
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms, flash, processor_answers
 from notifier.web.assistant_panel import state as assistant_state
@@ -452,8 +453,7 @@ def incident_page(
 
 def _field_label(ctx: Any, key: str, lang: str) -> str:
     """A fact or profile field a filed report lacked, by its label (the ledger keeps the key)."""
-    fact = ctx.registry.facts.get(key)
-    return fact.label.get(lang) if fact is not None else load_labels(ctx.templates_dir).reference(key, lang)
+    return field_label(ctx.registry, key, lang, labels=load_labels(ctx.templates_dir))
 
 
 REFUSALS = (FormErrors, FieldProblem, Conflict, TransitionNotAllowed)
