@@ -231,7 +231,12 @@ def confirm(
     assistant = chosen.assistant
     positive = row.significant if agree else not row.significant
     if not agree and not reasoning:
-        raise FieldProblem("reasoning", "give the reasoning when deciding against the proposal", "missing")
+        raise FieldProblem(
+            "reasoning",
+            "give the reasoning when deciding against the proposal",
+            "missing",
+            key="refused_reasoning_needed",
+        )
     decision = assistant.positive if positive else assistant.negative
     body: dict[str, Any] = {
         "type": chosen.workflow.event_type(decision),
@@ -243,7 +248,7 @@ def confirm(
     if positive:
         for name in assistant.required_times:
             if times.get(name) is None:
-                raise FieldProblem(name, f"{name} is needed to start the clocks", "missing")
+                raise FieldProblem(name, f"{name} is needed to start the clocks", "missing", key="form_required")
             body[name] = times[name]
         if assistant.decided_at:
             body[assistant.decided_at] = times.get(assistant.decided_at) or now
@@ -251,7 +256,9 @@ def confirm(
         event = ctx.registry.event_models[body["type"]].model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"]) from exc
+        why = getattr((first.get("ctx") or {}).get("error"), "kind", None)  # an instants.InstantError's
+        key = {"range": "form_datetime_range", "future": "form_datetime_future"}.get(why, "form_invalid")
+        raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"], key=key) from exc
     lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor)
     row.decision, row.confirmed_by, row.confirmed_at = decision, actor, now
     session.add(row)

@@ -48,6 +48,23 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Dit kan niet in de huidige stand van het incident; ververs de pagina en kies een van de acties die er staan.",
         "This is not possible in the incident's current state; reload the page and choose one of the actions it offers.",
     ),
+    "refused_reasoning_needed": (
+        "Geef de onderbouwing als u tegen het voorstel besluit.",
+        "Give the reasoning when you decide against the proposal.",
+    ),
+    "refused_resolved_before_awareness": (
+        "Het incident kan niet eindigen vóór iemand ervan wist: dit moment ligt vóór de eerste kennisname ({earliest}).",
+        "The incident cannot end before anyone knew of it: this moment lies before the earliest awareness ({earliest}).",
+    ),
+    "refused_resolved_before_start": (
+        "Dit moment ligt vóór het begin van het incident ({started}).",
+        "This moment lies before the start of the incident ({started}).",
+    ),
+    "refused_due_passed": ("De gevraagde termijn is al verstreken.", "The requested due date has passed already."),
+    "refused_submitted_before_awareness": (
+        "De indiening kan niet vóór de kennisname liggen.",
+        "The submission cannot lie before the awareness time.",
+    ),
     "form_datetime_range": (
         "Deze datum ligt buiten het bereik dat meldplicht aanneemt (1990 tot 2100).",
         "This date is out of the range meldplicht accepts (1990 to 2100).",

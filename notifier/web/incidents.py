@@ -487,6 +487,10 @@ def refused(
 def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> str:
     """A field the workflow requires under a condition, said in the user's language; others as the service says."""
     key = problem.key or f"missing_{problem.field}"
+    if problem.key is None and problem.kind == "missing" and key not in MESSAGES:
+        # A field the workflow requires under a condition the catalogue has no words for: the English page keeps
+        # the service's reason, the Dutch one says the field is required rather than print English.
+        return pick((t("form_required", lang), problem.message), lang)
     if (problem.key is None and problem.kind != "missing") or key not in MESSAGES:
         return problem.message
     return t(key, lang).format_map(said_params(problem.params, lang, ctx.zone(session)))

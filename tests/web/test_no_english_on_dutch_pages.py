@@ -165,3 +165,16 @@ def test_agreeing_without_reasoning_records_the_assistants_reasoning_in_dutch(cl
     assert "aanzienlijke schade aan de gezondheid" in stored and ": ja" in stored
     assert re.findall(r"\b[a-z]+_[a-z_]+\b", stored) == [] and "Significance assessment" not in stored
     assert_dutch(page.text.split('id="audit"', 1)[-1])
+
+
+def test_the_decision_refused_by_the_service_is_said_in_dutch(client, officer):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer("nl")
+    web.post(f"/incidents/{iid}/assessment", data={"csrf_token": token, "q_health_damage": "yes"})
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm", data={"csrf_token": token, "agree": "no"})
+    assert page.status_code == 422 and "onderbouwing" in errors(page.text)["reasoning"].lower()
+    future = {"csrf_token": token, "agree": "yes", "aware_at": "2099-01-01T10:00"}
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm", data=future)
+    assert page.status_code == 422 and "toekomst" in errors(page.text)["aware_at"]
+    assert_dutch(assistant_card(page.text, "cbw"))
