@@ -65,6 +65,24 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "De indiening kan niet vóór de kennisname liggen.",
         "The submission cannot lie before the awareness time.",
     ),
+    "refused_token_name": (
+        "Geef de sleutel een naam (ten hoogste 100 tekens).",
+        "Give the token a name (at most 100 characters).",
+    ),
+    "refused_role_above_own": (
+        "Een sleutel kan niet meer mogen dan uw eigen rol.",
+        "A token cannot be allowed more than your own role.",
+    ),
+    "refused_expiry_past": ("Deze vervaldatum ligt in het verleden.", "This expiry lies in the past."),
+    "refused_password_plain": (
+        "Dit wachtwoord heeft te weinig verschillende tekens.",
+        "This password uses too few different characters.",
+    ),
+    "refused_password_current": ("Dit is niet uw huidige wachtwoord.", "This is not your current password."),
+    "refused_user_exists": (
+        "Er is al een gebruiker met dit e-mailadres.",
+        "A user with this e-mail address exists already.",
+    ),
     "form_datetime_range": (
         "Deze datum ligt buiten het bereik dat meldplicht aanneemt (1990 tot 2100).",
         "This date is out of the range meldplicht accepts (1990 to 2100).",

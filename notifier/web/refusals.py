@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifier.errors import FieldProblem
 from notifier.i18n import in_sentence
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.web import board
@@ -23,6 +24,13 @@ def said_params(params: dict[str, Any], lang: str, zone: ZoneInfo) -> dict[str, 
     return out
 
 
+def field_message(problem: FieldProblem, lang: str, zone: ZoneInfo) -> str:
+    """A FieldProblem at its field in the reader's language; the service's English when it gave no key."""
+    if problem.key is None or problem.key not in MESSAGES:
+        return problem.message
+    return t(problem.key, lang).format_map(said_params(problem.params, lang, zone))
+
+
 def refusal(exc: Exception, lang: str, zone: ZoneInfo) -> str:
     """A Conflict or a refused transition in the reader's language; the API's English when the service gave no key."""
     if isinstance(exc, TransitionNotAllowed):
@@ -31,3 +39,8 @@ def refusal(exc: Exception, lang: str, zone: ZoneInfo) -> str:
     if key is None or key not in MESSAGES:
         return str(exc)
     return t(key, lang).format_map(said_params(getattr(exc, "params", {}), lang, zone))
+
+
+def field_errors(problem: FieldProblem, lang: str) -> dict[str, str]:
+    """A form's errors for a page whose refusals name no instant (accounts, tokens, settings)."""
+    return {problem.field: field_message(problem, lang, ZoneInfo("UTC"))}

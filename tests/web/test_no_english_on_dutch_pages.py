@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import new_incident, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
-from tests.web.test_avg_forms import errors
+from tests.web.test_avg_forms import errors, set_language
 from tests.web.test_dora_assistant_page import ANSWERS as BANK_ANSWERS
 from tests.web.test_no_raw_codes import _Visible, raw_codes
 from tests.web.test_regimes_end_to_end import BANK
@@ -178,3 +178,30 @@ def test_the_decision_refused_by_the_service_is_said_in_dutch(client, officer): 
     page = web.post(f"/incidents/{iid}/assessment/1/confirm", data=future)
     assert page.status_code == 422 and "toekomst" in errors(page.text)["aware_at"]
     assert_dutch(assistant_card(page.text, "cbw"))
+
+
+def test_account_and_token_refusals_are_said_in_dutch(app, signed_in):
+    web, token = signed_in("administrator")
+    set_language(app, "nl")
+    new_user = {
+        "csrf_token": token,
+        "email": "x@example.org",
+        "name": "X",
+        "role": "officer",
+        "password": "aaaaaaaaaaaaaaa",
+    }
+    page = web.post("/settings/users", data=new_user)
+    assert (
+        page.status_code == 422
+        and errors(page.text)["password"] == "Dit wachtwoord heeft te weinig verschillende tekens."
+    )
+    page = web.post("/settings/users", data={**new_user, "password": "kort"})
+    assert page.status_code == 422 and errors(page.text)["password"].startswith("Ten minste")
+    page = web.post("/settings/tokens", data={"csrf_token": token, "name": "", "role": "viewer"})
+    assert page.status_code == 422 and errors(page.text)["name"].startswith("Geef de sleutel een naam")
+    page = web.post(
+        "/settings/tokens",
+        data={"csrf_token": token, "name": "SIEM", "role": "viewer", "expires_at": "2020-01-01T10:00"},
+    )
+    assert page.status_code == 422 and errors(page.text)["expires_at"] == "Deze vervaldatum ligt in het verleden."
+    assert english_on(page.text) == []
