@@ -25,21 +25,26 @@ OUT_OF_RANGE = {"nl": "(buiten bereik)", "en": "(out of range)"}
 
 
 class InstantError(ValueError):
-    """Why a value is not an acceptable instant (a ValueError, so pydantic reports it as a validation error)."""
+    """Why a value is not an acceptable instant (a ValueError, so pydantic reports it as a validation error).
+    `kind` (format | offset | range | future) lets a page say it in the reader's language."""
+
+    def __init__(self, message: str, kind: str = "format"):
+        self.kind = kind
+        super().__init__(message)
 
 
 def check(value: datetime, *, not_future: bool = False, now: datetime | None = None) -> datetime:
     """An aware instant in UTC within the plausible range, or InstantError."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InstantError("has no UTC offset; give one, e.g. +01:00 or Z")
+        raise InstantError("has no UTC offset; give one, e.g. +01:00 or Z", "offset")
     try:
         utc = value.astimezone(UTC)
     except (OverflowError, ValueError) as exc:  # year 1 west of UTC / year 9999 east of it: no UTC instant at all
-        raise InstantError(f"is out of range; it must lie from {RANGE_TEXT}") from exc
+        raise InstantError(f"is out of range; it must lie from {RANGE_TEXT}", "range") from exc
     if not EARLIEST <= utc < LATEST:
-        raise InstantError(f"is out of range; it must lie from {RANGE_TEXT}")
+        raise InstantError(f"is out of range; it must lie from {RANGE_TEXT}", "range")
     if not_future and utc > (now or clock.now()) + CLOCK_SKEW:
-        raise InstantError("lies in the future; only what has happened can be recorded")
+        raise InstantError("lies in the future; only what has happened can be recorded", "future")
     return utc
 
 
@@ -51,7 +56,7 @@ def parse(text: str, *, not_future: bool = False, now: datetime | None = None) -
     except ValueError as exc:
         raise InstantError("is not an ISO 8601 date and time (e.g. 2026-11-23T09:30+01:00)") from exc
     if value.tzinfo is None:
-        raise InstantError(f"has no UTC offset; give one, e.g. {text}+01:00 or {text}Z")
+        raise InstantError(f"has no UTC offset; give one, e.g. {text}+01:00 or {text}Z", "offset")
     return check(value, not_future=not_future, now=now)
 
 

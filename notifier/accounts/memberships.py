@@ -32,7 +32,7 @@ def grant(
 ) -> Membership:
     """Add the membership, or change its role; audited in the organisation's chain."""
     if role not in ROLES:
-        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}")
+        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}", key="form_choose")
     row = session.exec(
         select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
     ).first()

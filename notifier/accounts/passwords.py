@@ -31,9 +31,11 @@ def hash_password(password: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise FieldProblem("password", f"must be at least {MIN_PASSWORD} characters")
+        raise FieldProblem(
+            "password", f"must be at least {MIN_PASSWORD} characters", params={"n": MIN_PASSWORD}, key="form_too_short"
+        )
     if len(set(password)) < 5:
-        raise FieldProblem("password", "uses too few different characters")
+        raise FieldProblem("password", "uses too few different characters", key="refused_password_plain")
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -70,7 +72,7 @@ def change_password(session: Session, *, user: User, current: str, new: str) -> 
     try:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError) as exc:
-        raise FieldProblem("current_password", "is not your current password") from exc
+        raise FieldProblem("current_password", "is not your current password", key="refused_password_current") from exc
     check_password_strength(new)
     user.password_hash = hash_password(new)
     # Other sessions of this user (a stolen cookie among them) end; the route keeps the caller's own session.

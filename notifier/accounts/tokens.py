@@ -32,13 +32,13 @@ def create(
 ) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name or len(name) > 100:
-        raise FieldProblem("name", "is required (at most 100 characters)")
+        raise FieldProblem("name", "is required (at most 100 characters)", key="refused_token_name")
     if role not in ROLES:
-        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}")
+        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}", key="form_choose")
     if RANK[role] > RANK[creator_role]:
-        raise FieldProblem("role", f"may not exceed your own role ({creator_role})")
+        raise FieldProblem("role", f"may not exceed your own role ({creator_role})", key="refused_role_above_own")
     if expires_at is not None and expires_at <= clock.now():
-        raise FieldProblem("expires_at", "lies in the past")
+        raise FieldProblem("expires_at", "lies in the past", key="refused_expiry_past")
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         organisation_id=organisation_id,

@@ -26,14 +26,14 @@ def create_user(
     session works for, or the default organisation)."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 320:
-        raise FieldProblem("email", "not a valid e-mail address")
+        raise FieldProblem("email", "not a valid e-mail address", key="form_pattern_email")
     if not name.strip():
-        raise FieldProblem("name", "is required")
+        raise FieldProblem("name", "is required", key="form_required")
     if role not in ROLES:
-        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}")
+        raise FieldProblem("role", f"must be one of {', '.join(ROLES)}", key="form_choose")
     check_password_strength(password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise FieldProblem("email", "a user with this e-mail address exists already")
+        raise FieldProblem("email", "a user with this e-mail address exists already", key="refused_user_exists")
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), language=language)
     session.add(user)
     session.flush()

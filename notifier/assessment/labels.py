@@ -5,6 +5,7 @@ of Implementing Regulation (EU) 2024/2690 ("heeft veroorzaakt of kan veroorzaken
 """
 # ruff: noqa: E501 (one question per line reads best)
 
+import re
 from typing import Any
 
 from notifier.assessment import rules
@@ -116,3 +117,107 @@ def warning(item: dict[str, Any], lang: str) -> str:
         return str(item.get("code", ""))
     names = ", ".join(criterion(c, lang) for c in item.get("criteria", []))
     return _pick(pair, lang).format(criteria=names, article=item.get("article", rules.ART_3_2))
+
+
+# The thresholds as rules.py words them (stored with each criterion, English), and the fragments of the ones it
+# words with a figure in them.
+THRESHOLDS_NL = {
+    "any": "elke",
+    "capable of causing": "kan het veroorzaken",
+    "> 0 deaths": "> 0 doden",
+    "capable of causing a death": "kan de dood van een persoon veroorzaken",
+    "considerable damage to health": "aanzienlijke schade aan de gezondheid",
+    "capable of causing considerable damage to health": "kan aanzienlijke schade aan de gezondheid veroorzaken",
+    "suspectedly malicious unauthorised access": "vermoedelijk kwaadwillige onbevoegde toegang",
+    "> 30 min fully unavailable": "> 30 min volledig onbeschikbaar",
+    "fully unavailable, any duration": "volledig onbeschikbaar, hoe kort ook",
+    "average response > 10 s for > 1 h": "gemiddelde responstijd > 10 s gedurende > 1 uur",
+    "limited availability > 1 h": "beperkte beschikbaarheid > 1 uur",
+    "any, except < 1 000 names and <= 1 % wrong through misconfiguration": "elke, behalve < 1 000 namen en <= 1 % verkeerd door een verkeerde configuratie",
+    "any compromise": "elke aantasting",
+    "suspectedly malicious compromise": "vermoedelijk kwaadwillige aantasting",
+    "physical access compromised": "fysieke toegang aangetast",
+    "> 20 min fully unavailable": "> 20 min volledig onbeschikbaar",
+    "unavailable > 1 h per calendar week": "onbeschikbaar > 1 uur per kalenderweek",
+    "physical access to restricted areas compromised": "fysieke toegang tot beveiligde ruimten aangetast",
+    "severe disruption of the services": "ernstige verstoring van de diensten",
+    "financial loss for the entity": "financieel verlies voor de entiteit",
+    "considerable damage to others": "aanzienlijke schade aan anderen",
+    "physical access compromised (stricter reading)": "fysieke toegang aangetast (strengere lezing)",
+}
+FRAGMENTS_NL = (
+    (
+        "at least 2 in 6 months, same root cause, together",
+        "ten minste 2 in 6 maanden, dezelfde kennelijke oorzaak, samen",
+    ),
+    ("5 % of turnover", "5 % van de omzet"),
+    ("0.1 %", "0,1 %"),
+    (" for > 1 h", " gedurende > 1 uur"),
+    (" users", " gebruikers"),
+)
+GROUPED = re.compile(r"(?<=\d),(?=\d{3})")
+
+RULES = {
+    "thresholds": (
+        "drempels van Uitvoeringsverordening (EU) 2024/2690",
+        "thresholds of Implementing Regulation (EU) 2024/2690",
+    ),
+    "open_rule": ("open norm van Cbw art. 25(2)", "open rule of Cbw art. 25(2)"),
+}
+
+# The notes rules.assess stores (English); the two on scheduled maintenance name criteria, said here in words.
+NOTES_NL = {
+    "Turnover unknown: the financial threshold is taken as EUR 500 000.": "Omzet onbekend: als financiële drempel geldt EUR 500 000.",
+    "No hard thresholds for this entity type: the open rule of Cbw art. 25(2) applies; the 2024/2690 art. 3 criteria are used as a yardstick (the stricter reading).": "Geen harde drempels voor dit soort entiteit: de open norm van Cbw art. 25(2) geldt; de criteria van 2024/2690 art. 3 dienen als maatstaf (de strengere lezing).",
+}
+NOT_COUNTED = re.compile(
+    r"Scheduled maintenance and its planned effects are never significant \((?P<article>[^)]*\))\); not counted: (?P<names>.*)\.$"
+)
+NOT_PLANNED = re.compile(r"Scheduled maintenance does not plan (?P<names>.*?): still assessed, see the warning")
+
+VALUE_PARTS = {
+    "so_far_eur": ("tot nu toe (EUR)", "so far (EUR)"),
+    "expected_eur": ("verwacht (EUR)", "expected (EUR)"),
+    "count": ("aantal", "count"),
+    "financial_loss_eur": ("verlies (EUR)", "loss (EUR)"),
+    "avg_response_seconds": ("gemiddelde responstijd (s)", "average response (s)"),
+    "limited_minutes": ("beperkt (min)", "limited (min)"),
+    "names_wrong": ("verkeerd beantwoorde namen", "names answered wrongly"),
+    "names_total": ("namen in totaal", "names in total"),
+}
+
+
+def threshold(item: dict[str, Any], lang: str) -> str:
+    english = str(item.get("threshold", ""))
+    dutch = THRESHOLDS_NL.get(english)
+    if dutch is None:
+        dutch = GROUPED.sub(".", english)
+        for en, nl in FRAGMENTS_NL:
+            dutch = dutch.replace(en, nl)
+    return pick(lang, dutch, english)
+
+
+def rule_name(rule: str, lang: str) -> str:
+    pair = RULES.get(rule)
+    return rule if pair is None else _pick(pair, lang)
+
+
+def _names(text: str, lang: str) -> str:
+    if text == "none fired":
+        return pick(lang, "geen", "none")
+    return ", ".join(criterion(name.strip(), lang) for name in text.split(","))
+
+
+def note(text: str, lang: str) -> str:
+    """A stored note in the reader's language; the criteria it names in words, not as codes."""
+    if text in NOTES_NL:
+        return pick(lang, NOTES_NL[text], text)
+    if found := NOT_COUNTED.match(text):
+        names, article = _names(found["names"], lang), found["article"]
+        return pick(lang, f"Gepland onderhoud en de geplande gevolgen ervan zijn nooit significant ({article}); niet meegeteld: {names}.",
+                    f"Scheduled maintenance and its planned effects are never significant ({article}); not counted: {names}.")  # fmt: skip
+    if found := NOT_PLANNED.match(text):
+        names = _names(found["names"], lang)
+        return pick(lang, f"Gepland onderhoud plant geen {names}: toch beoordeeld, zie de waarschuwing (besluit met onderbouwing tegen het voorstel als het toch een voorzien gevolg van het onderhoud was).",
+                    f"Scheduled maintenance does not plan {names}: still assessed, see the warning (decide against the proposal, with the reasoning, if it was a foreseen consequence of the maintenance).")  # fmt: skip
+    return text

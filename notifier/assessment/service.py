@@ -19,11 +19,13 @@ from notifier.assessment.models import SignificanceAssessment
 from notifier.audit import chain
 from notifier.context import Context
 from notifier.errors import Conflict, FieldProblem, NotFound
+from notifier.i18n import pick
 from notifier.incidents.models import Incident
 from notifier.lifecycle import events as lifecycle
 from notifier.organisation import classification
 from notifier.organisation import service as organisation
 from notifier.regimes.assistant import Assistant
+from notifier.submissions.present import Labels, load_labels
 from notifier.workflow.schema import Registry, Workflow
 
 HOOK = "assessment"
@@ -50,7 +52,7 @@ def choose(session: Session, registry: Registry, regime: str | None = None) -> C
     organisation's."""
     options = available(registry)
     if not options:
-        raise Conflict("no regime names an assistant (hooks.assessment in its workflow)")
+        raise Conflict("no regime names an assistant (hooks.assessment in its workflow)", "refused_no_assistant")
     if regime is not None:
         for option in options:
             if option.regime == regime:
@@ -65,7 +67,10 @@ def choose(session: Session, registry: Registry, regime: str | None = None) -> C
 def _profile(session: Session) -> Any:
     org = organisation.get(session)
     if org is None:
-        raise Conflict("no organisation profile yet: PUT /api/v1/organisation first (the entity type decides)")
+        raise Conflict(
+            "no organisation profile yet: PUT /api/v1/organisation first (the entity type decides)",
+            "refused_no_profile",
+        )
     return org
 
 
@@ -163,6 +168,30 @@ def record(
     return row
 
 
+def reasoning_words(
+    assistant: Assistant, row: SignificanceAssessment, positive: bool, extra: str | None, lang: str, labels: Labels
+) -> str:
+    """The decision's reasoning as the officer reads it in the audit trail and the register: in their language,
+    the criteria, thresholds and values in words (the page's words: notifier/web/assistant_panel.py)."""
+    words = assistant.words
+    kind = labels.choice(assistant.kind_labels, row.entity_type, lang)
+    outcome = words.say("positive" if positive else "negative", lang)
+    lines = [f"{words.say('title', lang)} v{row.version} ({kind}; {assistant.rule_name(row.rule, lang)}): {outcome}."]
+    lines += [
+        f"- {assistant.criterion(c['criterion'], lang)} ({c['article']}: {assistant.threshold(c, lang)}): "
+        f"{assistant.value(c['value'], lang)}"
+        for c in row.criteria
+    ]
+    if not row.criteria:
+        lines.append(pick(lang, "- geen criterium gehaald", "- no criterion met"))
+    lines += [assistant.warning(w, lang) for w in row.warnings or []]
+    verdict = assistant.verdict(row, lang)
+    lines += [verdict] if verdict else [assistant.note(n, lang) for n in row.notes]
+    if extra:
+        lines.append(extra)
+    return "\n".join(lines)
+
+
 def reasoning_text(assistant: Assistant, row: SignificanceAssessment, decision: str, extra: str | None) -> str:
     lines = [f"{assistant.words.record} v{row.version} ({row.entity_type}, {row.rule}): {decision}."]
     lines += [f"- {c['criterion']} ({c['article']}: {c['threshold']}): {c['value']}" for c in row.criteria]
@@ -186,25 +215,40 @@ def confirm(
     times: dict[str, datetime | None],
     reasoning: str | None,
     actor: str,
+    lang: str | None = None,
 ) -> Incident:
     """A person decides: posts the regime's positive event (awareness, clocks) or its negative one with the
-    reasoning. `times` are the positive event's instants the person gave (aware_at, ...)."""
+    reasoning. `times` are the positive event's instants the person gave (aware_at, ...). With `lang` (a person on
+    the pages) the assistant's part of the reasoning is written in words in that language; without it (the API) in
+    the codes and English its clients read."""
     if row.confirmed_at is not None:
-        raise Conflict(f"assessment version {row.version} was already confirmed by {row.confirmed_by}")
+        raise Conflict(
+            f"assessment version {row.version} was already confirmed by {row.confirmed_by}",
+            "refused_assessment_confirmed",
+            version=row.version,
+            by=row.confirmed_by,
+        )
     assistant = chosen.assistant
     positive = row.significant if agree else not row.significant
     if not agree and not reasoning:
-        raise FieldProblem("reasoning", "give the reasoning when deciding against the proposal", "missing")
+        raise FieldProblem(
+            "reasoning",
+            "give the reasoning when deciding against the proposal",
+            "missing",
+            key="refused_reasoning_needed",
+        )
     decision = assistant.positive if positive else assistant.negative
     body: dict[str, Any] = {
         "type": chosen.workflow.event_type(decision),
-        "reasoning": reasoning_text(assistant, row, decision, reasoning),
+        "reasoning": reasoning_text(assistant, row, decision, reasoning)
+        if lang is None
+        else reasoning_words(assistant, row, positive, reasoning, lang, load_labels(ctx.templates_dir)),
     }
     now = clock.now()
     if positive:
         for name in assistant.required_times:
             if times.get(name) is None:
-                raise FieldProblem(name, f"{name} is needed to start the clocks", "missing")
+                raise FieldProblem(name, f"{name} is needed to start the clocks", "missing", key="form_required")
             body[name] = times[name]
         if assistant.decided_at:
             body[assistant.decided_at] = times.get(assistant.decided_at) or now
@@ -212,7 +256,9 @@ def confirm(
         event = ctx.registry.event_models[body["type"]].model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"]) from exc
+        why = getattr((first.get("ctx") or {}).get("error"), "kind", None)  # an instants.InstantError's
+        key = {"range": "form_datetime_range", "future": "form_datetime_future"}.get(why, "form_invalid")
+        raise FieldProblem(".".join(str(p) for p in first["loc"]), first["msg"], key=key) from exc
     lifecycle.apply_event(session, ctx, incident=incident, event=event, actor=actor)
     row.decision, row.confirmed_by, row.confirmed_at = decision, actor, now
     session.add(row)

@@ -43,4 +43,8 @@ ASSISTANT = Assistant(
     warning=labels.warning,
     problem=labels.problem,
     warning_line=export.warning_line,
+    threshold=labels.threshold,
+    note=labels.note,
+    rule_name=labels.rule_name,
+    value_parts=labels.VALUE_PARTS,
 )

@@ -105,7 +105,9 @@ def check_filing(
         .order_by(Deadline.sequence)
     ).first()
     if stage.due is not None and stage.due.from_ == "request" and row is None:
-        raise Conflict(f"no open request for a {stage_name} on this incident")
+        raise Conflict(
+            f"no open request for a {stage_name} on this incident", "refused_no_request", stage=stage.title.model_dump()
+        )
     if row is not None and row.due is not None and submitted_at > row.due:
         for required in stage.late_requires:
             if not payload.get(required):

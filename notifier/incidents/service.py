@@ -87,7 +87,7 @@ def snapshot(incident: Incident, track: Track | None) -> dict[str, Any]:
 
 def not_future(field: str, value: datetime, now: datetime) -> None:
     if value > now + CLOCK_SKEW:
-        raise FieldProblem(field, "lies in the future; only confirm what has happened")
+        raise FieldProblem(field, "lies in the future; only confirm what has happened", key="form_datetime_future")
 
 
 def _not_before_awareness(session: Session, incident: Incident, resolved_at: datetime, zone: ZoneInfo) -> None:
@@ -95,14 +95,24 @@ def _not_before_awareness(session: Session, incident: Incident, resolved_at: dat
     aware = [t.aware_at for t in tracks(session, incident.id) if t.aware_at is not None]
     if aware and resolved_at < min(aware):
         earliest = min(aware).astimezone(zone).isoformat()
-        raise FieldProblem("resolved_at", f"lies before the earliest awareness time of this incident ({earliest})")
+        raise FieldProblem(
+            "resolved_at",
+            f"lies before the earliest awareness time of this incident ({earliest})",
+            params={"earliest": min(aware)},
+            key="refused_resolved_before_awareness",
+        )
 
 
 def _not_before_start(incident: Incident, resolved_at: datetime, zone: ZoneInfo) -> None:
     started = (incident.facts or {}).get("started_at")
     if started and resolved_at < datetime.fromisoformat(started):
         start_local = datetime.fromisoformat(started).astimezone(zone).isoformat()
-        raise FieldProblem("resolved_at", f"lies before the start of the incident (started_at {start_local})")
+        raise FieldProblem(
+            "resolved_at",
+            f"lies before the start of the incident (started_at {start_local})",
+            params={"started": datetime.fromisoformat(started)},
+            key="refused_resolved_before_start",
+        )
 
 
 def resolve(session: Session, incident: Incident, resolved_at: datetime, *, zone: ZoneInfo, now: datetime) -> Change:
@@ -221,7 +231,7 @@ def _record_request(
     now: datetime,
 ) -> None:
     if payload["due"] <= now:
-        raise FieldProblem("due", "the requested due date has already passed")
+        raise FieldProblem("due", "the requested due date has already passed", key="refused_due_passed")
     requested_by = payload.get("requested_by")
     if event.request_from:
         party = workflow.recipients.parties[event.request_from].name

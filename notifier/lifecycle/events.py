@@ -49,7 +49,9 @@ def apply_event(session: Session, ctx: Context, *, incident: Incident, event: An
         payload = _now_for_omitted_times(workflow.track.events[name], payload, now)
         notice = organisation.regime_notice(org, regime)
         if notice:
-            raise Conflict(f"{event.type} refused: no {regime} track for this organisation. {notice}")
+            raise Conflict(
+                f"{event.type} refused: no {regime} track for this organisation. {notice}", "refused_no_track"
+            )
         change = incidents.begin_track_event(
             session,
             incident,

@@ -26,7 +26,9 @@ def freeze(
     """Adds the Submission; `payload` gains the ledger's hash and missing fields for the event's audit record."""
     submitted_at = payload["submitted_at"]
     if track.aware_at is not None and submitted_at < track.aware_at:
-        raise FieldProblem("submitted_at", "lies before the awareness time of this track")
+        raise FieldProblem(
+            "submitted_at", "lies before the awareness time of this track", key="refused_submitted_before_awareness"
+        )
     deadlines.check_filing(session, incident=incident, workflow=workflow, payload=payload, zone=ctx.zone(session))
     submission = Submission(
         incident_id=incident.id,

@@ -20,8 +20,8 @@ from notifier.organisation import service as organisation
 from notifier.processors import plan, reply_links
 from notifier.processors.models import IncidentProcessor, Processor, ProcessorAnswer, ReplyLink
 from notifier.processors.plan import contact_at
-from notifier.reminders.content import field_label
 from notifier.submissions import completeness, facts
+from notifier.submissions.field_labels import field_label
 from notifier.text import fault as text_fault
 from notifier.workflow.schema import Registry
 
@@ -43,7 +43,9 @@ def list_processors(session: Session) -> list[Processor]:
 def save(session: Session, *, processor: Processor | None, data: dict, actor: str, now: datetime) -> Processor:
     clash = session.exec(select(Processor).where(Processor.name == data["name"])).first()
     if clash is not None and (processor is None or clash.id != processor.id):
-        raise Conflict(f"a processor named {data['name']!r} already exists")
+        raise Conflict(
+            f"a processor named {data['name']!r} already exists", "refused_processor_exists", name=data["name"]
+        )
     before = processor.model_dump(mode="json") if processor else None
     processor = processor or Processor(name=data["name"], notification_term_hours=1, created_at=now)
     for key, value in data.items():
@@ -106,14 +108,22 @@ def link(
         )
     ).first()
     if existing is not None:
-        raise Conflict(f"processor {processor.id} is already linked to incident {incident.id}")
+        raise Conflict(
+            f"processor {processor.id} is already linked to incident {incident.id}",
+            "refused_processor_linked",
+            name=processor.name,
+        )
     for field, value in (("processor_aware_at", processor_aware_at), ("informed_at", informed_at)):
         if value is not None and value > now + instants.CLOCK_SKEW:
-            raise FieldProblem(field, "lies in the future")
+            raise FieldProblem(field, "lies in the future", key="refused_processor_future")
     if processor_aware_at and informed_at and informed_at < processor_aware_at:
-        raise FieldProblem("informed_at", "lies before processor_aware_at")
+        raise FieldProblem("informed_at", "lies before processor_aware_at", key="refused_processor_informed_before")
     if contact_at(processor, 1) is None:
-        raise FieldProblem("processor_id", "the processor has no level 1 contact with an e-mail address")
+        raise FieldProblem(
+            "processor_id",
+            "the processor has no level 1 contact with an e-mail address",
+            key="refused_processor_no_contact",
+        )
     row = IncidentProcessor(
         incident_id=incident.id,
         processor_id=processor.id,

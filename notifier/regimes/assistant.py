@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from notifier.i18n import pick
+from notifier.i18n import is_dutch, pick
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,47 @@ class Assistant:
     threshold: Callable[[dict[str, Any], str], str] = lambda criterion, lang: str(criterion.get("threshold", ""))
     # Why the proposal is what it is, in the reader's language (None: the stored notes say it).
     verdict: Callable[[dict[str, Any], str], str | None] = lambda row, lang: None
+    # A stored note (English, as the rules wrote it) in the reader's language.
+    note: Callable[[str, str], str] = lambda note, lang: note
+    # The rule the proposal follows (the stored code) in the reader's language.
+    rule_name: Callable[[str, str], str] = lambda rule, lang: rule
+    # The labels group (templates/submissions/labels.yaml choices) that names the entity type the rules see.
+    kind_labels: str = "entity_type"
+    # The parts of a criterion's stored value, by key: (nl, en).
+    value_parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def value(self, value: Any, lang: str) -> str:
+        """A criterion's stored value as the page says it: yes/no and numbers in the reader's notation, a share
+        as "6.000 van 50.000 (12 %)", never a Python list or dict."""
+        if isinstance(value, bool):
+            return pick(lang, "ja", "yes") if value else pick(lang, "nee", "no")
+        if isinstance(value, int | float):
+            return _number(value, lang)
+        if isinstance(value, list):
+            return ", ".join(self.value(v, lang) for v in value)
+        if isinstance(value, dict):
+            if {"affected", "total"} <= value.keys():
+                share = value.get("share_pct")
+                text = pick(lang, "{a} van {t}", "{a} of {t}").format(
+                    a=_number(value["affected"], lang), t=_number(value["total"], lang)
+                )
+                return text if share is None else f"{text} ({_number(share, lang)} %)"
+            return "; ".join(f"{self._part(k, lang)}: {self.value(v, lang)}" for k, v in value.items())
+        return pick(lang, *WORDS[value]) if value in WORDS else str(value)
+
+    def _part(self, key: str, lang: str) -> str:
+        pair = self.value_parts.get(key)
+        return key.replace("_", " ") if pair is None else pick(lang, *pair)
+
+
+# Words the rules store as a criterion's value.
+WORDS = {
+    "possible": ("mogelijk", "possible"),
+    "together": ("samen met de terugkerende incidenten", "together with the recurring incidents"),
+}
+
+
+def _number(value: float, lang: str) -> str:
+    """12.0 as "12", 2.5 as "2,5" in Dutch, thousands grouped ("6.000" / "6,000")."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    return text.translate(str.maketrans(",.", ".,")) if is_dutch(lang) else text

@@ -438,4 +438,5 @@ ASSISTANT = Assistant(
     decided_at="classified_at",
     threshold=_threshold,
     verdict=_verdict,
+    kind_labels="dora_entity_type",
 )

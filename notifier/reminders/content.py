@@ -11,6 +11,7 @@ from notifier.i18n import in_sentence, pick
 from notifier.incidents.models import Incident
 from notifier.organisation import service as organisation
 from notifier.submissions import completeness
+from notifier.submissions.field_labels import field_label
 from notifier.workflow.schema import Registry
 
 
@@ -39,13 +40,6 @@ def step_text(step_key: str, lang: str) -> str:
     if kind == "overdue":
         return pick(lang, f"na de termijn, herhaling {arg}", f"after the deadline, repeat {arg}")
     return step_key
-
-
-def field_label(registry: Registry, name: str, lang: str) -> str:
-    fact = registry.facts.get(name)
-    if fact is not None:
-        return fact.label.get(lang)
-    return name
 
 
 def reminder_context(
@@ -86,7 +80,7 @@ def reminder_context(
         "legal_basis": deadline.legal_basis or stage.legal_basis,
         "provisional": deadline.provisional,
         "parties": [{"name": p.name, "channel": p.channel.get(lang)} for _, p in parties],
-        "missing": [field_label(registry, f, lang) for f in check.missing],
+        "missing": [field_label(registry, f, lang, gap_labels=check.gap_labels) for f in check.missing],
         "incident": {"id": incident.id, "title": incident.title},
         "recipient_name": recipient_name,
         "link": f"{base_url.rstrip('/')}/incidents/{incident.id}",

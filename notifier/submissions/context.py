@@ -22,6 +22,7 @@ from notifier.organisation.roles import CONTACT_ROLES
 from notifier.submissions import completeness
 from notifier.submissions import markdown as md
 from notifier.submissions import present as fmt
+from notifier.submissions.field_labels import field_label
 from notifier.submissions.markdown import Text
 from notifier.workflow.schema import SETTLED, FactDef, Registry, Workflow
 
@@ -415,11 +416,7 @@ def build(
     stage_def = workflow.stages[stage]
     check = completeness.check(session, registry, incident, workflow.regime, stage)
     labels_of = {
-        key: registry.facts[key].label.get(lang)
-        if key in registry.facts
-        else check.gap_labels[key].get(lang)
-        if key in check.gap_labels
-        else labels.reference(key, lang)
+        key: field_label(registry, key, lang, labels=labels, gap_labels=check.gap_labels)
         for key in check.present + check.missing
     }
     fields = [k for k in check.present + check.missing if k not in check.gap_labels]

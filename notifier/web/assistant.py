@@ -117,9 +117,13 @@ def confirm(
             incident=incident,
             row=row,
             agree=form.get("agree") != "no",
-            times={name: parse_local(name, form.get(name), zone) for name in ("aware_at", "classified_at")},
+            times={
+                name: parse_local(name, form.get(name), zone, lang=viewer.lang)
+                for name in ("aware_at", "classified_at")
+            },
             reasoning=(form.get("reasoning") or "").strip() or None,
             actor=actor(viewer.user),
+            lang=viewer.lang,
         )
     except REFUSALS as exc:
         if isinstance(exc, FieldProblem) and exc.kind == "missing" and posted_empty(form, exc.field):

@@ -1,17 +1,19 @@
 """What the incident page shows of the assistants: for each regime with one, the questions for the organisation's
 entity type and the latest assessment (the assistant's forms post to notifier/web/assistant.py)."""
 
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
 
 from notifier.assessment import service as assessment
 from notifier.errors import Conflict
+from notifier.submissions.present import Labels
 from notifier.web.forms import number_input
 from notifier.workflow.schema import Registry
 
 
-def state(session: Session, registry: Registry, incident_id: int) -> dict[str, dict[str, Any]]:
+def state(session: Session, registry: Registry, incident_id: int, labels: Labels) -> dict[str, dict[str, Any]]:
     """regime -> its assistant's questions and latest assessment; empty without a profile."""
     out: dict[str, dict[str, Any]] = {}
     for chosen in assessment.available(registry):
@@ -37,9 +39,17 @@ def state(session: Session, registry: Registry, incident_id: int) -> dict[str, d
             "threshold": words.threshold,
             "warning": words.warning,
             "verdict": words.verdict,
+            "note": words.note,
+            "value": words.value,
+            "basis": partial(_basis, words, labels, kind, rule),
             "shown": shown,
         }
     return out
+
+
+def _basis(words: Any, labels: Labels, kind: str, rule: str, lang: str) -> str:
+    """What the proposal rests on: the entity type as the rules see it and the rule, in words."""
+    return f"{labels.choice(words.kind_labels, kind, lang)}; {words.rule_name(rule, lang)}"
 
 
 def shown(value: Any, kind: str, lang: str) -> str:

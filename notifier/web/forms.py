@@ -51,23 +51,30 @@ def local_seconds(value: datetime, zone: ZoneInfo) -> str:
     return f"{local.year:04d}-{local:%m-%dT%H:%M:%S}"
 
 
-def parse_local(field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False) -> datetime | None:
-    """A datetime-local value (wall clock of the organisation's zone) as an aware UTC instant."""
+# Why an instant was refused (instants.InstantError.kind), as the form says it.
+_INSTANT_KEYS = {"range": "form_datetime_range", "future": "form_datetime_future"}
+
+
+def parse_local(
+    field: str, raw: str | None, zone: ZoneInfo, *, required: bool = False, lang: str = "en"
+) -> datetime | None:
+    """A datetime-local value (wall clock of the organisation's zone) as an aware UTC instant; a refusal in the
+    reader's language."""
     raw = (raw or "").strip()
     if not raw:
         if required:
-            raise FieldProblem(field, "is required")
+            raise FieldProblem(field, t("form_required", lang))
         return None
     try:
         wall = datetime.fromisoformat(raw)
     except ValueError as exc:
-        raise FieldProblem(field, "is not a date and time (dd-mm-yyyy hh:mm)") from exc
+        raise FieldProblem(field, t("form_datetime", lang)) from exc
     if wall.tzinfo is None:
         wall = wall.replace(tzinfo=zone)
     try:
         return instants.check(wall)
     except instants.InstantError as exc:
-        raise FieldProblem(field, str(exc)) from exc
+        raise FieldProblem(field, t(_INSTANT_KEYS.get(exc.kind, "form_datetime"), lang)) from exc
 
 
 def _said(key: str) -> dict[str, str]:
@@ -217,7 +224,7 @@ def validation_errors(exc: ValidationError, prefix: str = "", lang: str = "en") 
 
 
 def event_values(
-    model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str
+    model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str, lang: str = "en"
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The event body from a form: datetime fields read in the organisation's zone, empty text means absent."""
     values: dict[str, Any] = {"type": event_type}
@@ -233,7 +240,7 @@ def event_values(
             continue
         if "datetime" in annotation.lower():
             try:
-                values[name] = parse_local(name, raw, zone)
+                values[name] = parse_local(name, raw, zone, lang=lang)
             except FieldProblem as exc:
                 errors[name] = exc.message
         else:
@@ -249,7 +256,7 @@ def posted_empty(data: dict[str, str], name: str) -> bool:
 def event_from_form(
     model: type[BaseModel], data: dict[str, str], zone: ZoneInfo, event_type: str, lang: str = "en"
 ) -> BaseModel:
-    values, errors = event_values(model, data, zone, event_type)
+    values, errors = event_values(model, data, zone, event_type, lang)
     try:
         event = model.model_validate(values)
     except ValidationError as exc:
@@ -290,7 +297,7 @@ def _fact_value(name: str, fact: FactDef, raw: str, zone: ZoneInfo, lang: str = 
         return None
     match fact.type:
         case "datetime":
-            return parse_local(name, raw, zone).isoformat()
+            return parse_local(name, raw, zone, lang=lang).isoformat()
         case "bool":
             if raw not in {"yes", "no"}:
                 raise FieldProblem(name, t("form_bool", lang))

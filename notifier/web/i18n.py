@@ -6,6 +6,7 @@ from fastapi import Request
 from notifier import i18n
 from notifier.accounts.models import User
 from notifier.web.i18n_records import RECORD_MESSAGES
+from notifier.web.i18n_refusals import REFUSAL_MESSAGES
 
 LANGUAGES = i18n.LANGUAGES
 
@@ -595,6 +596,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 MESSAGES.update(RECORD_MESSAGES)  # notifier/web/i18n_records.py
+MESSAGES.update(REFUSAL_MESSAGES)  # notifier/web/i18n_refusals.py
 
 # The incident's own states; a track's states are labelled in its workflow file (workflows/*.yaml).
 STATES: dict[str, tuple[str, str]] = {

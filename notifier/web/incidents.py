@@ -19,7 +19,6 @@ from notifier.accounts.passwords import actor
 from notifier.accounts.roles import at_least
 from notifier.audit.models import AuditRecord
 from notifier.errors import Conflict, FieldProblem, NotFound
-from notifier.i18n import in_sentence
 from notifier.incidents import creation
 from notifier.incidents import service as incidents
 from notifier.incidents.models import Incident
@@ -30,6 +29,7 @@ from notifier.organisation import service as organisation
 from notifier.processors import service as processors
 from notifier.products import service as product_register
 from notifier.submissions import completeness, exports, facts, ledger
+from notifier.submissions.field_labels import field_label
 from notifier.submissions.present import load_labels
 from notifier.web import board, event_forms, flash, processor_answers
 from notifier.web.assistant_panel import state as assistant_state
@@ -46,6 +46,7 @@ from notifier.web.forms import (
     parse_local,
 )
 from notifier.web.i18n import MESSAGES, pick, t
+from notifier.web.refusals import refusal, said_params
 from notifier.web.render import render, see_other
 from notifier.workflow.schema import Workflow
 
@@ -225,7 +226,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
             errors[_new_form_field(exc.field, declaring)] = exc.message
         except (Conflict, TransitionNotAllowed) as exc:
             session.rollback()
-            errors["form"] = str(exc)
+            errors["form"] = refusal(exc, viewer.lang, ctx.zone(session))
     return _new_page(request, session, ctx, viewer, form, errors, status=422)
 
 
@@ -444,7 +445,7 @@ def incident_page(
         now_seconds=local_seconds(now, zone),
         offered={regime: offer.values for regime, offer in offers.items()},
         can_edit=at_least(viewer.role, "officer"),
-        assistants=assistant_state(session, ctx.registry, incident.id),
+        assistants=assistant_state(session, ctx.registry, incident.id, load_labels(ctx.templates_dir)),
         notice=notice,
         status_code=status_code,
     )
@@ -452,8 +453,7 @@ def incident_page(
 
 def _field_label(ctx: Any, key: str, lang: str) -> str:
     """A fact or profile field a filed report lacked, by its label (the ledger keeps the key)."""
-    fact = ctx.registry.facts.get(key)
-    return fact.label.get(lang) if fact is not None else load_labels(ctx.templates_dir).reference(key, lang)
+    return field_label(ctx.registry, key, lang, labels=load_labels(ctx.templates_dir))
 
 
 REFUSALS = (FormErrors, FieldProblem, Conflict, TransitionNotAllowed)
@@ -478,7 +478,7 @@ def refused(
     elif isinstance(exc, FieldProblem):
         errors, status = {field(exc): _message(exc, viewer.lang, session, ctx)}, 422
     else:
-        errors, status = {"form": str(exc)}, 409
+        errors, status = {"form": refusal(exc, viewer.lang, ctx.zone(session))}, 409
     return incident_page(
         request, session, ctx, viewer, incident, errors={key: errors}, values={key: form}, status_code=status
     )
@@ -486,16 +486,14 @@ def refused(
 
 def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> str:
     """A field the workflow requires under a condition, said in the user's language; others as the service says."""
-    key = f"missing_{problem.field}"
-    if problem.kind != "missing" or key not in MESSAGES:
+    key = problem.key or f"missing_{problem.field}"
+    if problem.key is None and problem.kind == "missing" and key not in MESSAGES:
+        # A field the workflow requires under a condition the catalogue has no words for: the English page keeps
+        # the service's reason, the Dutch one says the field is required rather than print English.
+        return pick((t("form_required", lang), problem.message), lang)
+    if (problem.key is None and problem.kind != "missing") or key not in MESSAGES:
         return problem.message
-    params = dict(problem.params)
-    for name, value in params.items():
-        if isinstance(value, datetime):
-            params[name] = board.when(value, ctx.zone(session), lang)
-        elif isinstance(value, dict) and lang in value:  # a title in both languages, inside the sentence
-            params[name] = in_sentence(value[lang])
-    return t(key, lang).format_map(params)
+    return t(key, lang).format_map(said_params(problem.params, lang, ctx.zone(session)))
 
 
 @router.get("/incidents/{incident_id}")
@@ -618,13 +616,15 @@ def link_processor(
         try:
             processor = processors.get(session, int(form.get("processor_id", "0")))
         except (ValueError, NotFound) as exc:
-            raise FieldProblem("processor_id", "choose a processor") from exc
+            raise FieldProblem("processor_id", "choose a processor", key="form_choose") from exc
         processors.link(
             session,
             incident=incident,
             processor=processor,
-            processor_aware_at=parse_local("processor_aware_at", form.get("processor_aware_at"), zone),
-            informed_at=parse_local("informed_at", form.get("informed_at"), zone),
+            processor_aware_at=parse_local(
+                "processor_aware_at", form.get("processor_aware_at"), zone, lang=viewer.lang
+            ),
+            informed_at=parse_local("informed_at", form.get("informed_at"), zone, lang=viewer.lang),
             settings=request.app.state.settings,
             registry=ctx.registry,
             actor=actor(viewer.user),

@@ -19,6 +19,7 @@ from notifier.web import board
 from notifier.web.auth import EnrollingDep, FormDep, OperatorDep, ViewerDep
 from notifier.web.forms import validation_errors
 from notifier.web.i18n import t
+from notifier.web.refusals import field_errors
 from notifier.web.render import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -138,5 +139,7 @@ def organisations_grant(slug: str, request: Request, session: SessionDep, viewer
             memberships.grant(session, user=user, organisation_id=org.id, role=form.get("role", ""), actor=actor)
     except FieldProblem as exc:
         session.rollback()
-        return _organisations_page(request, session, viewer, form, {key: exc.message}, 422)
+        return _organisations_page(
+            request, session, viewer, form, {key: field_errors(exc, viewer.lang)[exc.field]}, 422
+        )
     return see_other(f"/organisations#org-{slug}")

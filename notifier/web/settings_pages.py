@@ -1,6 +1,7 @@
 """Settings (administrators): organisation profile and contacts, users, processors, SIEM sources."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ValidationError
@@ -29,6 +30,7 @@ from notifier.submissions.present import load_labels
 from notifier.web.auth import AdminDep, FormDep
 from notifier.web.forms import form_int, validation_errors
 from notifier.web.i18n import LANGUAGES, t
+from notifier.web.refusals import field_errors, refusal
 from notifier.web.render import render, see_other
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
@@ -217,7 +219,7 @@ def users_add(request: Request, session: SessionDep, viewer: AdminDep, form: For
     except FieldProblem as exc:
         session.rollback()
         values = {k: v for k, v in form.items() if k != "password"}
-        return _users_page(request, session, viewer, values, {exc.field: exc.message}, status_code=422)
+        return _users_page(request, session, viewer, values, field_errors(exc, viewer.lang), status_code=422)
     return see_other("/settings/users")
 
 
@@ -346,14 +348,16 @@ def processors_save(request: Request, session: SessionDep, viewer: AdminDep, for
     try:
         existing = _processor(session, form.get("id"), viewer.lang)
     except FieldProblem as exc:
-        return _processor_page(request, session, viewer, form, {exc.field: exc.message}, status_code=422)
+        return _processor_page(request, session, viewer, form, field_errors(exc, viewer.lang), status_code=422)
     try:
         processors.save(
             session, processor=existing, data=body.model_dump(), actor=passwords.actor(viewer.user), now=clock.now()
         )
     except Conflict as exc:
         session.rollback()
-        return _processor_page(request, session, viewer, form, {"name": str(exc)}, status_code=409)
+        return _processor_page(
+            request, session, viewer, form, {"name": refusal(exc, viewer.lang, UTC)}, status_code=409
+        )
     return see_other("/settings/processors")
 
 

@@ -20,6 +20,7 @@ from notifier.http.ratelimit import retry_after_header
 from notifier.web import auth, throttle
 from notifier.web.auth import EnrollingDep, FormDep
 from notifier.web.i18n import LANGUAGES, language_for, t
+from notifier.web.refusals import field_errors
 from notifier.web.render import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -186,7 +187,14 @@ def password_change(request: Request, session: SessionDep, viewer: EnrollingDep,
         request.session["gen"] = viewer.user.session_generation  # this session goes on; all others ended
     except FieldProblem as exc:
         session.rollback()
-        return _account_page(request, session, viewer, saved=False, errors={exc.field: exc.message}, status_code=422)
+        return _account_page(
+            request,
+            session,
+            viewer,
+            saved=False,
+            errors=field_errors(exc, viewer.lang),
+            status_code=422,
+        )
     return _account_page(request, session, viewer, saved=True, errors={})
 
 

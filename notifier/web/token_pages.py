@@ -13,6 +13,7 @@ from notifier.deps import ContextDep, SessionDep
 from notifier.errors import FieldProblem, NotFound
 from notifier.web.auth import AdminDep, FormDep, ViewerDep
 from notifier.web.forms import form_int, parse_local
+from notifier.web.refusals import field_errors
 from notifier.web.render import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +54,7 @@ def personal_token_new(request: Request, session: SessionDep, ctx: ContextDep, v
     membership = next((m for m in viewer.memberships if m.slug == form.get("organisation")), None)
     try:
         if membership is None:
-            raise FieldProblem("organisation", "choose one of your organisations")
+            raise FieldProblem("organisation", "choose one of your organisations", key="form_choose")
         tenancy.bind(session, membership.organisation_id)
         token, secret = tokens.create(
             session,
@@ -63,12 +64,19 @@ def personal_token_new(request: Request, session: SessionDep, ctx: ContextDep, v
             role=form.get("role", ""),
             creator_role=membership.role,
             actor=passwords.actor(viewer.user),
-            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session)),
+            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session), lang=viewer.lang),
         )
     except FieldProblem as exc:
         session.rollback()
         values = {k: form.get(k, "") for k in ("organisation", "name", "role", "expires_at")}
-        return _personal_page(request, session, viewer, values=values, errors={exc.field: exc.message}, status_code=422)
+        return _personal_page(
+            request,
+            session,
+            viewer,
+            values=values,
+            errors=field_errors(exc, viewer.lang),
+            status_code=422,
+        )
     return _personal_page(request, session, viewer, values={}, errors={}, created=(membership, token, secret))
 
 
@@ -125,13 +133,18 @@ def organisation_token_new(request: Request, session: SessionDep, ctx: ContextDe
             role=form.get("role", ""),
             creator_role=viewer.role,
             actor=passwords.actor(viewer.user),
-            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session)),
+            expires_at=parse_local("expires_at", form.get("expires_at"), ctx.zone(session), lang=viewer.lang),
         )
     except FieldProblem as exc:
         session.rollback()
         values = {k: form.get(k, "") for k in ("name", "role", "expires_at")}
         return _organisation_page(
-            request, session, viewer, values=values, errors={exc.field: exc.message}, status_code=422
+            request,
+            session,
+            viewer,
+            values=values,
+            errors=field_errors(exc, viewer.lang),
+            status_code=422,
         )
     return _organisation_page(request, session, viewer, values={}, errors={}, created=(token, secret))
 

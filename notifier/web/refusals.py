@@ -1,0 +1,46 @@
+"""What the services refuse, in the reader's language: a Conflict or FieldProblem that carries a catalogue key
+(notifier/errors.py) is said by the pages' catalogue; the exception's own text stays the API's English."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from notifier.errors import FieldProblem
+from notifier.i18n import in_sentence
+from notifier.incidents.state_machine import TransitionNotAllowed
+from notifier.web import board
+from notifier.web.i18n import MESSAGES, t
+
+
+def said_params(params: dict[str, Any], lang: str, zone: ZoneInfo) -> dict[str, Any]:
+    """A refusal's values as its sentence says them: instants on the organisation's clock, titles in the reader's
+    language inside the sentence."""
+    out = dict(params)
+    for name, value in out.items():
+        if isinstance(value, datetime):
+            out[name] = board.when(value, zone, lang)
+        elif isinstance(value, dict) and lang in value:
+            out[name] = in_sentence(value[lang])
+    return out
+
+
+def field_message(problem: FieldProblem, lang: str, zone: ZoneInfo) -> str:
+    """A FieldProblem at its field in the reader's language; the service's English when it gave no key."""
+    if problem.key is None or problem.key not in MESSAGES:
+        return problem.message
+    return t(problem.key, lang).format_map(said_params(problem.params, lang, zone))
+
+
+def refusal(exc: Exception, lang: str, zone: ZoneInfo) -> str:
+    """A Conflict or a refused transition in the reader's language; the API's English when the service gave no key."""
+    if isinstance(exc, TransitionNotAllowed):
+        return t("refused_transition", lang)
+    key = getattr(exc, "key", None)
+    if key is None or key not in MESSAGES:
+        return str(exc)
+    return t(key, lang).format_map(said_params(getattr(exc, "params", {}), lang, zone))
+
+
+def field_errors(problem: FieldProblem, lang: str) -> dict[str, str]:
+    """A form's errors for a page whose refusals name no instant (accounts, tokens, settings)."""
+    return {problem.field: field_message(problem, lang, ZoneInfo("UTC"))}

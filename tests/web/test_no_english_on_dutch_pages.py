@@ -1,0 +1,207 @@
+"""No English message and no raw code on a Dutch page, where the words come from below the pages (issue 17, 2):
+the assistants' proposals, a service's refusal (a Conflict, a FieldProblem) and a date the form could not read.
+The English pages say the same in English. The API keeps its English (clients parse it)."""
+
+import re
+
+import pytest
+
+from tests.conftest import new_incident, put_organisation
+from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
+from tests.web.test_avg_forms import errors, set_language
+from tests.web.test_dora_assistant_page import ANSWERS as BANK_ANSWERS
+from tests.web.test_no_raw_codes import _Visible, raw_codes
+from tests.web.test_regimes_end_to_end import BANK
+
+# Phrases the services and rules say in English: on a Dutch page any of them is a message not translated.
+TRIPWIRES = (
+    "already",
+    "is not a date",
+    "is required",
+    "out of range",
+    "lies in the future",
+    "lies before",
+    "linked to incident",
+    "considerable damage",
+    "No hard thresholds",
+    "open rule",
+    "True",
+    "False",
+    "choose a processor",
+)
+
+
+def visible(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.text))
+
+
+def english_on(html: str) -> list[str]:
+    text = visible(html)
+    return [phrase for phrase in TRIPWIRES if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
+
+
+def assert_dutch(html: str) -> None:
+    assert english_on(html) == [] and raw_codes(html, "nl") == set()
+
+
+def assistant_card(html: str, regime: str) -> str:
+    found = re.search(rf'<details class="action assistant" id="assistant-{regime}".*?</details>', html, re.S)
+    assert found, f"no {regime} assistant on the page"
+    return found.group(0)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_significance_assistant_speaks_the_readers_language(client, officer, lang):  # noqa: F811
+    put_organisation(client)  # a hospital: no hard thresholds, the open rule
+    iid = new_incident(client)["id"]
+    web, token = officer(lang)
+    answers = {"csrf_token": token, "q_deaths": "0", "q_health_damage": "yes", "q_severe_operational_disruption": "yes"}
+    page = web.post(f"/incidents/{iid}/assessment", data=answers)
+    assert page.status_code == 200
+    card = visible(assistant_card(page.text, "cbw"))
+    if lang == "nl":
+        assert_dutch(assistant_card(page.text, "cbw"))
+        assert "zorgaanbieder" in card.lower() and "open norm" in card
+        assert "aanzienlijke schade aan de gezondheid" in card and ": ja" in card
+    else:
+        assert raw_codes(assistant_card(page.text, "cbw")) == set()
+        assert "health care provider" in card.lower() and "open rule" in card
+        assert "considerable damage to health" in card and ": yes" in card
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_classification_assistant_shows_values_in_words(client, officer, lang):  # noqa: F811
+    put_organisation(client, **BANK)
+    iid = new_incident(client)["id"]
+    web, token = officer(lang)
+    page = web.post(f"/incidents/{iid}/assessment?regime=dora", data={"csrf_token": token, **BANK_ANSWERS})
+    card = assistant_card(page.text, "dora")
+    text = visible(card)
+    assert "{" not in text and "[" not in text, "a stored value printed as Python"
+    if lang == "nl":
+        assert_dutch(card)
+        assert "6.000 van 50.000 (12 %)" in text and "kredietinstelling" in text.lower()
+    else:
+        assert raw_codes(card) == set()
+        assert "6,000 of 50,000 (12 %)" in text and "credit institution" in text.lower()
+
+
+def test_an_unreadable_date_on_the_decision_is_said_in_dutch(client, officer):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer("nl")
+    web.post(f"/incidents/{iid}/assessment", data={"csrf_token": token, "q_health_damage": "yes"})
+    page = web.post(
+        f"/incidents/{iid}/assessment/1/confirm",
+        data={"csrf_token": token, "agree": "yes", "aware_at": "2026-13-01T10"},
+    )
+    assert page.status_code == 422
+    assert errors(page.text)["aware_at"] == "Geen geldige datum en tijd (dd-mm-jjjj uu:mm)."
+    assert_dutch(assistant_card(page.text, "cbw"))
+    page = web.post(
+        f"/incidents/{iid}/assessment/1/confirm",
+        data={"csrf_token": token, "agree": "yes", "aware_at": "1980-01-01T10:00"},
+    )
+    assert page.status_code == 422 and "buiten" in errors(page.text)["aware_at"]
+    assert_dutch(assistant_card(page.text, "cbw"))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_processor_linked_twice_is_refused_in_the_readers_language(client, officer, lang):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    body = {
+        "name": "CloudCo",
+        "notification_term_hours": 24,
+        "contacts": [{"level": 1, "name": "D", "email": "d@c.ex"}],
+    }
+    processor = client.post("/api/v1/processors", json=body).json()
+    web, token = officer(lang)
+    form = {"csrf_token": token, "processor_id": str(processor["id"])}
+    assert web.post(f"/incidents/{iid}/processors", data=form).status_code == 200
+    page = web.post(f"/incidents/{iid}/processors", data=form)
+    assert page.status_code == 409
+    said = errors(page.text)["processor-form"] if "processor-form" in errors(page.text) else visible(page.text)
+    if lang == "nl":
+        assert "CloudCo is al gekoppeld aan dit incident" in said
+        assert english_on(page.text) == []
+    else:
+        assert "CloudCo is linked to this incident already" in said
+    again = client.post(f"/api/v1/incidents/{iid}/processors", json={"processor_id": processor["id"]})
+    assert again.status_code == 409 and "already linked" in again.text  # the API keeps its English
+
+
+def test_a_processor_form_with_a_future_time_is_refused_in_dutch(client, officer):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    body = {
+        "name": "CloudCo",
+        "notification_term_hours": 24,
+        "contacts": [{"level": 1, "name": "D", "email": "d@c.ex"}],
+    }
+    processor = client.post("/api/v1/processors", json=body).json()
+    web, token = officer("nl")
+    form = {"csrf_token": token, "processor_id": str(processor["id"]), "informed_at": "2099-01-01T10:00"}
+    page = web.post(f"/incidents/{iid}/processors", data=form)
+    assert page.status_code == 422 and "toekomst" in errors(page.text)["informed_at"]
+    assert english_on(page.text) == []
+    page = web.post(f"/incidents/{iid}/processors", data={"csrf_token": token, "processor_id": "x"})
+    assert page.status_code == 422 and english_on(page.text) == []
+
+
+def test_agreeing_without_reasoning_records_the_assistants_reasoning_in_dutch(client, officer):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer("nl")
+    web.post(f"/incidents/{iid}/assessment", data={"csrf_token": token, "q_health_damage": "yes"})
+    confirm = {"csrf_token": token, "agree": "yes", "aware_at": "2026-12-07T08:00"}
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm", data=confirm)
+    assert page.status_code == 200
+    reasons = [r["reason"] for r in client.get(f"/api/v1/incidents/{iid}/audit").json() if r.get("reason")]
+    stored = next(r for r in reasons if "v1" in r)
+    assert "Hulp bij de beoordeling (significant?) v1 (Zorgaanbieder; open norm van Cbw art. 25(2))" in stored
+    assert "aanzienlijke schade aan de gezondheid" in stored and ": ja" in stored
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b", stored) == [] and "Significance assessment" not in stored
+    assert_dutch(page.text.split('id="audit"', 1)[-1])
+
+
+def test_the_decision_refused_by_the_service_is_said_in_dutch(client, officer):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer("nl")
+    web.post(f"/incidents/{iid}/assessment", data={"csrf_token": token, "q_health_damage": "yes"})
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm", data={"csrf_token": token, "agree": "no"})
+    assert page.status_code == 422 and "onderbouwing" in errors(page.text)["reasoning"].lower()
+    future = {"csrf_token": token, "agree": "yes", "aware_at": "2099-01-01T10:00"}
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm", data=future)
+    assert page.status_code == 422 and "toekomst" in errors(page.text)["aware_at"]
+    assert_dutch(assistant_card(page.text, "cbw"))
+
+
+def test_account_and_token_refusals_are_said_in_dutch(app, signed_in):
+    web, token = signed_in("administrator")
+    set_language(app, "nl")
+    new_user = {
+        "csrf_token": token,
+        "email": "x@example.org",
+        "name": "X",
+        "role": "officer",
+        "password": "aaaaaaaaaaaaaaa",
+    }
+    page = web.post("/settings/users", data=new_user)
+    assert (
+        page.status_code == 422
+        and errors(page.text)["password"] == "Dit wachtwoord heeft te weinig verschillende tekens."
+    )
+    page = web.post("/settings/users", data={**new_user, "password": "kort"})
+    assert page.status_code == 422 and errors(page.text)["password"].startswith("Ten minste")
+    page = web.post("/settings/tokens", data={"csrf_token": token, "name": "", "role": "viewer"})
+    assert page.status_code == 422 and errors(page.text)["name"].startswith("Geef de sleutel een naam")
+    page = web.post(
+        "/settings/tokens",
+        data={"csrf_token": token, "name": "SIEM", "role": "viewer", "expires_at": "2020-01-01T10:00"},
+    )
+    assert page.status_code == 422 and errors(page.text)["expires_at"] == "Deze vervaldatum ligt in het verleden."
+    assert english_on(page.text) == []
