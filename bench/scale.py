@@ -4,10 +4,14 @@
                                     [--runs 20] [--organisations 1] [--member-of 50] [--steps-due 500]
                                     [--reuse] [--serve] [--profile thousand]
 
-The default is the 200-organisation run of the multi-organisation issue when given `--organisations 200
---member-of 50`. Issue 18's "thousand organisations" on PostgreSQL is one command:
+The multi-organisation issue's run is `--organisations 200 --member-of 50` (SQLite by default). Issue 18's
+"thousand organisations" on PostgreSQL is one command (the first run fills, about 8 minutes on 2 cores; later runs
+reuse the filled database):
 
     .venv/bin/python bench/scale.py --profile thousand --database-url postgresql+psycopg://postgres@127.0.0.1:54350/scale
+
+A throwaway cluster for it as in /work/ci-run.sh (`fsync=off` speeds the fill; the measured reads and sweeps do not
+depend on it).
 
 (--profile thousand = --organisations 1000 --incidents 1000000 --open 20000 --declared 10000 --member-of 100
 --steps-due 500 --serve --reuse: 1,000,000 incidents, 20,000 open of which 10,000 carry Cbw and AVG declarations,
@@ -391,8 +395,10 @@ def children(pid: int) -> list[int]:
 
 def serve_rss(pid: int) -> str:
     parts = [f"API process {pid}: {rss_kib(pid) / 1024:.0f} MiB"]
-    parts += [f"child {c} ({Path(f'/proc/{c}/comm').read_text().strip()}): {rss_kib(c) / 1024:.0f} MiB"
-              for c in children(pid)]  # fmt: skip
+    for c in children(pid):
+        # multiprocessing's spawn also starts its resource tracker; the other child is the intake writer.
+        what = "resource tracker" if b"resource_tracker" in Path(f"/proc/{c}/cmdline").read_bytes() else "writer"
+        parts.append(f"{what} child {c}: {rss_kib(c) / 1024:.0f} MiB")
     return ", ".join(parts)
 
 
@@ -509,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve", action="store_true", help="also time the reads against a real `notifier serve`")
     args = parser.parse_args(argv)
     if args.profile:
-        explicit = {a.dest for a in parser._actions if any(s in (argv or sys.argv[1:]) for s in a.option_strings)}
+        given = [word.split("=", 1)[0] for word in (sys.argv[1:] if argv is None else argv)]
+        explicit = {a.dest for a in parser._actions if any(s in given for s in a.option_strings)}
         for key, value in PROFILES[args.profile].items():
             if key not in explicit:
                 setattr(args, key, value)
