@@ -5,7 +5,7 @@
                                     [--reuse] [--serve] [--profile thousand]
 
 The multi-organisation issue's run is `--organisations 200 --member-of 50` (SQLite by default). Issue 18's
-"thousand organisations" on PostgreSQL is one command (the first run fills, about 8 minutes on 2 cores; later runs
+"thousand organisations" on PostgreSQL is one command (the first run fills, about 9 minutes on 2 cores; later runs
 reuse the filled database):
 
     .venv/bin/python bench/scale.py --profile thousand --database-url postgresql+psycopg://postgres@127.0.0.1:54350/scale
