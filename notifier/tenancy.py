@@ -22,6 +22,7 @@ superusers and roles with BYPASSRLS, so the service must connect as an ordinary 
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
@@ -129,16 +130,26 @@ def _narrow_to_bound_organisations(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(*_criteria(ids))
 
 
-def _criteria(ids: tuple[int, ...]) -> list:
+def _criteria(ids: tuple[int, ...]) -> tuple:
+    return _criteria_for(ids, len(SQLModel._sa_registry.mappers))  # noqa: SLF001
+
+
+# Built once per set of organisations, not per statement: making the twenty-odd options cost a sweep more than its
+# queries (a reminder step runs about ten statements). Bounded, so a thousand organisations' sessions (or a
+# portfolio's sets) hold at most this many; the mapper count in the key rebuilds them when a model is added.
+@lru_cache(maxsize=256)
+def _criteria_for(ids: tuple[int, ...], _mappers: int) -> tuple:
     # One option per owned class rather than one on the mixin: SQLModel's fields are not attributes of a mixin
     # that has no table, so the criterion is written against each mapped class. The lambdas keep the statement
     # cacheable: `only` and `ids` become bound parameters.
     if len(ids) == 1:
         only = ids[0]
-        return [
+        return tuple(
             with_loader_criteria(cls, lambda c: c.organisation_id == only, include_aliases=True) for cls in _owned()
-        ]
-    return [with_loader_criteria(cls, lambda c: c.organisation_id.in_(ids), include_aliases=True) for cls in _owned()]
+        )
+    return tuple(
+        with_loader_criteria(cls, lambda c: c.organisation_id.in_(ids), include_aliases=True) for cls in _owned()
+    )
 
 
 def _owned() -> list[type]:
