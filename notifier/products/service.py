@@ -67,7 +67,12 @@ def resolve(session: Session, field: str, reference: int | str) -> Product:
     if isinstance(reference, int) and not isinstance(reference, bool):
         found = session.get(Product, reference)
         if found is None:
-            raise FieldProblem(field, f"no product {reference} in the product register")
+            raise FieldProblem(
+                field,
+                f"no product {reference} in the product register",
+                key="refused_product_unknown",
+                params={"reference": reference},
+            )
         return found
     wanted = " ".join(str(reference).split()).casefold()
     products = list_products(session)
@@ -80,8 +85,18 @@ def resolve(session: Session, field: str, reference: int | str) -> Product:
         return matches[0]
     if len(matches) > 1:
         versions = ", ".join(p.version for p in matches)
-        raise FieldProblem(field, f"the register has several versions of {reference!r} ({versions}): give the id")
-    raise FieldProblem(field, f"no product {reference!r} in the product register (settings, products)")
+        raise FieldProblem(
+            field,
+            f"the register has several versions of {reference!r} ({versions}): give the id",
+            key="refused_product_versions",
+            params={"reference": reference, "versions": versions},
+        )
+    raise FieldProblem(
+        field,
+        f"no product {reference!r} in the product register (settings, products)",
+        key="refused_product_unknown",
+        params={"reference": reference},
+    )
 
 
 def snapshot(product: Product) -> dict[str, Any]:

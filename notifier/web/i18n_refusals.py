@@ -4,6 +4,14 @@ English message for the API's problem+json."""
 # ruff: noqa: E501 (one pair of sentences per line reads best)
 
 REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
+    "refused_product_unknown": (
+        "Product {reference} staat niet in het productregister (Instellingen › Producten).",
+        "Product {reference} is not in the product register (Settings › Products).",
+    ),
+    "refused_product_versions": (
+        "Het productregister heeft meer versies van {reference} ({versions}): kies de versie.",
+        "The product register holds several versions of {reference} ({versions}): choose the version.",
+    ),
     "refused_processor_linked": (
         "{name} is al gekoppeld aan dit incident.",
         "{name} is linked to this incident already.",

@@ -3,9 +3,16 @@ the assistants' proposals, a service's refusal (a Conflict, a FieldProblem) and 
 The English pages say the same in English. The API keeps its English (clients parse it)."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import Session
 
+from notifier import tenancy
+from notifier.errors import FieldProblem
+from notifier.products.models import Product
+from notifier.products.service import resolve
+from notifier.web.refusals import field_message
 from tests.conftest import new_incident, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
 from tests.web.test_avg_forms import errors, set_language
@@ -205,3 +212,26 @@ def test_account_and_token_refusals_are_said_in_dutch(app, signed_in):
     )
     assert page.status_code == 422 and errors(page.text)["expires_at"] == "Deze vervaldatum ligt in het verleden."
     assert english_on(page.text) == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_product_the_register_lacks_is_refused_in_the_readers_language(app, lang):
+    with Session(app.state.engine) as session:
+        tenancy.bind(session, tenancy.DEFAULT_ORGANISATION_ID)
+        for version in ("1.0", "2.0"):
+            session.add(Product(organisation_id=tenancy.DEFAULT_ORGANISATION_ID, name="Pomp", version=version))
+        session.flush()
+        said = {}
+        for reference in ("Infuuspomp X", 999_999, "Pomp"):
+            with pytest.raises(FieldProblem) as refused:
+                resolve(session, "product", reference)
+            assert refused.value.message.startswith(("no product", "the register has"))  # the API's English
+            said[reference] = field_message(refused.value, lang, ZoneInfo("Europe/Amsterdam"))
+    if lang == "nl":
+        assert (
+            said["Infuuspomp X"] == "Product Infuuspomp X staat niet in het productregister (Instellingen › Producten)."
+        )
+        assert said["Pomp"].startswith("Het productregister heeft meer versies van Pomp (1.0, 2.0)")
+        assert not any(english_on(text) for text in said.values())
+    else:
+        assert said[999_999] == "Product 999999 is not in the product register (Settings › Products)."
