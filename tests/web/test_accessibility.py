@@ -71,7 +71,8 @@ def _sign_in(page, base: str, email: str, secret: str) -> None:
     assert page.url == base + "/", page.url
 
 
-def _serious(page) -> list[str]:
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page (also used by the officer walk)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
@@ -102,7 +103,7 @@ def test_no_serious_violation_and_no_sideways_scrolling(app, live_server):
                 for path in pages:
                     page.goto(live_server + path)
                     assert page.locator("html").get_attribute("lang") == lang, path
-                    problems += [f"{lang} {width} {path}: {p}" for p in _serious(page)]
+                    problems += [f"{lang} {width} {path}: {p}" for p in serious_violations(page)]
                     wide = page.evaluate("document.documentElement.scrollWidth")
                     if wide > viewport["width"]:
                         culprits = page.evaluate(WIDEST, viewport["width"])
@@ -110,7 +111,7 @@ def test_no_serious_violation_and_no_sideways_scrolling(app, live_server):
                 # A refused form: the errors must be as accessible as the form.
                 page.goto(live_server + "/incidents/new")
                 page.click("button.big")
-                problems += [f"{lang} {width} refused form: {p}" for p in _serious(page)]
+                problems += [f"{lang} {width} refused form: {p}" for p in serious_violations(page)]
                 context.close()
         browser.close()
     finally:

@@ -40,7 +40,7 @@ from notifier.web.forms import local_input
 from notifier.web.i18n import t
 from tests.conftest import AUTH, HOSPITAL
 from tests.processors.test_processor_chase import CLOUD
-from tests.web.test_accessibility import AXE, WIDEST, WIDTHS
+from tests.web.test_accessibility import AXE, WIDEST, WIDTHS, serious_violations
 from tests.web.test_avg_forms import set_language
 from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, PASSWORD, ROOT, add_admin_with_cli
 
@@ -61,16 +61,6 @@ def stage_title(regime: str, stage: str, lang: str) -> str:
     return yaml.safe_load((WORKFLOWS / f"{regime}.yaml").read_text())["stages"][stage]["title"][lang]
 
 
-def serious(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
 class Inspector:
     """Checks a page where the walk stands, and the same address in a second browser context at the other width
     (same session cookie), collecting every problem so one run names them all."""
@@ -84,7 +74,7 @@ class Inspector:
         where = f"{self.lang} {width}px {label}"
         if page.locator("html").get_attribute("lang") != self.lang:
             self.problems.append(f"{where}: html lang is {page.locator('html').get_attribute('lang')}")
-        self.problems += [f"{where}: {p}" for p in serious(page)]
+        self.problems += [f"{where}: {p}" for p in serious_violations(page)]
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > width:
             self.problems.append(f"{where}: {wide} px wide: {page.evaluate(WIDEST, width)}")
