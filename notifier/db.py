@@ -135,6 +135,15 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> int 
     return None if row is None else row[0]
 
 
+def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """insert_ignore for many rows in one statement: each row that conflicts with one already there is left out.
+    Every row names its organisation_id (no lookup per row)."""
+    if not rows:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(model).on_conflict_do_nothing(), rows)
+
+
 def claim_one(
     session: Session,
     model: type,
@@ -166,6 +175,32 @@ def claim_one(
         return None
     session.refresh(row)
     return row
+
+
+def claim_many(
+    session: Session, model: type, ids: list[int], *conditions: ColumnElement[bool], values: dict[str, Any]
+) -> list[int]:
+    """Claim those of the rows `ids` that still match `conditions`, in one statement; the ids claimed.
+
+    The guarantees of claim_one, for a batch: on PostgreSQL rows another worker holds are passed over (FOR UPDATE
+    SKIP LOCKED in the subquery), on SQLite BEGIN IMMEDIATE serialises the workers, and on both the UPDATE repeats
+    the conditions, so a row that stopped matching is not claimed.
+    """
+    if not ids:
+        return []
+    candidates = model.id.in_(ids)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = model.id.in_(
+            select(model.id).where(candidates, *conditions).with_for_update(skip_locked=True).scalar_subquery()
+        )
+    claimed = session.execute(
+        update(model)
+        .where(candidates, *conditions)
+        .values(**values)
+        .returning(model.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(claimed.scalars())
 
 
 def durability(engine: Engine) -> dict[str, str | bool]:

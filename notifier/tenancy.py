@@ -91,6 +91,29 @@ def unscoped(session: Session) -> Iterator[Session]:
             _set_guc(session.connection(), _guc_value(session))
 
 
+@contextmanager
+def working_for(session: Session, organisation_id: int) -> Iterator[Session]:
+    """A back-end session's stretch of work for one organisation, in a savepoint of its own: the reminder sweep
+    serves many organisations in one transaction, and one reminder's failure must undo only its own writes.
+
+    Inside the block the session is bound to the organisation; the savepoint, and with it on PostgreSQL the
+    row-level security setting for the organisation (after_begin below), begins at the block's first statement,
+    so a block that reads only what was read before costs no statement. After it the session is the back end's.
+    """
+    if session.info.get(_KEY) is not None or session.info.get(_PENDING):
+        raise TenancyError("working_for is for the back end's sessions, which are bound to no organisation")
+    session.info[_KEY] = (organisation_id,)
+    try:
+        with session.begin_nested():
+            yield session
+    finally:
+        session.info.pop(_KEY, None)
+        if session.in_transaction() and _is_postgres(session):
+            connection = session.connection()
+            if connection.info.get(_GUC_SET) != ALL:
+                _set_guc(connection, ALL)
+
+
 def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -105,10 +128,16 @@ def _guc_value(session: Session) -> str:
     return ALL if ids is None else ",".join(map(str, ids))
 
 
+_GUC_SET = (
+    "notifier.organisations.set"  # on the connection: the value last set (may be stale once its transaction ended)
+)
+
+
 def _set_guc(connection, value: tuple[int, ...] | str) -> None:  # noqa: ANN001
     if not isinstance(value, str):
         value = ",".join(map(str, value))
     connection.execute(text("SELECT set_config('notifier.organisations', :ids, true)"), {"ids": value})
+    connection.info[_GUC_SET] = value
 
 
 def _owns_rows(mapper) -> bool:  # noqa: ANN001
@@ -238,4 +267,5 @@ __all__ = [
     "pending",
     "see_all",
     "unscoped",
+    "working_for",
 ]

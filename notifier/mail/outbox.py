@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from notifier.db import insert_ignore
+from notifier.db import insert_ignore, insert_ignore_many
 from notifier.mail.models import MailStatus, OutboxMail
 from notifier.mail.render import Rendered
 
@@ -21,8 +21,7 @@ def message_id(idempotency_key: str, domain: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def enqueue(
-    session: Session,
+def row(
     *,
     key: str,
     kind: str,
@@ -35,10 +34,9 @@ def enqueue(
     organisation_id: int | None = None,
     from_name: str | None = None,
     reply_to: str | None = None,
-) -> OutboxMail | None:
-    """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless). The mail is
-    the organisation's given, else its incident's, else that of the session's organisation."""
-    values = {
+) -> dict:
+    """The outbox row of one mail, to be queued by enqueue or enqueue_many."""
+    return {
         "organisation_id": organisation_id,
         "idempotency_key": key,
         "message_id": message_id(key, mail_domain(mail_from)),
@@ -56,7 +54,19 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
+
+
+def enqueue(session: Session, **fields) -> OutboxMail | None:  # noqa: ANN003 (the fields of row())
+    """Queue one mail; None when a mail with this key is already queued (queueing twice is harmless). The mail is
+    the organisation's given, else its incident's, else that of the session's organisation."""
+    values = row(**fields)
     inserted = insert_ignore(session, OutboxMail, values)
     if inserted is None:
         return None
     return session.exec(select(OutboxMail).where(OutboxMail.id == inserted)).one()
+
+
+def enqueue_many(session: Session, rows: list[dict]) -> None:
+    """Queue many mails in one statement (the reminder sweep); a row whose key is queued already is left out.
+    Each row names its organisation_id."""
+    insert_ignore_many(session, OutboxMail, rows)

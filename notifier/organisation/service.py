@@ -1,5 +1,8 @@
 """Reading and replacing the organisation profile."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from sqlmodel import Session, delete, select
 
 from notifier import clock, tenancy
@@ -58,8 +61,30 @@ def get(session: Session, *, lock: bool = False) -> Organisation | None:
     return org if org is not None and org.sector is not None else None
 
 
+_CONTACTS_READ = "notifier.organisation.contacts_read"
+
+
 def contacts(session: Session) -> list[Contact]:
+    known = session.info.get(_CONTACTS_READ, {}).get(tenancy.bound(session))
+    if known is not None:
+        return list(known)
     return list(session.exec(select(Contact).order_by(Contact.id)).all())
+
+
+@contextmanager
+def contacts_read_once(session: Session, organisation_ids: Iterable[int]) -> Iterator[None]:
+    """The contacts of these organisations read in one query, for a unit of work that needs them for hundreds of
+    incidents and writes none (the reminder sweep): inside the block contacts() answers from that read for a
+    session working for one of them (tenancy.working_for)."""
+    ids = sorted(set(organisation_ids))
+    found: dict[tuple[int, ...], list[Contact]] = {(oid,): [] for oid in ids}
+    for contact in session.exec(select(Contact).where(Contact.organisation_id.in_(ids)).order_by(Contact.id)):
+        found[(contact.organisation_id,)].append(contact)
+    session.info[_CONTACTS_READ] = found
+    try:
+        yield
+    finally:
+        session.info.pop(_CONTACTS_READ, None)
 
 
 def contact_for(session: Session, role: str) -> Contact | None:

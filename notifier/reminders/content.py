@@ -54,6 +54,7 @@ def reminder_context(
     base_url: str,
     lang: str,
     now: datetime,
+    track=completeness.LOOK_UP,  # noqa: ANN001
 ) -> dict:
     workflow = registry.workflows[deadline.regime]
     stage = workflow.stages[deadline.stage]
@@ -63,7 +64,7 @@ def reminder_context(
     )
     if stage.recipients is not None:
         parties = [(pid, workflow.recipients.parties[pid]) for pid in stage.recipients]
-    check = completeness.check(session, registry, incident, deadline.regime, deadline.stage)
+    check = completeness.check(session, registry, incident, deadline.regime, deadline.stage, track=track)
     remaining = deadline.due - now
     return {
         "lang": lang,

@@ -57,16 +57,37 @@ def profile_value(session: Session, reference: str):  # noqa: ANN201
     return getattr(org, name, None) if org else None
 
 
-def stage_fields(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> list[str]:
+LOOK_UP = object()  # the incident's track for the regime, when the caller has not read it already
+
+
+def stage_fields(
+    session: Session,
+    registry: Registry,
+    incident: Incident,
+    regime: str,
+    stage: str,
+    *,
+    track=LOOK_UP,  # noqa: ANN001
+) -> list[str]:
     """The stage's fields for the incident's declaration (a variant may ask other things, e.g. per kind of duty)."""
-    track = session.exec(select(Track).where(Track.incident_id == incident.id, Track.regime == regime)).first()
+    if track is LOOK_UP:
+        track = session.exec(select(Track).where(Track.incident_id == incident.id, Track.regime == regime)).first()
     conditions = organisation.conditions(organisation.get(session))
     return registry.workflows[regime].stages[stage].fields_for(conditions, track.declaration if track else None)
 
 
-def check(session: Session, registry: Registry, incident: Incident, regime: str, stage: str) -> Completeness:
+def check(
+    session: Session,
+    registry: Registry,
+    incident: Incident,
+    regime: str,
+    stage: str,
+    *,
+    track=LOOK_UP,  # noqa: ANN001
+) -> Completeness:
+    """`track`: the incident's Track for `regime` (or None) when the caller has it; looked up otherwise."""
     present, missing = [], []
-    for name in stage_fields(session, registry, incident, regime, stage):
+    for name in stage_fields(session, registry, incident, regime, stage, track=track):
         value = profile_value(session, name) if "." in name else (incident.facts or {}).get(name)
         (present if _filled(value) else missing).append(name)
     gap_labels: dict[str, Text] = {}

@@ -4,6 +4,7 @@ service itself keeps working behind the policies (it sets the organisation per t
 
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -107,3 +108,54 @@ def test_the_service_works_behind_the_policies(app_role, orgs, tmp_path):
             assert {o["slug"] for o in operator.get("/api/v1/organisations").json()} == {a.slug, b.slug}
     finally:
         application.state.engine.dispose()
+
+
+def test_the_sweep_serves_every_organisation_behind_the_policies(app_role, orgs, db_url, tmp_path):
+    """One batch of the sweep holds steps of both organisations: each step's work runs for its own organisation
+    (an audit record where nobody can be reminded), the steps and the mails are written for both."""
+    from notifier.reminders.sweep import sweep
+
+    a, b = orgs
+    admin = create_engine(db_url)
+    with admin.begin() as conn:
+        b_id = conn.execute(text("SELECT organisation_id FROM incident WHERE id = :id"), {"id": b.incident_id}).scalar()
+        conn.execute(
+            text("DELETE FROM contact WHERE organisation_id = :org AND role = 'reporting_officer'"), {"org": b_id}
+        )
+    settings = Settings(
+        database_url=app_role,
+        api_token=TOKEN,
+        env="test",
+        var_dir=tmp_path / "var",
+        secret_key="test-secret-key-" + "y" * 24,
+        scheduler_enabled=False,
+        intake_writer="thread",
+    )
+    application = create_app(settings)
+    try:
+        now = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)  # 84 h on: the AVG notification is overdue in both
+        actions = sweep(application.state.engine, settings=settings, registry=application.state.registry, now=now)
+    finally:
+        application.state.engine.dispose()
+    assert not [x for x in actions if x["action"] in ("reminder.failed", "reminder.batch_failed")]
+    by_incident = {a.incident_id: set(), b.incident_id: set()}
+    for action in actions:
+        by_incident[action["incident_id"]].add(action["action"])
+    assert by_incident[a.incident_id] >= {"reminder.queued"}
+    assert "reminder.no_recipient" in by_incident[b.incident_id]
+    with admin.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM reminder_step WHERE status = 'claimed'")).scalar()
+        mails = (
+            conn.execute(text("SELECT DISTINCT organisation_id FROM outbox_mail WHERE kind = 'reminder'"))
+            .scalars()
+            .all()
+        )
+        records = (
+            conn.execute(text("SELECT organisation_id FROM audit_record WHERE event_type = 'reminder.no_recipient'"))
+            .scalars()
+            .all()
+        )
+    admin.dispose()
+    assert left == 0
+    assert b_id not in mails and len(mails) == 1
+    assert records and set(records) == {b_id}
