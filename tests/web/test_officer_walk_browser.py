@@ -42,7 +42,7 @@ from tests.conftest import AUTH, HOSPITAL
 from tests.processors.test_processor_chase import CLOUD
 from tests.web.test_accessibility import AXE, WIDEST, WIDTHS, serious_violations
 from tests.web.test_avg_forms import set_language
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, PASSWORD, ROOT, add_admin_with_cli
+from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, PASSWORD, ROOT, add_admin_with_cli, fill_hospital_profile
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -147,16 +147,7 @@ def test_the_whole_officer_walk(app, settings, live_server, lang, width, other_w
         look.look("dashboard")
 
         # The organisation profile: a hospital, so an essential entity with Z-CERT as its CSIRT.
-        page.goto(live_server + "/settings")
-        page.fill("#name", "Ziekenhuis Rivierenland")
-        page.fill("#kvk_number", "41234567")
-        page.select_option("#sector", "health")
-        page.select_option("#entity_type", "healthcare_provider")
-        page.fill("#staff_count", "3200")
-        page.fill("#reporting_officer_name", "Anna de Vries")
-        page.fill("#reporting_officer_email", "a.devries@zrl.example")
-        page.fill("#reporting_officer_phone", "+31 88 123 4567")
-        page.click("form.stack button.primary")
+        fill_hospital_profile(page, live_server)
         assert t("class_essential", lang) in page.locator(".classification").inner_text()
         look.look("settings")
 
