@@ -56,6 +56,14 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Dit kan niet in de huidige stand van het incident; ververs de pagina en kies een van de acties die er staan.",
         "This is not possible in the incident's current state; reload the page and choose one of the actions it offers.",
     ),
+    "refused_transition_event": (
+        "‘{event}’ kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
+        "‘{event}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
+    ),
+    "refused_transition_filing": (
+        "‘{stage}’ indienen kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
+        "Filing the ‘{stage}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
+    ),
     "refused_reasoning_needed": (
         "Geef de onderbouwing als u tegen het voorstel besluit.",
         "Give the reasoning when you decide against the proposal.",

@@ -226,7 +226,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
             errors[_new_form_field(exc.field, declaring)] = exc.message
         except (Conflict, TransitionNotAllowed) as exc:
             session.rollback()
-            errors["form"] = refusal(exc, viewer.lang, ctx.zone(session))
+            errors["form"] = refusal(exc, viewer.lang, ctx.zone(session), ctx.registry)
     return _new_page(request, session, ctx, viewer, form, errors, status=422)
 
 
@@ -457,6 +457,7 @@ def _field_label(ctx: Any, key: str, lang: str) -> str:
 
 
 REFUSALS = (FormErrors, FieldProblem, Conflict, TransitionNotAllowed)
+PAGE_REFUSAL = "page"  # the errors of no form: said at the top of the incident page
 
 
 def refused(
@@ -471,14 +472,17 @@ def refused(
     field: Callable[[FieldProblem], str] = lambda problem: problem.field,
 ) -> HTMLResponse:
     """Roll back and show the incident page again, input kept: the problem next to its field (422) or on the
-    form (409, the state machine or stored data said no)."""
+    form (409, the state machine or stored data said no). A refused state change is said at the top of the page:
+    the page offers no form for an event its state does not allow (a page opened before the state changed)."""
     session.rollback()
     if isinstance(exc, FormErrors):
         errors, status = exc.errors, 422
     elif isinstance(exc, FieldProblem):
         errors, status = {field(exc): _message(exc, viewer.lang, session, ctx)}, 422
     else:
-        errors, status = {"form": refusal(exc, viewer.lang, ctx.zone(session))}, 409
+        errors, status = {"form": refusal(exc, viewer.lang, ctx.zone(session), ctx.registry)}, 409
+        if isinstance(exc, TransitionNotAllowed):
+            key = PAGE_REFUSAL
     return incident_page(
         request, session, ctx, viewer, incident, errors={key: errors}, values={key: form}, status_code=status
     )

@@ -122,7 +122,8 @@ def test_the_page_offers_the_register_and_the_card_shows_the_product_in_both_lan
         form = {"csrf_token": token, "type": "cra.exploited_vulnerability", "aware_at": "2026-12-09T10:00"}
         refused = web.post(f"/incidents/{iid}/events", data={**form, "product": "987654", "reasoning": "Exploit"})
         assert refused.status_code == 422
-        assert re.search(r'<p class="error" id="product-error" role="alert">Product 987654 is not in the product register', refused.text)
+        said = r'<p class="error" id="product-error" role="alert">Product 987654 is not in the product register'
+        assert re.search(said, refused.text)
         assert 'aria-invalid="true" aria-describedby="product-error"' in refused.text
         assert "Exploit</textarea>" in refused.text  # the reasoning typed is kept
 

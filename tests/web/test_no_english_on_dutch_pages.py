@@ -3,23 +3,26 @@ the assistants' proposals, a service's refusal (a Conflict, a FieldProblem) and 
 The English pages say the same in English. The API keeps its English (clients parse it)."""
 
 import re
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session
 
-from notifier import tenancy
+from notifier import clock, tenancy
 from notifier.errors import FieldProblem
 from notifier.products.models import Product
 from notifier.products.service import resolve
+from notifier.web.forms import local_input
 from notifier.web.refusals import field_message
-from tests.conftest import new_incident, put_organisation
+from tests.conftest import new_incident, post_event, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
 from tests.web.test_avg_forms import errors, set_language
 from tests.web.test_dora_assistant_page import ANSWERS as BANK_ANSWERS
 from tests.web.test_no_raw_codes import _Visible, raw_codes
 from tests.web.test_regimes_end_to_end import BANK
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Phrases the services and rules say in English: on a Dutch page any of them is a message not translated.
 TRIPWIRES = (
     "already",
@@ -235,3 +238,49 @@ def test_a_product_the_register_lacks_is_refused_in_the_readers_language(app, la
         assert not any(english_on(text) for text in said.values())
     else:
         assert said[999_999] == "Product 999999 is not in the product register (Settings › Products)."
+
+
+def refused_form(html: str) -> str:
+    """The form-level refusal of the error summary (a 409: the state machine or stored data said no)."""
+    found = re.findall(r'<div class="error-summary".*?<p class="error">([^<]+)</p>', html, re.S)
+    assert found, "no refusal on the page"
+    return visible(found[0])
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_refused_state_change_names_the_event_and_the_state_in_words(client, officer, lang):  # noqa: F811
+    """A second assessment after the track moved on, a filing the track is not at and a second resolution: the page
+    names what was asked and the state it is in, by the workflow's labels, instead of a general sentence."""
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    aware = (clock.now() - timedelta(minutes=5)).isoformat()
+    post_event(client, iid, type="cbw.significant", aware_at=aware, reasoning="EPD plat")
+    web, token = officer(lang)
+    page = web.post(
+        f"/incidents/{iid}/events", data={"csrf_token": token, "type": "cbw.not_significant", "reasoning": "toch niet"}
+    )
+    assert page.status_code == 409
+    said = {"event": refused_form(page.text)}
+    form = {"csrf_token": token, "type": "cbw.submitted", "stage": "final_report", "ack_missing": "yes"}
+    page = web.post(f"/incidents/{iid}/events", data={**form, "submitted_at": local_input(clock.now(), AMSTERDAM)})
+    assert page.status_code == 409
+    said["filing"] = refused_form(page.text)
+    resolved = {"csrf_token": token, "type": "incident.resolved", "resolved_at": local_input(clock.now(), AMSTERDAM)}
+    assert web.post(f"/incidents/{iid}/events", data=resolved).status_code == 200
+    page = web.post(f"/incidents/{iid}/events", data=resolved)
+    assert page.status_code == 409
+    said["resolved"] = refused_form(page.text)
+    if lang == "nl":
+        assert said["event"].startswith("‘Niet significant’ kan niet in de toestand ‘vroegtijdige waarschuwing nodig’")
+        assert said["filing"].startswith(
+            "‘Eindverslag’ indienen kan niet in de toestand ‘vroegtijdige waarschuwing nodig’"
+        )
+        assert said["resolved"].startswith("‘Incident opgelost’ kan niet in de toestand ‘opgelost’")
+        assert_dutch(page.text)
+    else:
+        assert said["event"].startswith("‘Not significant’ is not possible in the state ‘early warning due’")
+        assert said["filing"].startswith("Filing the ‘Final report’ is not possible in the state ‘early warning due’")
+        assert said["resolved"].startswith("‘Incident resolved’ is not possible in the state ‘resolved’")
+    assert not any("cbw." in text or "stage=" in text for text in said.values()), said
+    again = client.post(f"/api/v1/incidents/{iid}/events", json={"type": "incident.resolved", "resolved_at": aware})
+    assert again.status_code == 409 and "is not allowed while the incident is 'resolved'" in again.text  # the API's
