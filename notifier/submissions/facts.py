@@ -101,11 +101,17 @@ def for_incident(catalogue: dict[str, FactDef], regimes: set[str]) -> dict[str, 
 
 
 def _check_together(facts: dict[str, Any]) -> None:
+    """Facts that contradict each other; the key and values let the pages say it in the reader's words."""
     if facts.get("started_at") and facts.get("ended_at") and facts["ended_at"] < facts["started_at"]:
-        raise FieldProblem("ended_at", "lies before started_at")
+        started = datetime.fromisoformat(facts["started_at"])
+        raise FieldProblem(
+            "ended_at", "lies before started_at", key="refused_ended_before_start", params={"started": started}
+        )
     low, high = facts.get("subjects_min"), facts.get("subjects_max")
     if low is not None and high is not None and high < low:
-        raise FieldProblem("subjects_max", "is smaller than subjects_min")
+        raise FieldProblem(
+            "subjects_max", "is smaller than subjects_min", key="refused_subjects_max_below_min", params={"low": low}
+        )
 
 
 def validate(
@@ -156,10 +162,11 @@ def update(
     if unknown:
         raise FieldProblem(unknown[0], "unknown fact (see workflows/facts.yaml)")
     before = dict(incident.facts or {})
-    after, errors = validate(catalogue, before, changes, now, regimes=regimes_of(session, incident))
+    after, errors = validate(catalogue, before, changes, now, together=False, regimes=regimes_of(session, incident))
     if errors:
         key = next(iter(errors))
         raise FieldProblem(key, errors[key])
+    _check_together(after)  # after every value is valid (as validate does), keyed for the pages
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if not changed:
         return before

@@ -64,6 +64,22 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "‘{stage}’ indienen kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
         "Filing the ‘{stage}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
     ),
+    "refused_unknown_event": (
+        "Deze actie bestaat niet (meer); ververs de pagina en kies een van de acties die er staan.",
+        "This action does not exist (any more); reload the page and choose one of the actions it offers.",
+    ),
+    "refused_unknown_stage": (
+        "Deze regeling kent deze melding niet; ververs de pagina en kies een van de meldingen die er staan.",
+        "This regime has no such report; reload the page and choose one of the reports it shows.",
+    ),
+    "refused_ended_before_start": (
+        "Het einde ligt vóór de aanvang van het incident ({started}).",
+        "The end lies before the start of the incident ({started}).",
+    ),
+    "refused_subjects_max_below_min": (
+        "Het maximale aantal betrokkenen is kleiner dan het minimale ({low}).",
+        "The maximum number of data subjects is smaller than the minimum ({low}).",
+    ),
     "refused_reasoning_needed": (
         "Geef de onderbouwing als u tegen het voorstel besluit.",
         "Give the reasoning when you decide against the proposal.",

@@ -198,7 +198,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
         errors["title"] = REQUIRED[viewer.lang]
     elif len(title) > 300:
         errors["title"] = "max. 300"
-    detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
+    detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone, lang=viewer.lang)
     changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
     events = []
     for wf in ctx.registry.ordered:
@@ -212,18 +212,18 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
         ev = _collect(errors, event_from_form, models[kind], data, zone, kind, viewer.lang, prefix=prefix)
         events.append((wf, ev))
     if not errors:
+        declaring = None  # the workflow whose event a refusal below is about
         try:
             incident = creation.open_one(session, title=title, summary=summary, detected_at=detected_at, actor=who)
             if changes:
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
-            declaring = None  # the workflow whose event a refusal below is about
             for declaring, ev in events:  # noqa: B007 (read after the loop when an event is refused)
                 lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
             flash.put(request, t("done_incident", viewer.lang).format(id=incident.id))
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
-            errors[_new_form_field(exc.field, declaring)] = exc.message
+            errors[_new_form_field(exc.field, declaring)] = _message(exc, viewer.lang, session, ctx)
         except (Conflict, TransitionNotAllowed) as exc:
             session.rollback()
             errors["form"] = refusal(exc, viewer.lang, ctx.zone(session), ctx.registry)
@@ -536,7 +536,11 @@ def save_facts(
         )
     except (FormErrors, FieldProblem) as exc:
         session.rollback()
-        errs = exc.errors if isinstance(exc, FormErrors) else {"fact_" + exc.field: exc.message}
+        errs = (
+            exc.errors
+            if isinstance(exc, FormErrors)
+            else {"fact_" + exc.field: _message(exc, viewer.lang, session, ctx)}
+        )
         return incident_page(
             request, session, ctx, viewer, incident, errors={"facts": errs}, values={"facts": form}, status_code=422
         )
@@ -558,17 +562,10 @@ def post_event(
     event_type = form.get("type", "")
     models = ctx.registry.event_models
     key = _form_key(event_type, form)
-    if event_type not in models:
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={key: {"form": "unknown event"}},
-            values={key: form},
-            status_code=422,
-        )
+    unknown = _unknown(ctx, event_type, form)
+    if unknown is not None:  # a page older than the workflow: it has no form to say this on, so the top says it
+        errors = {PAGE_REFUSAL: {"form": t(unknown, viewer.lang)}}
+        return incident_page(request, session, ctx, viewer, incident, errors=errors, values={}, status_code=422)
     try:
         if event_type.endswith(".submitted"):
             _check_acknowledged(session, ctx, incident, event_type.partition(".")[0], form, viewer.lang)
@@ -599,11 +596,19 @@ def done(ctx: Any, event_type: str, form: dict[str, str], lang: str) -> str:
     return t("done_event", lang).format(what=label)
 
 
+def _unknown(ctx: Any, event_type: str, form: dict[str, str]) -> str | None:
+    """The catalogue key of what the event form names that the workflows lack: the event, or a filing's stage."""
+    if event_type not in ctx.registry.event_models:
+        return "refused_unknown_event"
+    regime, _, name = event_type.partition(".")
+    wf = ctx.registry.get(regime)
+    if wf is not None and wf.track.events[name].submission and form.get("stage", "") not in wf.stages:
+        return "refused_unknown_stage"
+    return None
+
+
 def _check_acknowledged(session: Session, ctx: Any, incident: Incident, regime: str, form: dict, lang: str) -> None:
     stage = form.get("stage", "")
-    wf = ctx.registry.get(regime)
-    if wf is None or stage not in wf.stages:
-        raise FormErrors({"stage": "unknown stage"})
     check = completeness.check(session, ctx.registry, incident, regime, stage)
     if check.missing and form.get("ack_missing") != "yes":
         raise FormErrors({"ack_missing": t("ack_missing_error", lang)})

@@ -2,6 +2,7 @@
 the assistants' proposals, a service's refusal (a Conflict, a FieldProblem) and a date the form could not read.
 The English pages say the same in English. The API keeps its English (clients parse it)."""
 
+import html
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -284,3 +285,74 @@ def test_a_refused_state_change_names_the_event_and_the_state_in_words(client, o
     assert not any("cbw." in text or "stage=" in text for text in said.values()), said
     again = client.post(f"/api/v1/incidents/{iid}/events", json={"type": "incident.resolved", "resolved_at": aware})
     assert again.status_code == 409 and "is not allowed while the incident is 'resolved'" in again.text  # the API's
+
+
+def test_the_new_incident_page_says_the_services_refusals_in_dutch(client, officer):  # noqa: F811
+    """What the services refuse on the new-incident form (a detection or awareness time in the future, a time not
+    read) is said in Dutch at its field, not in the service's English."""
+    put_organisation(client)
+    web, token = officer("nl")
+    future = local_input(clock.now() + timedelta(days=2), AMSTERDAM)
+    form = {"csrf_token": token, "title": "Spam", "significant": "yes", "cbw_reasoning": "EPD plat"}
+    past = local_input(clock.now() - timedelta(hours=1), AMSTERDAM)
+    page = web.post("/incidents/new", data={**form, "detected_at": future, "cbw_aware_at": past})
+    assert page.status_code == 422
+    assert errors(page.text)["detected_at"].startswith("Dit moment ligt in de toekomst")
+    assert_dutch(page.text)
+    page = web.post("/incidents/new", data={**form, "cbw_aware_at": future})
+    assert page.status_code == 422
+    assert errors(page.text)["cbw_aware_at"].startswith("Dit moment ligt in de toekomst")
+    assert_dutch(page.text)
+    page = web.post("/incidents/new", data={**form, "detected_at": "2026-13-01T10", "cbw_aware_at": past})
+    assert (
+        page.status_code == 422 and errors(page.text)["detected_at"] == "Geen geldige datum en tijd (dd-mm-jjjj uu:mm)."
+    )
+    assert client.get("/api/v1/incidents").json() == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_facts_that_contradict_each_other_are_refused_in_the_readers_language(client, officer, lang):  # noqa: F811
+    """An end before the start and a maximum below the minimum: the facts form says which and why, with the start
+    on the organisation's clock in words, not ISO; the API keeps its English."""
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer(lang)
+    form = {"csrf_token": token, "fact_started_at": "2026-01-05T03:10", "fact_ended_at": "2026-01-04T10:00"}
+    page = web.post(f"/incidents/{iid}/facts", data=form)
+    assert page.status_code == 422
+    said = html.unescape(errors(page.text)["fact_ended_at"])
+    assert "T03" not in said and "+01:00" not in said, said
+    counted = {"csrf_token": token, "fact_subjects_min": "200", "fact_subjects_max": "20"}
+    page = web.post(f"/incidents/{iid}/facts", data=counted)
+    assert page.status_code == 422
+    counted_said = html.unescape(errors(page.text)["fact_subjects_max"])
+    if lang == "nl":
+        assert said == "Het einde ligt vóór de aanvang van het incident (05-01-2026 03:10 CET).", said
+        assert counted_said == "Het maximale aantal betrokkenen is kleiner dan het minimale (200).", counted_said
+        assert_dutch(page.text)
+    else:
+        assert said == "The end lies before the start of the incident (05 Jan 2026 03:10 CET).", said
+        assert counted_said == "The maximum number of data subjects is smaller than the minimum (200)."
+    api = client.patch(f"/api/v1/incidents/{iid}/facts", json={"subjects_min": 200, "subjects_max": 20})
+    assert api.status_code == 422 and "is smaller than subjects_min" in api.text  # the API keeps its English
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_an_unknown_stage_or_event_on_the_event_form_is_said_in_the_readers_language(client, officer, lang):  # noqa: F811
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer(lang)
+    form = {"csrf_token": token, "type": "cbw.submitted", "stage": "brief_aan_de_koning", "ack_missing": "yes"}
+    page = web.post(f"/incidents/{iid}/events", data=form)
+    assert page.status_code == 422
+    stage_said = refused_form(page.text)  # the page has no form for a stage the regime lacks: said at the top
+    page = web.post(f"/incidents/{iid}/events", data={"csrf_token": token, "type": "cbw.breech"})
+    assert page.status_code == 422
+    event_said = refused_form(page.text)
+    if lang == "nl":
+        assert html.unescape(stage_said).startswith("Deze regeling kent deze melding niet"), stage_said
+        assert html.unescape(event_said).startswith("Deze actie bestaat niet (meer)"), event_said
+        assert_dutch(page.text)
+    else:
+        assert html.unescape(stage_said).startswith("This regime has no such report"), stage_said
+        assert html.unescape(event_said).startswith("This action does not exist (any more)"), event_said
