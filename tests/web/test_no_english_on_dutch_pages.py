@@ -15,6 +15,7 @@ from notifier.errors import FieldProblem
 from notifier.products.models import Product
 from notifier.products.service import resolve
 from notifier.web.forms import local_input
+from notifier.web.i18n_refusals import REFUSAL_MESSAGES
 from notifier.web.refusals import field_message
 from tests.conftest import new_incident, post_event, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
@@ -39,6 +40,18 @@ TRIPWIRES = (
     "True",
     "False",
     "choose a processor",
+    # A refused state change, an event or stage the workflow lacks (the API's words and the English page's).
+    "is not allowed while",
+    "is not possible in the state",
+    "Filing the",
+    "reload the page",
+    "unknown event",
+    "unknown stage",
+    "does not exist",
+    "has no such report",
+    # Facts that contradict each other.
+    "smaller than",
+    "the start of the incident",
 )
 
 
@@ -356,3 +369,22 @@ def test_an_unknown_stage_or_event_on_the_event_form_is_said_in_the_readers_lang
     else:
         assert html.unescape(stage_said).startswith("This regime has no such report"), stage_said
         assert html.unescape(event_said).startswith("This action does not exist (any more)"), event_said
+
+
+KEYED_HERE = (
+    "refused_transition_event",
+    "refused_transition_filing",
+    "refused_unknown_event",
+    "refused_unknown_stage",
+    "refused_ended_before_start",
+    "refused_subjects_max_below_min",
+)
+
+
+@pytest.mark.parametrize("key", KEYED_HERE)
+def test_the_tripwires_catch_these_refusals_in_english_and_not_in_dutch(key):
+    """Were a page to say one of these in English again, the tripwires above would catch it."""
+    dutch, english = REFUSAL_MESSAGES[key]
+    values = {"event": "Niet significant", "stage": "Eindverslag", "state": "afgesloten", "started": "", "low": 2}
+    assert english_on(english.format_map(values)) != [], english
+    assert english_on(dutch.format_map(values)) == [], dutch
