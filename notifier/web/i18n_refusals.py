@@ -80,6 +80,10 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Het maximale aantal betrokkenen is kleiner dan het minimale ({low}).",
         "The maximum number of data subjects is smaller than the minimum ({low}).",
     ),
+    "refused_required_when": (
+        "Dit veld is verplicht omdat bij ‘{when}’ ‘{value}’ is gekozen.",
+        "This field is required because ‘{value}’ was chosen for ‘{when}’.",
+    ),
     "refused_reasoning_needed": (
         "Geef de onderbouwing als u tegen het voorstel besluit.",
         "Give the reasoning when you decide against the proposal.",

@@ -489,8 +489,12 @@ def refused(
 
 
 def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> str:
-    """A field the workflow requires under a condition, said in the user's language; others as the service says."""
-    key = problem.key or f"missing_{problem.field}"
+    """A field the workflow requires under a condition, said in the user's language (the catalogue's own sentence
+    for the field first, else why in the workflow's words); others as the service says."""
+    specific = f"missing_{problem.field}"
+    if problem.key == "refused_required_when":
+        return t(specific, lang) if specific in MESSAGES else _required_when(ctx, problem.params, lang)
+    key = problem.key or specific
     if problem.key is None and problem.kind == "missing" and key not in MESSAGES:
         # A field the workflow requires under a condition the catalogue has no words for: the English page keeps
         # the service's reason, the Dutch one says the field is required rather than print English.
@@ -498,6 +502,20 @@ def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> st
     if (problem.key is None and problem.kind != "missing") or key not in MESSAGES:
         return problem.message
     return t(key, lang).format_map(said_params(problem.params, lang, ctx.zone(session)))
+
+
+def _required_when(ctx: Any, params: dict, lang: str) -> str:
+    """Why a field is required (`required_when`): the choice made for the field it depends on, by the labels the
+    event form shows them with; the general sentence when the workflow no longer has them."""
+    wf = ctx.registry.get(params.get("regime", ""))
+    event = wf.track.events.get(params.get("event", "")) if wf is not None else None
+    condition = event.fields.get(params.get("condition", "")) if event is not None else None
+    value = params.get("value")
+    if condition is None or not isinstance(value, str):
+        return t("form_required", lang)
+    shown = event_forms.form_field(params["condition"], condition, lang)
+    chosen = dict(shown.options).get(value, value)
+    return t("refused_required_when", lang).format(when=shown.label, value=chosen)
 
 
 @router.get("/incidents/{incident_id}")
