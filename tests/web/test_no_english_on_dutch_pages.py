@@ -52,6 +52,11 @@ TRIPWIRES = (
     # Facts that contradict each other.
     "smaller than",
     "the start of the incident",
+    # A fact out of its bounds (the facts service's English and the English page's).
+    "or less",
+    "is longer than",
+    "at most",
+    "characters",
 )
 
 
@@ -388,3 +393,27 @@ def test_the_tripwires_catch_these_refusals_in_english_and_not_in_dutch(key):
     values = {"event": "Niet significant", "stage": "Eindverslag", "state": "afgesloten", "started": "", "low": 2}
     assert english_on(english.format_map(values)) != [], english
     assert english_on(dutch.format_map(values)) == [], dutch
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_fact_out_of_its_bounds_is_refused_in_the_readers_language(client, officer, lang):  # noqa: F811
+    """A percentage above its maximum and a text longer than a fact may be: the facts service's bounds, which the
+    form does not check itself, are said at the field in the reader's language; the API keeps its English."""
+    put_organisation(client, **BANK)
+    iid = new_incident(client)["id"]
+    web, token = officer(lang)
+    page = web.post(
+        f"/incidents/{iid}/facts", data={"csrf_token": token, "fact_dora_clients_affected_percentage": "150"}
+    )
+    assert page.status_code == 422
+    said = {"percentage": errors(page.text)["fact_dora_clients_affected_percentage"]}
+    page = web.post(f"/incidents/{iid}/facts", data={"csrf_token": token, "fact_nature": "x" * 20_001})
+    assert page.status_code == 422
+    said["nature"] = errors(page.text)["fact_nature"]
+    if lang == "nl":
+        assert said == {"percentage": "Vul een getal van ten hoogste 100 in.", "nature": "Ten hoogste 20000 tekens."}
+        assert_dutch(page.text)
+    else:
+        assert said == {"percentage": "Enter a number of at most 100.", "nature": "At most 20000 characters."}
+    api = client.patch(f"/api/v1/incidents/{iid}/facts", json={"dora_clients_affected_percentage": 150})
+    assert api.status_code == 422 and "must be 100 or less" in api.text  # the API keeps its English
