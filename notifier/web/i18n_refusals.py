@@ -44,6 +44,10 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Geen regeling heeft een hulp bij de beoordeling.",
         "No regime has an assessment assistant.",
     ),
+    "refused_no_assistant_for": (
+        "Deze regeling heeft geen hulp bij de beoordeling; ververs de pagina en gebruik een van de hulpen die er staan.",
+        "This regime has no assessment assistant; reload the page and use one of the assistants it shows.",
+    ),
     "refused_no_track": (
         "Dit kan niet: deze regeling geldt niet voor de organisatie zoals het profiel haar beschrijft.",
         "Refused: this regime does not apply to the organisation as its profile describes it.",

@@ -57,6 +57,9 @@ TRIPWIRES = (
     "is longer than",
     "at most",
     "characters",
+    # An assistant the workflows lack.
+    "no assistant for regime",
+    "no assessment assistant",
 )
 
 
@@ -383,6 +386,8 @@ KEYED_HERE = (
     "refused_unknown_stage",
     "refused_ended_before_start",
     "refused_subjects_max_below_min",
+    "refused_required_when",
+    "refused_no_assistant_for",
 )
 
 
@@ -390,7 +395,15 @@ KEYED_HERE = (
 def test_the_tripwires_catch_these_refusals_in_english_and_not_in_dutch(key):
     """Were a page to say one of these in English again, the tripwires above would catch it."""
     dutch, english = REFUSAL_MESSAGES[key]
-    values = {"event": "Niet significant", "stage": "Eindverslag", "state": "afgesloten", "started": "", "low": 2}
+    values = {
+        "event": "Niet significant",
+        "stage": "Eindverslag",
+        "state": "afgesloten",
+        "started": "",
+        "low": 2,
+        "when": "Grond",
+        "value": "Andere grond",
+    }
     assert english_on(english.format_map(values)) != [], english
     assert english_on(dutch.format_map(values)) == [], dutch
 
@@ -417,3 +430,24 @@ def test_a_fact_out_of_its_bounds_is_refused_in_the_readers_language(client, off
         assert said == {"percentage": "Enter a number of at most 100.", "nature": "At most 20000 characters."}
     api = client.patch(f"/api/v1/incidents/{iid}/facts", json={"dora_clients_affected_percentage": 150})
     assert api.status_code == 422 and "must be 100 or less" in api.text  # the API keeps its English
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_an_assistant_the_workflows_lack_is_refused_in_the_readers_language(client, officer, lang):  # noqa: F811
+    """A page older than the workflows posts to the assistant of a regime that has none (any more): the top of the
+    page says so in the reader's language (the page has no card for it to say it on); the API keeps its English."""
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer(lang)
+    page = web.post(f"/incidents/{iid}/assessment?regime=nis9", data={"csrf_token": token, "q_deaths": "0"})
+    assert page.status_code == 422
+    said = html.unescape(refused_form(page.text))
+    if lang == "nl":
+        assert said.startswith("Deze regeling heeft geen hulp bij de beoordeling"), said
+        assert_dutch(page.text)
+    else:
+        assert said.startswith("This regime has no assessment assistant"), said
+    page = web.post(f"/incidents/{iid}/assessment/1/confirm?regime=nis9", data={"csrf_token": token, "agree": "yes"})
+    assert page.status_code == 422 and refused_form(page.text) == said
+    api = client.post(f"/api/v1/incidents/{iid}/assessments?regime=nis9", json={"answers": {}})
+    assert api.status_code == 422 and "no assistant for regime 'nis9'" in api.text  # the API keeps its English
