@@ -197,7 +197,7 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
     if not title:
         errors["title"] = REQUIRED[viewer.lang]
     elif len(title) > 300:
-        errors["title"] = "max. 300"
+        errors["title"] = t("form_too_long", viewer.lang).format(n=300)
     detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone, lang=viewer.lang)
     changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
     events = []

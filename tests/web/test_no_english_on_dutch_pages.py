@@ -324,6 +324,8 @@ def test_the_new_incident_page_says_the_services_refusals_in_dutch(client, offic
     assert page.status_code == 422
     assert errors(page.text)["cbw_aware_at"].startswith("Dit moment ligt in de toekomst")
     assert_dutch(page.text)
+    page = web.post("/incidents/new", data={**form, "title": "x" * 301, "cbw_aware_at": past})
+    assert page.status_code == 422 and errors(page.text)["title"] == "Ten hoogste 300 tekens."
     page = web.post("/incidents/new", data={**form, "detected_at": "2026-13-01T10", "cbw_aware_at": past})
     assert (
         page.status_code == 422 and errors(page.text)["detected_at"] == "Geen geldige datum en tijd (dd-mm-jjjj uu:mm)."
