@@ -64,6 +64,10 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "‘{event}’ kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
         "‘{event}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
     ),
+    "refused_transition_state": (
+        "Dit kan niet in de toestand ‘{state}’ van het incident; ververs de pagina en kies een van de acties die er staan.",
+        "This is not possible in the incident's state ‘{state}’; reload the page and choose one of the actions it offers.",
+    ),
     "refused_transition_filing": (
         "‘{stage}’ indienen kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
         "Filing the ‘{stage}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",

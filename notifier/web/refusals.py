@@ -44,9 +44,13 @@ def transition_refusal(exc: TransitionNotAllowed, lang: str, registry: Registry 
             return t("refused_transition_filing", lang).format(stage=stage, state=state)
         if event is not None and event.label is not None:
             return t("refused_transition_event", lang).format(event=event.label.get(lang), state=state)
-    elif exc.regime is None and "audit_event:" + exc.name in MESSAGES:
-        event_words = t("audit_event:" + exc.name, lang)
-        return t("refused_transition_event", lang).format(event=event_words, state=state_label(exc.current_state, lang))
+    elif exc.regime is None:
+        state = state_label(exc.current_state, lang)
+        if "audit_event:" + exc.name in MESSAGES:
+            event_words = t("audit_event:" + exc.name, lang)
+            return t("refused_transition_event", lang).format(event=event_words, state=state)
+        # An event of the incident's own the officer did not ask for (a track's clock starting on a merged one).
+        return t("refused_transition_state", lang).format(state=state)
     return t("refused_transition", lang)
 
 

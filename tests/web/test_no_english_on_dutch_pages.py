@@ -43,6 +43,7 @@ TRIPWIRES = (
     # A refused state change, an event or stage the workflow lacks (the API's words and the English page's).
     "is not allowed while",
     "is not possible in the state",
+    "is not possible in the incident's state",
     "Filing the",
     "reload the page",
     "unknown event",
@@ -384,6 +385,7 @@ def test_an_unknown_stage_or_event_on_the_event_form_is_said_in_the_readers_lang
 KEYED_HERE = (
     "refused_transition_event",
     "refused_transition_filing",
+    "refused_transition_state",
     "refused_unknown_event",
     "refused_unknown_stage",
     "refused_ended_before_start",
@@ -453,3 +455,20 @@ def test_an_assistant_the_workflows_lack_is_refused_in_the_readers_language(clie
     assert page.status_code == 422 and refused_form(page.text) == said
     api = client.post(f"/api/v1/incidents/{iid}/assessments?regime=nis9", json={"answers": {}})
     assert api.status_code == 422 and "no assistant for regime 'nis9'" in api.text  # the API keeps its English
+
+
+def test_an_event_on_a_merged_incident_names_the_incidents_state_in_dutch(client, officer):  # noqa: F811
+    """A page of an incident merged into another meanwhile: the track would start a clock, the incident's own state
+    (merged) refuses it; the page names that state rather than a general sentence."""
+    put_organisation(client)
+    source, into = new_incident(client)["id"], new_incident(client, title="Hetzelfde incident")["id"]
+    merged = client.post(f"/api/v1/incidents/{into}/merge", json={"from_incident_id": source})
+    assert merged.status_code == 200, merged.text
+    web, token = officer("nl")
+    aware = local_input(clock.now() - timedelta(minutes=5), AMSTERDAM)
+    form = {"csrf_token": token, "type": "cbw.significant", "aware_at": aware, "reasoning": "EPD plat"}
+    page = web.post(f"/incidents/{source}/events", data=form)
+    assert page.status_code == 409
+    said = refused_form(page.text)
+    assert said.startswith("Dit kan niet in de toestand ‘samengevoegd’ van het incident"), said
+    assert_dutch(page.text)
