@@ -472,3 +472,23 @@ def test_an_event_on_a_merged_incident_names_the_incidents_state_in_dutch(client
     said = refused_form(page.text)
     assert said.startswith("Dit kan niet in de toestand ‘samengevoegd’ van het incident"), said
     assert_dutch(page.text)
+
+
+def test_a_late_report_asks_the_delay_reason_in_good_dutch_whatever_the_stage(client, officer):  # noqa: F811
+    """The delay-reason sentence names the stage without an article of its own: 'de tussentijds verslag' is not
+    Dutch (het verslag). The deadline on the organisation's clock in words, not ISO."""
+    put_organisation(client, **BANK)
+    iid = new_incident(client)["id"]
+    days_ago = lambda days, hours=0: (clock.now() - timedelta(days=days, hours=hours)).isoformat()  # noqa: E731
+    post_event(client, iid, type="dora.major", aware_at=days_ago(10), classified_at=days_ago(10, -1), reasoning="x")
+    filed = {"type": "dora.submitted", "stage": "initial_notification", "submitted_at": days_ago(10, -2)}
+    post_event(client, iid, **filed)
+    web, token = officer("nl")
+    form = {"csrf_token": token, "type": "dora.submitted", "stage": "intermediate_report", "ack_missing": "yes"}
+    page = web.post(f"/incidents/{iid}/events", data={**form, "submitted_at": local_input(clock.now(), AMSTERDAM)})
+    assert page.status_code == 422
+    said = html.unescape(errors(page.text)["delay_reason"])
+    assert said.startswith("De termijn voor ‘tussentijds verslag’ is verstreken op "), said
+    assert said.endswith(": geef bij een te late indiening de reden van de vertraging."), said
+    assert "T" not in said.split(" op ", 1)[1][:12] and "intermediate_report" not in said, said
+    assert_dutch(page.text)
