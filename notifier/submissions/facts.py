@@ -28,8 +28,8 @@ def _datetime(key: str, value: Any, now: datetime) -> str:
     try:
         # Facts record what has happened: never in the future.
         return instants.parse(value, not_future=True, now=now).isoformat()
-    except instants.InstantError as exc:
-        raise FieldProblem(key, str(exc)) from exc
+    except instants.InstantError as exc:  # a time out of range or in the future: the pages' words for the kind
+        raise FieldProblem(key, str(exc), key=instants.PAGE_KEYS.get(exc.kind)) from exc
 
 
 def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:

@@ -492,3 +492,15 @@ def test_a_late_report_asks_the_delay_reason_in_good_dutch_whatever_the_stage(cl
     assert said.endswith(": geef bij een te late indiening de reden van de vertraging."), said
     assert "T" not in said.split(" op ", 1)[1][:12] and "intermediate_report" not in said, said
     assert_dutch(page.text)
+
+
+def test_a_fact_time_in_the_future_is_refused_in_dutch(client, officer):  # noqa: F811
+    """Facts record what has happened: the facts service refuses a start in the future, said in Dutch at the field."""
+    put_organisation(client)
+    iid = new_incident(client)["id"]
+    web, token = officer("nl")
+    future = local_input(clock.now() + timedelta(days=2), AMSTERDAM)
+    page = web.post(f"/incidents/{iid}/facts", data={"csrf_token": token, "fact_started_at": future})
+    assert page.status_code == 422
+    assert errors(page.text)["fact_started_at"].startswith("Dit moment ligt in de toekomst")
+    assert_dutch(page.text)
