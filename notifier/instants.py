@@ -24,6 +24,11 @@ RANGE_TEXT = "1990-01-01T00:00Z to 2100-01-01T00:00Z"
 OUT_OF_RANGE = {"nl": "(buiten bereik)", "en": "(out of range)"}
 
 
+# The pages' catalogue key (notifier/web/i18n.py) for an InstantError's kind, so a refusal says it in the reader's
+# language; a kind without one reads as "not a date and time".
+PAGE_KEYS = {"range": "form_datetime_range", "future": "form_datetime_future"}
+
+
 class InstantError(ValueError):
     """Why a value is not an acceptable instant (a ValueError, so pydantic reports it as a validation error).
     `kind` (format | offset | range | future) lets a page say it in the reader's language."""

@@ -58,7 +58,9 @@ def choose(session: Session, registry: Registry, regime: str | None = None) -> C
             if option.regime == regime:
                 return option
         names = ", ".join(o.regime for o in options)
-        raise FieldProblem("regime", f"no assistant for regime {regime!r}; one of: {names}", "enum")
+        raise FieldProblem(
+            "regime", f"no assistant for regime {regime!r}; one of: {names}", "enum", key="refused_no_assistant_for"
+        )
     org = organisation.get(session)
     applies = set(classification.regimes(org.sector, org.dora_entity_type, org.cra_manufacturer)) if org else set()
     return next((o for o in options if o.regime in applies), options[0])

@@ -35,7 +35,7 @@ class NewIncident(TypedDict):
 def open_one(session: Session, *, title: str, summary: str, detected_at: datetime | None, actor: str) -> Incident:
     now = clock.now()
     if detected_at is not None and detected_at > now + instants.CLOCK_SKEW:
-        raise FieldProblem("detected_at", "lies in the future")
+        raise FieldProblem("detected_at", "lies in the future", key="form_datetime_future")
     incident = Incident(
         title=title, summary=summary, detected_at=detected_at, created_by=actor, created_at=now, updated_at=now
     )

@@ -288,7 +288,15 @@ def _check_required(
         if payload.get(fname) not in (None, ""):
             continue
         if field.required_when and matches(field.required_when, payload):
-            raise FieldProblem(fname, f"is required: {field.because or 'see the workflow file'}", "missing")
+            condition = next(iter(field.required_when))
+            raise FieldProblem(
+                fname,
+                f"is required: {field.because or 'see the workflow file'}",
+                "missing",
+                # The pages say why in the workflow's words: the condition's label and the choice made.
+                {"regime": workflow.regime, "event": name, "condition": condition, "value": payload.get(condition)},
+                key="refused_required_when",
+            )
         if field.required_if == PROCESSOR_INFORMED:
             found = informed_earlier(payload.get("aware_at"))
             if found:

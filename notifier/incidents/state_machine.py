@@ -45,6 +45,11 @@ class TransitionNotAllowed(Exception):
     current_state: str
     event: str
     allowed_events: list[str] = field(default_factory=list)
+    # What the pages name in words (notifier/web/refusals.py): the regime of a track event (None: the incident's
+    # own), the event's name in its workflow and the stage a filing names. The message above is the API's.
+    regime: str | None = None
+    name: str = ""
+    stage: str | None = None
 
     def __str__(self) -> str:
         allowed = ", ".join(self.allowed_events) or "none"
@@ -55,7 +60,7 @@ def incident_transition(state: str, event: str) -> str:
     target = INCIDENT_TRANSITIONS.get(state, {}).get(event)
     if target is None:
         allowed = sorted(e for e in INCIDENT_TRANSITIONS.get(state, {}) if e in PUBLIC_INCIDENT_EVENTS)
-        raise TransitionNotAllowed("the incident", state, event, allowed)
+        raise TransitionNotAllowed("the incident", state, event, allowed, name=event)
     return target
 
 
@@ -96,5 +101,11 @@ def track_transition(
     if "stage" in payload:
         shown += f"(stage={payload['stage']})"
     raise TransitionNotAllowed(
-        f"the {workflow.regime} track", state, shown, allowed_track_events(workflow, state, conditions)
+        f"the {workflow.regime} track",
+        state,
+        shown,
+        allowed_track_events(workflow, state, conditions),
+        regime=workflow.regime,
+        name=event,
+        stage=payload.get("stage") if isinstance(payload.get("stage"), str) else None,
     )

@@ -28,8 +28,8 @@ def _datetime(key: str, value: Any, now: datetime) -> str:
     try:
         # Facts record what has happened: never in the future.
         return instants.parse(value, not_future=True, now=now).isoformat()
-    except instants.InstantError as exc:
-        raise FieldProblem(key, str(exc)) from exc
+    except instants.InstantError as exc:  # a time out of range or in the future: the pages' words for the kind
+        raise FieldProblem(key, str(exc), key=instants.PAGE_KEYS.get(exc.kind)) from exc
 
 
 def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
@@ -41,7 +41,9 @@ def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
             if not isinstance(value, str):
                 raise FieldProblem(key, "must be a string")
             if len(value) > MAX_TEXT:
-                raise FieldProblem(key, f"is longer than {MAX_TEXT} characters")
+                raise FieldProblem(
+                    key, f"is longer than {MAX_TEXT} characters", key="form_too_long", params={"n": MAX_TEXT}
+                )
             if problem := text_fault(value):  # the web form and the reply page do not pass the JSON guard
                 raise FieldProblem(key, problem[1], problem[0])
             return value.strip() or None
@@ -53,11 +55,13 @@ def normalise(key: str, fact: FactDef, value: Any, now: datetime) -> Any:
             return value
         case "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise FieldProblem(key, "must be a whole number")
+                raise FieldProblem(key, "must be a whole number", key="form_whole")
             if value < 0:
-                raise FieldProblem(key, "must be 0 or more")
+                raise FieldProblem(key, "must be 0 or more", key="form_at_least", params={"n": 0})
             if fact.maximum is not None and value > fact.maximum:
-                raise FieldProblem(key, f"must be {fact.maximum} or less")
+                raise FieldProblem(
+                    key, f"must be {fact.maximum} or less", key="form_at_most", params={"n": fact.maximum}
+                )
             return value
         case "choice":
             if value not in (fact.choices or []):
@@ -101,11 +105,17 @@ def for_incident(catalogue: dict[str, FactDef], regimes: set[str]) -> dict[str, 
 
 
 def _check_together(facts: dict[str, Any]) -> None:
+    """Facts that contradict each other; the key and values let the pages say it in the reader's words."""
     if facts.get("started_at") and facts.get("ended_at") and facts["ended_at"] < facts["started_at"]:
-        raise FieldProblem("ended_at", "lies before started_at")
+        started = datetime.fromisoformat(facts["started_at"])
+        raise FieldProblem(
+            "ended_at", "lies before started_at", key="refused_ended_before_start", params={"started": started}
+        )
     low, high = facts.get("subjects_min"), facts.get("subjects_max")
     if low is not None and high is not None and high < low:
-        raise FieldProblem("subjects_max", "is smaller than subjects_min")
+        raise FieldProblem(
+            "subjects_max", "is smaller than subjects_min", key="refused_subjects_max_below_min", params={"low": low}
+        )
 
 
 def validate(
@@ -121,30 +131,41 @@ def validate(
     problem by fact key, so a form can mark each field. `together=False` checks each value on its own only
     (ended_at after started_at, subjects_max >= subjects_min need the facts as they will be). `regimes`: those the
     incident answers to (regimes_of); a fact declared for others only is refused a value. Stores nothing."""
-    after, errors = dict(current), {}
-    for key, value in changes.items():
-        if key not in catalogue:
-            errors[key] = "unknown fact (see workflows/facts.yaml)"
-            continue
-        declared_for = catalogue[key].regimes
-        if regimes is not None and declared_for and not set(declared_for) & regimes and value not in (None, "", []):
-            errors[key] = f"only for an incident under {', '.join(declared_for)} (the organisation's regimes)"
-            continue
-        try:
-            stored = normalise(key, catalogue[key], value, now)
-        except FieldProblem as exc:
-            errors[key] = exc.message
-            continue
-        if stored is None:
-            after.pop(key, None)
-        else:
-            after[key] = stored
+    after, problems = _each_value(catalogue, current, changes, now, regimes)
+    errors = {key: problem.message for key, problem in problems.items()}
     if together and not errors:
         try:
             _check_together(after)
         except FieldProblem as exc:
             errors[exc.field] = exc.message
     return after, errors
+
+
+def _each_value(
+    catalogue: dict[str, FactDef], current: dict[str, Any], changes: dict[str, Any], now: datetime, regimes: set | None
+) -> tuple[dict[str, Any], dict[str, FieldProblem]]:
+    """The facts after `changes` and each value's refusal by fact key, as the FieldProblem (its key for the pages)."""
+    after, problems = dict(current), {}
+    for key, value in changes.items():
+        if key not in catalogue:
+            problems[key] = FieldProblem(key, "unknown fact (see workflows/facts.yaml)")
+            continue
+        declared_for = catalogue[key].regimes
+        if regimes is not None and declared_for and not set(declared_for) & regimes and value not in (None, "", []):
+            problems[key] = FieldProblem(
+                key, f"only for an incident under {', '.join(declared_for)} (the organisation's regimes)"
+            )
+            continue
+        try:
+            stored = normalise(key, catalogue[key], value, now)
+        except FieldProblem as exc:
+            problems[key] = exc
+            continue
+        if stored is None:
+            after.pop(key, None)
+        else:
+            after[key] = stored
+    return after, problems
 
 
 def update(
@@ -156,10 +177,10 @@ def update(
     if unknown:
         raise FieldProblem(unknown[0], "unknown fact (see workflows/facts.yaml)")
     before = dict(incident.facts or {})
-    after, errors = validate(catalogue, before, changes, now, regimes=regimes_of(session, incident))
-    if errors:
-        key = next(iter(errors))
-        raise FieldProblem(key, errors[key])
+    after, problems = _each_value(catalogue, before, changes, now, regimes_of(session, incident))
+    if problems:
+        raise next(iter(problems.values()))  # the first, with its key for the pages
+    _check_together(after)  # after every value is valid (as validate does), keyed for the pages
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if not changed:
         return before

@@ -23,7 +23,7 @@ from notifier.web.forms import (
     validation_errors,
 )
 from notifier.web.i18n import t
-from notifier.web.incidents import REFUSALS, refused
+from notifier.web.incidents import PAGE_REFUSAL, REFUSALS, refused
 from notifier.web.render import see_other
 
 from notifier.deps import ContextDep, SessionDep  # isort: skip
@@ -74,10 +74,12 @@ def record(
     regime: str | None = None,
 ):
     incident = incidents.get(session, incident_id)
-    key = _key("assessment", regime)
     try:
         chosen = assessment.choose(session, ctx.registry, regime)
-        key = _key("assessment", chosen.regime)
+    except FieldProblem as exc:  # no card on the page for a regime without an assistant: the top says it
+        return refused(request, session, ctx, viewer, incident, PAGE_REFUSAL, form, exc, field=_field)
+    key = _key("assessment", chosen.regime)
+    try:
         _, _, questions = assessment.questions(session, chosen)
         answers = answers_from(form, questions, chosen.assistant.answers, viewer.lang)
         assessment.record(session, chosen, incident=incident, answers=answers, actor=actor(viewer.user))
@@ -104,10 +106,12 @@ def confirm(
     regime: str | None = None,
 ):
     incident = incidents.get(session, incident_id)
-    key = _key("confirm", regime)
     try:
         chosen = assessment.choose(session, ctx.registry, regime)
-        key = _key("confirm", chosen.regime)
+    except FieldProblem as exc:  # as record() above
+        return refused(request, session, ctx, viewer, incident, PAGE_REFUSAL, form, exc, field=_field)
+    key = _key("confirm", chosen.regime)
+    try:
         row = assessment.get_version(session, incident_id, version, chosen.regime)
         zone = ctx.zone(session)
         assessment.confirm(

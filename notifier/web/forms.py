@@ -52,7 +52,7 @@ def local_seconds(value: datetime, zone: ZoneInfo) -> str:
 
 
 # Why an instant was refused (instants.InstantError.kind), as the form says it.
-_INSTANT_KEYS = {"range": "form_datetime_range", "future": "form_datetime_future"}
+_INSTANT_KEYS = instants.PAGE_KEYS
 
 
 def parse_local(

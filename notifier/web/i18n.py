@@ -371,7 +371,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Required for disproportionate effort (art. 34(3)(c)).",
     ),
     "missing_delay_reason": (
-        "De termijn voor de {stage_title} is verstreken op {due}: geef bij een te late melding de reden van de vertraging.",
+        "De termijn voor ‘{stage_title}’ is verstreken op {due}: geef bij een te late indiening de reden van de vertraging.",
         "The deadline for the {stage_title} passed at {due}: a late submission must give the reason for the delay.",
     ),
     "missing_public_communication_at": (

@@ -44,6 +44,10 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Geen regeling heeft een hulp bij de beoordeling.",
         "No regime has an assessment assistant.",
     ),
+    "refused_no_assistant_for": (
+        "Deze regeling heeft geen hulp bij de beoordeling; ververs de pagina en gebruik een van de hulpen die er staan.",
+        "This regime has no assessment assistant; reload the page and use one of the assistants it shows.",
+    ),
     "refused_no_track": (
         "Dit kan niet: deze regeling geldt niet voor de organisatie zoals het profiel haar beschrijft.",
         "Refused: this regime does not apply to the organisation as its profile describes it.",
@@ -55,6 +59,38 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
     "refused_transition": (
         "Dit kan niet in de huidige stand van het incident; ververs de pagina en kies een van de acties die er staan.",
         "This is not possible in the incident's current state; reload the page and choose one of the actions it offers.",
+    ),
+    "refused_transition_event": (
+        "‘{event}’ kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
+        "‘{event}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
+    ),
+    "refused_transition_state": (
+        "Dit kan niet in de toestand ‘{state}’ van het incident; ververs de pagina en kies een van de acties die er staan.",
+        "This is not possible in the incident's state ‘{state}’; reload the page and choose one of the actions it offers.",
+    ),
+    "refused_transition_filing": (
+        "‘{stage}’ indienen kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
+        "Filing the ‘{stage}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
+    ),
+    "refused_unknown_event": (
+        "Deze actie bestaat niet (meer); ververs de pagina en kies een van de acties die er staan.",
+        "This action does not exist (any more); reload the page and choose one of the actions it offers.",
+    ),
+    "refused_unknown_stage": (
+        "Deze regeling kent deze melding niet; ververs de pagina en kies een van de meldingen die er staan.",
+        "This regime has no such report; reload the page and choose one of the reports it shows.",
+    ),
+    "refused_ended_before_start": (
+        "Het einde ligt vóór de aanvang van het incident ({started}).",
+        "The end lies before the start of the incident ({started}).",
+    ),
+    "refused_subjects_max_below_min": (
+        "Het maximale aantal betrokkenen is kleiner dan het minimale ({low}).",
+        "The maximum number of data subjects is smaller than the minimum ({low}).",
+    ),
+    "refused_required_when": (
+        "Dit veld is verplicht omdat bij ‘{when}’ ‘{value}’ is gekozen.",
+        "This field is required because ‘{value}’ was chosen for ‘{when}’.",
     ),
     "refused_reasoning_needed": (
         "Geef de onderbouwing als u tegen het voorstel besluit.",

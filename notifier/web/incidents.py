@@ -197,8 +197,8 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
     if not title:
         errors["title"] = REQUIRED[viewer.lang]
     elif len(title) > 300:
-        errors["title"] = "max. 300"
-    detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone)
+        errors["title"] = t("form_too_long", viewer.lang).format(n=300)
+    detected_at = _collect(errors, parse_local, "detected_at", form.get("detected_at"), zone, lang=viewer.lang)
     changes = _collect(errors, fact_changes, ctx.registry.facts, form, zone, viewer.lang) or {}
     events = []
     for wf in ctx.registry.ordered:
@@ -212,21 +212,21 @@ def create_incident(request: Request, session: SessionDep, ctx: ContextDep, view
         ev = _collect(errors, event_from_form, models[kind], data, zone, kind, viewer.lang, prefix=prefix)
         events.append((wf, ev))
     if not errors:
+        declaring = None  # the workflow whose event a refusal below is about
         try:
             incident = creation.open_one(session, title=title, summary=summary, detected_at=detected_at, actor=who)
             if changes:
                 facts.update(session, incident=incident, catalogue=ctx.registry.facts, changes=changes, actor=who)
-            declaring = None  # the workflow whose event a refusal below is about
             for declaring, ev in events:  # noqa: B007 (read after the loop when an event is refused)
                 lifecycle.apply_event(session, ctx, incident=incident, event=ev, actor=who)
             flash.put(request, t("done_incident", viewer.lang).format(id=incident.id))
             return see_other(f"/incidents/{incident.id}")
         except FieldProblem as exc:
             session.rollback()
-            errors[_new_form_field(exc.field, declaring)] = exc.message
+            errors[_new_form_field(exc.field, declaring)] = _message(exc, viewer.lang, session, ctx)
         except (Conflict, TransitionNotAllowed) as exc:
             session.rollback()
-            errors["form"] = refusal(exc, viewer.lang, ctx.zone(session))
+            errors["form"] = refusal(exc, viewer.lang, ctx.zone(session), ctx.registry)
     return _new_page(request, session, ctx, viewer, form, errors, status=422)
 
 
@@ -457,6 +457,7 @@ def _field_label(ctx: Any, key: str, lang: str) -> str:
 
 
 REFUSALS = (FormErrors, FieldProblem, Conflict, TransitionNotAllowed)
+PAGE_REFUSAL = "page"  # the errors of no form: said at the top of the incident page
 
 
 def refused(
@@ -471,22 +472,29 @@ def refused(
     field: Callable[[FieldProblem], str] = lambda problem: problem.field,
 ) -> HTMLResponse:
     """Roll back and show the incident page again, input kept: the problem next to its field (422) or on the
-    form (409, the state machine or stored data said no)."""
+    form (409, the state machine or stored data said no). A refused state change is said at the top of the page:
+    the page offers no form for an event its state does not allow (a page opened before the state changed)."""
     session.rollback()
     if isinstance(exc, FormErrors):
         errors, status = exc.errors, 422
     elif isinstance(exc, FieldProblem):
         errors, status = {field(exc): _message(exc, viewer.lang, session, ctx)}, 422
     else:
-        errors, status = {"form": refusal(exc, viewer.lang, ctx.zone(session))}, 409
+        errors, status = {"form": refusal(exc, viewer.lang, ctx.zone(session), ctx.registry)}, 409
+        if isinstance(exc, TransitionNotAllowed):
+            key = PAGE_REFUSAL
     return incident_page(
         request, session, ctx, viewer, incident, errors={key: errors}, values={key: form}, status_code=status
     )
 
 
 def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> str:
-    """A field the workflow requires under a condition, said in the user's language; others as the service says."""
-    key = problem.key or f"missing_{problem.field}"
+    """A field the workflow requires under a condition, said in the user's language (the catalogue's own sentence
+    for the field first, else why in the workflow's words); others as the service says."""
+    specific = f"missing_{problem.field}"
+    if problem.key == "refused_required_when":
+        return t(specific, lang) if specific in MESSAGES else _required_when(ctx, problem.params, lang)
+    key = problem.key or specific
     if problem.key is None and problem.kind == "missing" and key not in MESSAGES:
         # A field the workflow requires under a condition the catalogue has no words for: the English page keeps
         # the service's reason, the Dutch one says the field is required rather than print English.
@@ -494,6 +502,20 @@ def _message(problem: FieldProblem, lang: str, session: Session, ctx: Any) -> st
     if (problem.key is None and problem.kind != "missing") or key not in MESSAGES:
         return problem.message
     return t(key, lang).format_map(said_params(problem.params, lang, ctx.zone(session)))
+
+
+def _required_when(ctx: Any, params: dict, lang: str) -> str:
+    """Why a field is required (`required_when`): the choice made for the field it depends on, by the labels the
+    event form shows them with; the general sentence when the workflow no longer has them."""
+    wf = ctx.registry.get(params.get("regime", ""))
+    event = wf.track.events.get(params.get("event", "")) if wf is not None else None
+    condition = event.fields.get(params.get("condition", "")) if event is not None else None
+    value = params.get("value")
+    if condition is None or not isinstance(value, str):
+        return t("form_required", lang)
+    shown = event_forms.form_field(params["condition"], condition, lang)
+    chosen = dict(shown.options).get(value, value)
+    return t("refused_required_when", lang).format(when=shown.label, value=chosen)
 
 
 @router.get("/incidents/{incident_id}")
@@ -532,7 +554,11 @@ def save_facts(
         )
     except (FormErrors, FieldProblem) as exc:
         session.rollback()
-        errs = exc.errors if isinstance(exc, FormErrors) else {"fact_" + exc.field: exc.message}
+        errs = (
+            exc.errors
+            if isinstance(exc, FormErrors)
+            else {"fact_" + exc.field: _message(exc, viewer.lang, session, ctx)}
+        )
         return incident_page(
             request, session, ctx, viewer, incident, errors={"facts": errs}, values={"facts": form}, status_code=422
         )
@@ -554,17 +580,10 @@ def post_event(
     event_type = form.get("type", "")
     models = ctx.registry.event_models
     key = _form_key(event_type, form)
-    if event_type not in models:
-        return incident_page(
-            request,
-            session,
-            ctx,
-            viewer,
-            incident,
-            errors={key: {"form": "unknown event"}},
-            values={key: form},
-            status_code=422,
-        )
+    unknown = _unknown(ctx, event_type, form)
+    if unknown is not None:  # a page older than the workflow: it has no form to say this on, so the top says it
+        errors = {PAGE_REFUSAL: {"form": t(unknown, viewer.lang)}}
+        return incident_page(request, session, ctx, viewer, incident, errors=errors, values={}, status_code=422)
     try:
         if event_type.endswith(".submitted"):
             _check_acknowledged(session, ctx, incident, event_type.partition(".")[0], form, viewer.lang)
@@ -595,11 +614,19 @@ def done(ctx: Any, event_type: str, form: dict[str, str], lang: str) -> str:
     return t("done_event", lang).format(what=label)
 
 
+def _unknown(ctx: Any, event_type: str, form: dict[str, str]) -> str | None:
+    """The catalogue key of what the event form names that the workflows lack: the event, or a filing's stage."""
+    if event_type not in ctx.registry.event_models:
+        return "refused_unknown_event"
+    regime, _, name = event_type.partition(".")
+    wf = ctx.registry.get(regime)
+    if wf is not None and wf.track.events[name].submission and form.get("stage", "") not in wf.stages:
+        return "refused_unknown_stage"
+    return None
+
+
 def _check_acknowledged(session: Session, ctx: Any, incident: Incident, regime: str, form: dict, lang: str) -> None:
     stage = form.get("stage", "")
-    wf = ctx.registry.get(regime)
-    if wf is None or stage not in wf.stages:
-        raise FormErrors({"stage": "unknown stage"})
     check = completeness.check(session, ctx.registry, incident, regime, stage)
     if check.missing and form.get("ack_missing") != "yes":
         raise FormErrors({"ack_missing": t("ack_missing_error", lang)})

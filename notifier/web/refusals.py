@@ -9,7 +9,8 @@ from notifier.errors import FieldProblem
 from notifier.i18n import in_sentence
 from notifier.incidents.state_machine import TransitionNotAllowed
 from notifier.web import board
-from notifier.web.i18n import MESSAGES, t
+from notifier.web.i18n import MESSAGES, state_label, t
+from notifier.workflow.schema import Registry
 
 
 def said_params(params: dict[str, Any], lang: str, zone: ZoneInfo) -> dict[str, Any]:
@@ -31,10 +32,33 @@ def field_message(problem: FieldProblem, lang: str, zone: ZoneInfo) -> str:
     return t(problem.key, lang).format_map(said_params(problem.params, lang, zone))
 
 
-def refusal(exc: Exception, lang: str, zone: ZoneInfo) -> str:
-    """A Conflict or a refused transition in the reader's language; the API's English when the service gave no key."""
+def transition_refusal(exc: TransitionNotAllowed, lang: str, registry: Registry | None) -> str:
+    """A refused state change naming the event and the state it met, by the workflow's labels (a filing by its
+    stage's title; the incident's own events and states by the catalogue); the general sentence for what has none."""
+    workflow = registry.get(exc.regime) if registry is not None and exc.regime else None
+    if workflow is not None:
+        event = workflow.track.events.get(exc.name)
+        state = workflow.state_label(exc.current_state, lang)
+        if event is not None and event.submission and exc.stage in workflow.stages:
+            stage = workflow.stages[exc.stage].title.get(lang)
+            return t("refused_transition_filing", lang).format(stage=stage, state=state)
+        if event is not None and event.label is not None:
+            return t("refused_transition_event", lang).format(event=event.label.get(lang), state=state)
+    elif exc.regime is None:
+        state = state_label(exc.current_state, lang)
+        if "audit_event:" + exc.name in MESSAGES:
+            event_words = t("audit_event:" + exc.name, lang)
+            return t("refused_transition_event", lang).format(event=event_words, state=state)
+        # An event of the incident's own the officer did not ask for (a track's clock starting on a merged one).
+        return t("refused_transition_state", lang).format(state=state)
+    return t("refused_transition", lang)
+
+
+def refusal(exc: Exception, lang: str, zone: ZoneInfo, registry: Registry | None = None) -> str:
+    """A Conflict or a refused transition in the reader's language; the API's English when the service gave no key.
+    With the registry a refused transition names the event and the state in words."""
     if isinstance(exc, TransitionNotAllowed):
-        return t("refused_transition", lang)
+        return transition_refusal(exc, lang, registry)
     key = getattr(exc, "key", None)
     if key is None or key not in MESSAGES:
         return str(exc)

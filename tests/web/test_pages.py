@@ -110,8 +110,8 @@ def test_late_ap_notification_asks_for_the_delay_reason(app, client, signed_in):
     set_language(app, "nl")
     page = web.post(f"/incidents/{incident['id']}/events", data=form)
     said = html.unescape(errors(page.text)["delay_reason"])
-    assert said.startswith("De termijn voor de melding datalek aan de AP is verstreken op "), said
-    assert said.endswith("geef bij een te late melding de reden van de vertraging."), said
+    assert said.startswith("De termijn voor ‘melding datalek aan de AP’ is verstreken op "), said
+    assert said.endswith("geef bij een te late indiening de reden van de vertraging."), said
     page = web.post(f"/incidents/{incident['id']}/events", data={**form, "delay_reason": "Weekend, no DPO"})
     assert page.status_code == 200
     assert re.search(r'data-stage="ap_notification" data-status="late"', page.text)
