@@ -199,7 +199,40 @@ def test_a_reminder_names_the_stage_and_its_step_in_words_not_codes(client, app,
     tick(T0 + timedelta(hours=60))  # the AP notification is due at T0 + 72 h: the 12 h reminder
     [received] = [r for r in smtp.handler.received if "ap_notification" in str(r.message["X-Meldplicht-Key"])]
     text = received.message.get_body(("plain",)).get_content()
-    assert "Over 12 u 0 min verstrijkt de termijn voor de melding datalek aan de AP." in text, text
+    assert "Over 12 u 0 min verstrijkt de termijn voor ‘Melding datalek aan de AP’." in text, text
     assert "(automatisch bericht; herinnering 12 uur vóór de termijn)" in text
     assert "before:12h" not in text and " ap." not in text
     assert "12 uur vóór de termijn" in received.message.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("title", ["Eindverslag", "Tussentijds verslag", "Melding datalek aan de AP"])
+@pytest.mark.parametrize("when", [{"overdue": True}, {"due_now": True}, {}])
+def test_a_dutch_reminder_names_the_stage_without_guessing_its_article(title, when):
+    """'de eindverslag' and 'de tussentijds verslag' are wrong Dutch (het verslag): the stage is named by its title
+    in quotes, which reads right for every stage."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    from notifier.i18n import in_sentence
+
+    context = {
+        "incident": {"id": 7, "title": "Ransomware"},
+        "overdue": False,
+        "due_now": False,
+        **when,
+        "stage_title": title,
+        "stage_in_sentence": in_sentence(title),
+        "regime_title": "Cbw",
+        "due_local": "17-11-2026 09:00 CET",
+        "remaining": "3 u",
+        "parties": [],
+        "missing": [],
+        "link": "https://mp.example/incidents/7",
+        "step_text": "na de termijn, herhaling 1",
+        "recipient_name": "Anna",
+        "legal_basis": "Cbw art. 23",
+        "provisional": False,
+        "step": "overdue:1",
+    }
+    rendered = render(templates, "reminder", "nl", context)
+    for body in (rendered.text, rendered.html):
+        assert f"termijn voor ‘{title}’" in body, body
+        assert f"voor de {in_sentence(title)}" not in body
