@@ -39,6 +39,12 @@ def _group_mark(lang: str) -> str:
     return "." if is_dutch(lang) else ","
 
 
+def show(value: float, lang: str) -> str:
+    """A number as the reader writes it: 20.000 and 12,5 in Dutch, 20,000 and 12.5 in English."""
+    english = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    return english.translate(str.maketrans(",.", ".,")) if is_dutch(lang) else english
+
+
 def parse(raw: str, lang: str, *, whole: bool = False) -> float | int:
     """The number a person typed (0 or more, no sign, no exponent); NotANumber when it is not one number."""
     text = (raw or "").strip()

@@ -71,7 +71,7 @@ def resolve(session: Session, field: str, reference: int | str) -> Product:
                 field,
                 f"no product {reference} in the product register",
                 key="refused_product_unknown",
-                params={"reference": reference},
+                params={"reference": str(reference)},
             )
         return found
     wanted = " ".join(str(reference).split()).casefold()
@@ -89,13 +89,13 @@ def resolve(session: Session, field: str, reference: int | str) -> Product:
             field,
             f"the register has several versions of {reference!r} ({versions}): give the id",
             key="refused_product_versions",
-            params={"reference": reference, "versions": versions},
+            params={"reference": str(reference), "versions": versions},
         )
     raise FieldProblem(
         field,
         f"no product {reference!r} in the product register (settings, products)",
         key="refused_product_unknown",
-        params={"reference": reference},
+        params={"reference": str(reference)},
     )
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifier import instants, yaml_files
-from notifier.i18n import is_dutch, pick
+from notifier import instants, numbers, yaml_files
+from notifier.i18n import pick
 from notifier.workflow.schema import FactDef
 
 PLACEHOLDER = {"nl": "[ontbreekt: {label}]", "en": "[missing: {label}]"}
@@ -55,8 +55,7 @@ def yes_no(value: bool, lang: str) -> str:
 
 
 def number(value: int, lang: str) -> str:
-    text = f"{value:,}"
-    return text.replace(",", ".") if is_dutch(lang) else text
+    return numbers.show(value, lang)
 
 
 def fact_text(key: str, fact: FactDef, value: Any, lang: str, zone: ZoneInfo, labels: Labels) -> str:

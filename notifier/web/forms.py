@@ -99,7 +99,11 @@ MAX_INT = 2**31 - 1
 
 
 def say(messages: dict[str, str], lang: str, **values: Any) -> str:
-    return messages.get(lang, messages["en"]).format(**values)
+    said = {
+        k: numbers.show(v, lang) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in values.items()
+    }
+    return messages.get(lang, messages["en"]).format(**said)
 
 
 def _typed(field: str, raw: str, lang: str, *, whole: bool) -> float | int:
@@ -147,7 +151,7 @@ def form_number(field: str, raw: str | None, lang: str, *, maximum: float = 1e15
         return None
     value = float(_typed(field, text, lang, whole=whole))
     if value > maximum:
-        raise FieldProblem(field, say(AT_MOST, lang, n=f"{maximum:.0f}"))
+        raise FieldProblem(field, say(AT_MOST, lang, n=maximum))
     return value
 
 

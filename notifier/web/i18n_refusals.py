@@ -45,7 +45,7 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "No regime has an assessment assistant.",
     ),
     "refused_no_assistant_for": (
-        "Deze regeling heeft geen hulp bij de beoordeling; ververs de pagina en gebruik een van de hulpen die er staan.",
+        "Deze regeling heeft geen hulp bij de beoordeling; ververs de pagina en gebruik een van de hulpmiddelen die er staan.",
         "This regime has no assessment assistant; reload the page and use one of the assistants it shows.",
     ),
     "refused_no_track": (
@@ -56,8 +56,11 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Er staat voor dit incident geen verzoek om een {stage} open.",
         "There is no open request for a {stage} on this incident.",
     ),
+    # The incident's own events an officer asks for, named as actions (their audit labels name the result).
+    "refused_action:incident.resolved": ("Het incident oplossen", "Resolve the incident"),
+    "refused_action:incident.merged": ("Samenvoegen met een ander incident", "Merge into another incident"),
     "refused_transition": (
-        "Dit kan niet in de huidige stand van het incident; ververs de pagina en kies een van de acties die er staan.",
+        "Dit kan niet in de huidige toestand van het incident; ververs de pagina en kies een van de acties die er staan.",
         "This is not possible in the incident's current state; reload the page and choose one of the actions it offers.",
     ),
     "refused_transition_event": (
@@ -70,7 +73,7 @@ REFUSAL_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "refused_transition_filing": (
         "‘{stage}’ indienen kan niet in de toestand ‘{state}’; ververs de pagina en kies een van de acties die er staan.",
-        "Filing the ‘{stage}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
+        "Filing ‘{stage}’ is not possible in the state ‘{state}’; reload the page and choose one of the actions it offers.",
     ),
     "refused_unknown_event": (
         "Deze actie bestaat niet (meer); ververs de pagina en kies een van de acties die er staan.",

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifier import numbers
 from notifier.errors import FieldProblem
 from notifier.i18n import in_sentence
 from notifier.incidents.state_machine import TransitionNotAllowed
@@ -14,12 +15,14 @@ from notifier.workflow.schema import Registry
 
 
 def said_params(params: dict[str, Any], lang: str, zone: ZoneInfo) -> dict[str, Any]:
-    """A refusal's values as its sentence says them: instants on the organisation's clock, titles in the reader's
-    language inside the sentence."""
+    """A refusal's values as its sentence says them: instants on the organisation's clock, numbers in the reader's
+    notation, titles in the reader's language inside the sentence."""
     out = dict(params)
     for name, value in out.items():
         if isinstance(value, datetime):
             out[name] = board.when(value, zone, lang)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            out[name] = numbers.show(value, lang)
         elif isinstance(value, dict) and lang in value:
             out[name] = in_sentence(value[lang])
     return out
@@ -46,8 +49,9 @@ def transition_refusal(exc: TransitionNotAllowed, lang: str, registry: Registry 
             return t("refused_transition_event", lang).format(event=event.label.get(lang), state=state)
     elif exc.regime is None:
         state = state_label(exc.current_state, lang)
-        if "audit_event:" + exc.name in MESSAGES:
-            event_words = t("audit_event:" + exc.name, lang)
+        action = next((k + exc.name for k in ("refused_action:", "audit_event:") if k + exc.name in MESSAGES), None)
+        if action is not None:
+            event_words = t(action, lang)
             return t("refused_transition_event", lang).format(event=event_words, state=state)
         # An event of the incident's own the officer did not ask for (a track's clock starting on a merged one).
         return t("refused_transition_state", lang).format(state=state)

@@ -7,7 +7,7 @@ import re
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from notifier.numbers import NotANumber, parse
+from notifier.numbers import NotANumber, parse, show
 from notifier.web.forms import validation_errors
 from tests.conftest import new_incident, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
@@ -164,3 +164,18 @@ def test_a_dutch_settings_page_says_pydantics_refusals_in_dutch(app, signed_in):
     assert page.status_code == 422
     assert errors(page.text)["kvk_number"] == "Vul 8 cijfers in, zonder spaties of punten."
     assert not ENGLISH.search(page.text), ENGLISH.search(page.text)
+
+
+@pytest.mark.parametrize(
+    ("value", "nl", "en"),
+    [
+        (20000, "20.000", "20,000"),
+        (20000.0, "20.000", "20,000"),
+        (12.5, "12,5", "12.5"),
+        (1234567.25, "1.234.567,25", "1,234,567.25"),
+        (7, "7", "7"),
+    ],
+)
+def test_a_number_is_shown_as_its_reader_writes_it_and_read_back_as_the_same(value, nl, en):
+    assert (show(value, "nl"), show(value, "en")) == (nl, en)
+    assert parse(nl, "nl") == value and parse(en, "en") == value

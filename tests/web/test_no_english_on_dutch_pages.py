@@ -298,12 +298,12 @@ def test_a_refused_state_change_names_the_event_and_the_state_in_words(client, o
         assert said["filing"].startswith(
             "‘Eindverslag’ indienen kan niet in de toestand ‘vroegtijdige waarschuwing nodig’"
         )
-        assert said["resolved"].startswith("‘Incident opgelost’ kan niet in de toestand ‘opgelost’")
+        assert said["resolved"].startswith("‘Het incident oplossen’ kan niet in de toestand ‘opgelost’")
         assert_dutch(page.text)
     else:
         assert said["event"].startswith("‘Not significant’ is not possible in the state ‘early warning due’")
-        assert said["filing"].startswith("Filing the ‘Final report’ is not possible in the state ‘early warning due’")
-        assert said["resolved"].startswith("‘Incident resolved’ is not possible in the state ‘resolved’")
+        assert said["filing"].startswith("Filing ‘Final report’ is not possible in the state ‘early warning due’")
+        assert said["resolved"].startswith("‘Resolve the incident’ is not possible in the state ‘resolved’")
     assert not any("cbw." in text or "stage=" in text for text in said.values()), said
     again = client.post(f"/api/v1/incidents/{iid}/events", json={"type": "incident.resolved", "resolved_at": aware})
     assert again.status_code == 409 and "is not allowed while the incident is 'resolved'" in again.text  # the API's
@@ -428,10 +428,10 @@ def test_a_fact_out_of_its_bounds_is_refused_in_the_readers_language(client, off
     assert page.status_code == 422
     said["nature"] = errors(page.text)["fact_nature"]
     if lang == "nl":
-        assert said == {"percentage": "Vul een getal van ten hoogste 100 in.", "nature": "Ten hoogste 20000 tekens."}
+        assert said == {"percentage": "Vul een getal van ten hoogste 100 in.", "nature": "Ten hoogste 20.000 tekens."}
         assert_dutch(page.text)
     else:
-        assert said == {"percentage": "Enter a number of at most 100.", "nature": "At most 20000 characters."}
+        assert said == {"percentage": "Enter a number of at most 100.", "nature": "At most 20,000 characters."}
     api = client.patch(f"/api/v1/incidents/{iid}/facts", json={"dora_clients_affected_percentage": 150})
     assert api.status_code == 422 and "must be 100 or less" in api.text  # the API keeps its English
 
