@@ -119,15 +119,16 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[st
     # Plain rows rather than AuditRecord instances: building ORM objects cost more than hashing them, and an
     # alert storm opens hundreds of incidents a second. record_hash only reads attributes.
     rows: list[dict[str, Any]] = []
-    heads: dict[int, AuditHead] = {}
-    ends: dict[int, tuple[int, str]] = {}
-    for entry in entries:
-        organisation_id = entry.get("organisation_id") or tenancy.organisation_for(
-            session, AuditRecord, {"incident_id": entry.get("incident_id")}
-        )
-        if organisation_id not in heads:
-            heads[organisation_id] = head = _locked_head(session, organisation_id)
-            ends[organisation_id] = (head.seq, head.hash)
+    owners = [
+        entry.get("organisation_id")
+        or tenancy.organisation_for(session, AuditRecord, {"incident_id": entry.get("incident_id")})
+        for entry in entries
+    ]
+    # The heads locked in one order (by organisation) by every writer of several chains at once (the intake
+    # writer, the reminder sweep): two such transactions then wait for each other instead of deadlocking.
+    heads = {organisation_id: _locked_head(session, organisation_id) for organisation_id in sorted(set(owners))}
+    ends = {organisation_id: (head.seq, head.hash) for organisation_id, head in heads.items()}
+    for entry, organisation_id in zip(entries, owners, strict=True):
         seq, prev = ends[organisation_id]
         seq += 1
         row = {

@@ -10,7 +10,10 @@ BEGIN IMMEDIATE and the claim repeats "still pending", so two processes sweeping
 claims nothing; on PostgreSQL the claim passes over steps another worker holds (FOR UPDATE SKIP LOCKED).
 
 One failing reminder does not hold back the others: each is prepared in a savepoint, and a step whose reminder
-fails is put back to pending in the same transaction and tried again at the next sweep.
+fails is put back to pending in the same transaction and tried again at the next sweep. A batch that fails as a
+whole (a row its reads cannot load) is tried again step by step, so only the step with the bad row waits.
+The audit records of reminders nobody could be sent are appended after the batch's reminders, the organisations'
+chain heads locked in one order (chain.append_many), so a sweep and the intake writer cannot deadlock on them.
 """
 
 import os
@@ -67,15 +70,28 @@ def sweep(engine: Engine, *, settings: Settings, registry: Registry, now: dateti
             ).all()
         )
     for start in range(0, len(due_ids), BATCH):
-        batch = due_ids[start : start + BATCH]
-        try:
-            with session_scope(engine) as session:
-                actions += _send_batch(session, batch, settings=settings, registry=registry, now=now)
-        except Exception as exc:  # the whole batch rolled back: its steps stay pending for the next sweep
-            log.exception("reminder.batch_failed", step_ids=batch)
-            error = f"{type(exc).__name__}: {exc}"
-            actions += [{"action": "reminder.failed", "step_id": step_id, "error": error} for step_id in batch]
+        actions += _send(engine, due_ids[start : start + BATCH], settings=settings, registry=registry, now=now)
     return actions
+
+
+def _send(engine: Engine, step_ids: list[int], **work) -> list[dict]:  # noqa: ANN003
+    """The batch's reminders, committed; when the batch fails as a whole, each of its steps on its own."""
+    try:
+        with session_scope(engine) as session:
+            actions = _send_batch(session, step_ids, **work)
+    except Exception as exc:  # rolled back: nothing of the batch is claimed, queued or recorded
+        if len(step_ids) > 1:
+            log.warning("reminder.batch_failed", step_ids=step_ids, error=f"{type(exc).__name__}: {exc}")
+            return [action for step_id in step_ids for action in _send(engine, [step_id], **work)]
+        log.exception("reminder.failed", step_id=step_ids[0])
+        return [{"action": "reminder.failed", "step_id": step_ids[0], "error": f"{type(exc).__name__}: {exc}"}]
+    for action in actions:  # after the commit: a mail logged as queued is in the outbox
+        if action["action"] == "reminder.queued":
+            log.info("reminder.queued", late=action["late"], **{k: action[k] for k in _DESCRIBED})
+    return actions
+
+
+_DESCRIBED = ("incident_id", "regime", "stage", "sequence", "step", "due_at")
 
 
 @dataclass
@@ -123,7 +139,7 @@ def _send_batch(session: Session, step_ids: list[int], *, settings, registry, no
             (t.incident_id, t.regime): t for t in session.exec(select(Track).where(Track.incident_id.in_(incident_ids)))
         },
     )
-    actions, outcomes, mails = [], [], []
+    actions, outcomes, mails, records = [], [], [], []
     with organisation.contacts_read_once(session, organisation_ids):
         for step in steps:
             try:
@@ -141,9 +157,24 @@ def _send_batch(session: Session, step_ids: list[int], *, settings, registry, no
             actions.append(action)
             if mail is not None:
                 mails.append(mail)
+            if action["action"] == "reminder.no_recipient":
+                records.append(_no_recipient_record(step, action, now))
     _record(session, outcomes)
     outbox.enqueue_many(session, mails)
+    # Nobody to send to is itself worth an audit record: the reminder is recorded, not silently lost.
+    chain.append_many(session, records)
     return actions
+
+
+def _no_recipient_record(step: ReminderStep, action: dict, now: datetime) -> dict:
+    return {
+        "organisation_id": step.organisation_id,
+        "actor": "system:reminders",
+        "event_type": "reminder.no_recipient",
+        "incident_id": step.incident_id,
+        "payload": {**plan.describe(step), "missing_roles": action["missing_roles"]},
+        "at": now,
+    }
 
 
 def _outcome(step: ReminderStep, status: StepStatus, *, late: bool = False) -> dict:
@@ -195,15 +226,6 @@ def _reminder(
         log.warning("reminder.no_recipient", incident_id=step.incident_id, role=role, step=step.step_key)
     action = {**base, "action": "reminder.queued", "late": late, "to": to, "cc": cc}
     if not to:
-        # Nobody to send to is itself worth an audit record: the reminder is recorded, not silently lost.
-        chain.append(
-            session,
-            actor="system:reminders",
-            event_type="reminder.no_recipient",
-            incident_id=step.incident_id,
-            payload={**base, "missing_roles": missing_roles},
-            at=now,
-        )
         log.warning("reminder.no_recipient", **base)
         return {**action, "action": "reminder.no_recipient", "missing_roles": missing_roles}, None
     org = organisation.get(session)
@@ -223,7 +245,6 @@ def _reminder(
     )
     key = f"reminder:{step.incident_id}:{step.regime}:{step.stage}:{step.sequence}:{step.step_key}"
     mail = render(settings.templates_dir, "reminder", lang, context)
-    log.info("reminder.queued", late=late, **base)
     row = outbox.row(
         key=key,
         kind="reminder",
