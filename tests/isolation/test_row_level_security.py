@@ -77,10 +77,10 @@ def test_a_query_without_the_organisation_sees_nothing(app_role, orgs):
         engine.dispose()
 
 
-def test_the_service_works_behind_the_policies(app_role, orgs, tmp_path):
-    a, b = orgs
-    settings = Settings(
-        database_url=app_role,
+def _service_settings(url: str, tmp_path) -> Settings:  # noqa: ANN001
+    """The service connected as the ordinary role."""
+    return Settings(
+        database_url=url,
         api_token=TOKEN,
         env="test",
         var_dir=tmp_path / "var",
@@ -88,6 +88,11 @@ def test_the_service_works_behind_the_policies(app_role, orgs, tmp_path):
         scheduler_enabled=False,
         intake_writer="thread",
     )
+
+
+def test_the_service_works_behind_the_policies(app_role, orgs, tmp_path):
+    a, b = orgs
+    settings = _service_settings(app_role, tmp_path)
     application = create_app(settings)
     try:
         with TestClient(application, headers={"Authorization": f"Bearer {b.token}"}) as client:
@@ -122,15 +127,7 @@ def test_the_sweep_serves_every_organisation_behind_the_policies(app_role, orgs,
         conn.execute(
             text("DELETE FROM contact WHERE organisation_id = :org AND role = 'reporting_officer'"), {"org": b_id}
         )
-    settings = Settings(
-        database_url=app_role,
-        api_token=TOKEN,
-        env="test",
-        var_dir=tmp_path / "var",
-        secret_key="test-secret-key-" + "y" * 24,
-        scheduler_enabled=False,
-        intake_writer="thread",
-    )
+    settings = _service_settings(app_role, tmp_path)
     application = create_app(settings)
     try:
         now = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)  # 84 h on: the AVG notification is overdue in both
