@@ -620,7 +620,8 @@ def _unknown(ctx: Any, event_type: str, form: dict[str, str]) -> str | None:
         return "refused_unknown_event"
     regime, _, name = event_type.partition(".")
     wf = ctx.registry.get(regime)
-    if wf is not None and wf.track.events[name].submission and form.get("stage", "") not in wf.stages:
+    event = wf.track.events.get(name) if wf is not None else None
+    if event is not None and event.submission and form.get("stage", "") not in wf.stages:
         return "refused_unknown_stage"
     return None
 
