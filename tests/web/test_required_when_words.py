@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from notifier.config import Settings
-from tests.conftest import TOKEN, new_incident, post_event, put_organisation
+from tests.conftest import new_incident, post_event, put_organisation
 from tests.web.test_assistant_page import officer  # noqa: F401  (the fixture)
 from tests.web.test_avg_forms import errors
 from tests.web.test_no_english_on_dutch_pages import assert_dutch
@@ -33,22 +33,14 @@ WITH_BASIS = STOCK + (
 
 
 @pytest.fixture
-def settings(db_url, tmp_path) -> Settings:
+def settings(settings, tmp_path) -> Settings:
+    """The suite's settings (tests/conftest.py) with the copy of the workflows."""
     workflows = tmp_path / "workflows"
     shutil.copytree(ROOT / "workflows", workflows)
     cbw = (workflows / "cbw.yaml").read_text(encoding="utf-8")
     assert STOCK in cbw, "the Cbw workflow's not_significant event changed: update this test's copy"
     (workflows / "cbw.yaml").write_text(cbw.replace(STOCK, WITH_BASIS), encoding="utf-8")
-    return Settings(
-        database_url=db_url,
-        api_token=TOKEN,
-        env="test",
-        var_dir=tmp_path / "var",
-        secret_key="test-secret-key-" + "y" * 24,
-        scheduler_enabled=False,
-        sqlite_synchronous="normal",
-        workflows_dir=workflows,
-    )
+    return settings.model_copy(update={"workflows_dir": workflows})
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
